@@ -1,0 +1,35 @@
+/**
+ * Typed errors thrown by wasm-gpt. Every message names the thing that is wrong (argument, tensor, file, token)
+ * and, where it helps, what was expected and what was got, so a user can fix the call without reading our code.
+ */
+
+/** Base class: `err instanceof WasmGptError` catches everything this library throws on purpose. */
+export class WasmGptError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A tensor, matrix or buffer has the wrong shape or length. */
+export class ShapeError extends WasmGptError {}
+
+/** The Rust core reported a failure (a panic, an allocation failure, or a status code). */
+export class WasmRuntimeError extends WasmGptError {}
+
+/** A checkpoint, vocabulary or data file is missing, malformed or inconsistent with the config. */
+export class FormatError extends WasmGptError {}
+
+/** A tokenizer was asked to do something it cannot (unknown special token, id outside the vocabulary, ...). */
+export class TokenizerError extends WasmGptError {}
+
+/** Describe a value for an error message without dumping large objects. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as { length: number }).length})`;
+  if (Array.isArray(value)) return `Array(${value.length})`;
+  return typeof value;
+}
