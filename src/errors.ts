@@ -11,8 +11,16 @@ export class WasmGptError extends Error {
   }
 }
 
-/** A tensor, matrix or buffer has the wrong shape or length. */
-export class ShapeError extends WasmGptError {}
+/**
+ * A tensor, matrix or buffer has the wrong shape or length. It is a `RangeError` (the standard class for
+ * "argument outside what is allowed"), so it is not an `instanceof WasmGptError`; catch either.
+ */
+export class ShapeError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ShapeError';
+  }
+}
 
 /** The Rust core reported a failure (a panic, an allocation failure, or a status code). */
 export class WasmRuntimeError extends WasmGptError {}

@@ -1,1 +1,6 @@
-export {};
+export { initWasm, type InitOptions } from './wasm/loader.js';
+export { WasmCore, WasmF32Array, type Capabilities } from './wasm/core.js';
+export type { ArtifactName } from './wasm/artifacts.js';
+export type { MatmulOptions, GemmOptions } from './gemm-args.js';
+export { matmulJs, matmulJsNaive, gemmJs } from './js/gemm.js';
+export { WasmGptError, WasmRuntimeError, ShapeError, FormatError, TokenizerError } from './errors.js';

@@ -1,0 +1,98 @@
+//! The MR×NR register-blocked micro-kernel over packed panels, written once against [`F32x4`].
+//!
+//! For each depth step it loads NR/4 vectors of the B sliver, broadcasts each of the MR values of the A sliver,
+//! and does one multiply and one add per accumulator (no FMA in SIMD128). The epilogue applies α and β; edge
+//! tiles go through a small stack buffer with the same per-element arithmetic, so an element's bits do not
+//! depend on whether it sits in a full or an edge tile.
+
+use super::params::{MR, NR};
+use crate::simd::F32x4;
+
+const NV: usize = NR / 4;
+
+/// `C[0..mr, 0..nr] ← α·(Ap·Bp) + β·C` for one register tile, where `Ap` is an MR×kc packed sliver and
+/// `Bp` a kc×NR packed sliver. β = 0 means C is only written.
+///
+/// # Safety
+/// `a` valid for MR·kc reads, `b` for NR·kc reads, `c` for an mr×nr tile with row stride `rs_c`;
+/// `mr ≤ MR`, `nr ≤ NR`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn sgemm_ukernel_6x8(
+    kc: usize,
+    alpha: f32,
+    a: *const f32,
+    b: *const f32,
+    beta: f32,
+    c: *mut f32,
+    rs_c: usize,
+    mr: usize,
+    nr: usize,
+) {
+    let mut acc = [[F32x4::zero(); NV]; MR];
+    let mut ap = a;
+    let mut bp = b;
+    for _ in 0..kc {
+        let mut bv = [F32x4::zero(); NV];
+        for v in 0..NV {
+            bv[v] = F32x4::load(bp.add(4 * v));
+        }
+        for r in 0..MR {
+            let av = F32x4::load_splat(ap.add(r));
+            for v in 0..NV {
+                acc[r][v] = acc[r][v].mul_add(av, bv[v]);
+            }
+        }
+        ap = ap.add(MR);
+        bp = bp.add(NR);
+    }
+
+    if mr == MR && nr == NR {
+        for r in 0..MR {
+            for v in 0..NV {
+                let dst = c.add(r * rs_c + 4 * v);
+                let out = epilogue_vec(acc[r][v], alpha, beta, dst);
+                out.store(dst);
+            }
+        }
+    } else {
+        let mut tile = [0.0f32; MR * NR];
+        for r in 0..MR {
+            for v in 0..NV {
+                acc[r][v].store(tile.as_mut_ptr().add(r * NR + 4 * v));
+            }
+        }
+        for r in 0..mr {
+            for j in 0..nr {
+                let dst = c.add(r * rs_c + j);
+                *dst = epilogue_scalar(tile[r * NR + j], alpha, beta, dst);
+            }
+        }
+    }
+}
+
+/// α·ab + β·c, lane by lane; must stay arithmetically identical to [`epilogue_scalar`].
+#[inline(always)]
+pub(super) unsafe fn epilogue_vec(ab: F32x4, alpha: f32, beta: f32, dst: *const f32) -> F32x4 {
+    let x = if alpha == 1.0 { ab } else { ab.mul(F32x4::splat(alpha)) };
+    if beta == 0.0 {
+        x
+    } else if beta == 1.0 {
+        F32x4::load(dst).add(x)
+    } else {
+        F32x4::load(dst).mul(F32x4::splat(beta)).add(x)
+    }
+}
+
+/// α·ab + β·c for one element; must stay arithmetically identical to [`epilogue_vec`].
+#[inline(always)]
+pub(super) unsafe fn epilogue_scalar(ab: f32, alpha: f32, beta: f32, dst: *const f32) -> f32 {
+    let x = if alpha == 1.0 { ab } else { ab * alpha };
+    if beta == 0.0 {
+        x
+    } else if beta == 1.0 {
+        *dst + x
+    } else {
+        *dst * beta + x
+    }
+}

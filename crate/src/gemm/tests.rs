@@ -1,0 +1,198 @@
+//! Native tests of the blocked SGEMM against the scalar reference and a float64 bound.
+//! The SIMD type is emulated natively with the same arithmetic, so these run the wasm kernel code.
+
+use super::*;
+
+/// Deterministic values in [-1, 1): a 64-bit LCG is plenty for test data.
+fn fill(seed: u64, len: usize) -> Vec<f32> {
+    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    (0..len)
+        .map(|_| {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+        })
+        .collect()
+}
+
+struct Case {
+    ta: bool,
+    tb: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f32,
+    beta: f32,
+}
+
+impl Case {
+    fn dims(&self) -> (usize, usize, usize) {
+        // Leading dimensions padded by 3 so strided access is exercised too.
+        let lda = if self.ta { self.m } else { self.k } + 3;
+        let ldb = if self.tb { self.k } else { self.n } + 3;
+        (lda, ldb, self.n + 3)
+    }
+    fn inputs(&self) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+        let (lda, ldb, ldc) = self.dims();
+        let a_rows = if self.ta { self.k } else { self.m };
+        let b_rows = if self.tb { self.n } else { self.k };
+        (fill(1, a_rows * lda), fill(2, b_rows * ldb), fill(3, self.m * ldc))
+    }
+    fn run_fast(&self, a: &[f32], b: &[f32], c: &mut [f32]) {
+        let (lda, ldb, ldc) = self.dims();
+        let mut ws = Workspace::new();
+        unsafe {
+            sgemm(&mut ws, self.ta, self.tb, self.m, self.n, self.k, self.alpha, a.as_ptr(), lda, b.as_ptr(), ldb,
+                  self.beta, c.as_mut_ptr(), ldc);
+        }
+    }
+}
+
+/// Error bound for a K-term f32 dot product: (K + 2)·ε·Σ|a||b| (+ the β term), from the standard γ_K bound.
+fn check_against_f64(case: &Case, a: &[f32], b: &[f32], c0: &[f32], c: &[f32]) {
+    let (lda, ldb, ldc) = case.dims();
+    let eps = f32::EPSILON as f64;
+    for i in 0..case.m {
+        for j in 0..case.n {
+            let (mut exact, mut mag) = (0.0f64, 0.0f64);
+            for p in 0..case.k {
+                let x = if case.ta { a[p * lda + i] } else { a[i * lda + p] } as f64;
+                let y = if case.tb { b[j * ldb + p] } else { b[p * ldb + j] } as f64;
+                exact += x * y;
+                mag += (x * y).abs();
+            }
+            let c_in = c0[i * ldc + j] as f64;
+            let beta_term = if case.beta == 0.0 { 0.0 } else { case.beta as f64 * c_in };
+            let want = case.alpha as f64 * exact + beta_term;
+            let tol = (case.k as f64 + 4.0) * eps * (case.alpha.abs() as f64 * mag + beta_term.abs()) + 1e-30;
+            let got = c[i * ldc + j] as f64;
+            assert!(
+                (got - want).abs() <= tol,
+                "ta={} tb={} m={} n={} k={}: C[{i},{j}] = {got}, want {want} (tol {tol:e})",
+                case.ta, case.tb, case.m, case.n, case.k
+            );
+        }
+    }
+    // Padding columns of C (beyond n) must be untouched.
+    for i in 0..case.m {
+        for j in case.n..ldc {
+            assert_eq!(c[i * ldc + j].to_bits(), c0[i * ldc + j].to_bits(), "padding C[{i},{j}] was written");
+        }
+    }
+}
+
+fn shapes() -> Vec<(usize, usize, usize)> {
+    let mut v = vec![];
+    for &m in &[1, 2, 3, 4, 5, 6, 7, 13, 97] {
+        for &n in &[1, 3, 4, 8, 9, 33, 130] {
+            for &k in &[1, 2, 7, 8, 9, 257] {
+                v.push((m, n, k));
+            }
+        }
+    }
+    v
+}
+
+#[test]
+fn matches_reference_all_transposes_and_edges() {
+    for &(m, n, k) in &shapes() {
+        for &(ta, tb) in &[(false, false), (false, true), (true, false), (true, true)] {
+            let case = Case { ta, tb, m, n, k, alpha: 1.0, beta: 0.0 };
+            let (a, b, c0) = case.inputs();
+            let mut c = c0.clone();
+            case.run_fast(&a, &b, &mut c);
+            check_against_f64(&case, &a, &b, &c0, &c);
+
+            let (lda, ldb, ldc) = case.dims();
+            let mut c_ref = c0.clone();
+            sgemm_ref(ta, tb, m, n, k, 1.0, &a, lda, &b, ldb, 0.0, &mut c_ref, ldc);
+            check_against_f64(&case, &a, &b, &c0, &c_ref);
+        }
+    }
+}
+
+#[test]
+fn alpha_beta_and_beta_zero_ignores_nan() {
+    for &(alpha, beta) in &[(1.0, 1.0), (0.5, -2.0), (-1.5, 0.0), (2.0, 0.25)] {
+        for &(m, n, k) in &[(1, 37, 19), (3, 9, 300), (13, 17, 300), (50, 70, 40)] {
+            for &(ta, tb) in &[(false, false), (true, true), (false, true), (true, false)] {
+                let case = Case { ta, tb, m, n, k, alpha, beta };
+                let (a, b, mut c0) = case.inputs();
+                if beta == 0.0 {
+                    c0.iter_mut().step_by(2).for_each(|x| *x = f32::NAN);
+                }
+                let mut c = c0.clone();
+                case.run_fast(&a, &b, &mut c);
+                check_against_f64(&case, &a, &b, &c0, &c);
+            }
+        }
+    }
+}
+
+#[test]
+fn zero_sizes() {
+    let mut ws = Workspace::new();
+    let a = [1.0f32; 4];
+    let b = [1.0f32; 4];
+    let mut c = [7.0f32; 4];
+    unsafe {
+        // m = 0 and n = 0: nothing happens.
+        sgemm(&mut ws, false, false, 0, 2, 2, 1.0, a.as_ptr(), 2, b.as_ptr(), 2, 0.0, c.as_mut_ptr(), 2);
+        sgemm(&mut ws, false, false, 2, 0, 2, 1.0, a.as_ptr(), 2, b.as_ptr(), 2, 0.0, c.as_mut_ptr(), 2);
+    }
+    assert_eq!(c, [7.0; 4]);
+    unsafe {
+        // k = 0: C ← β·C.
+        sgemm(&mut ws, false, false, 2, 2, 0, 1.0, a.as_ptr(), 1, b.as_ptr(), 2, 0.5, c.as_mut_ptr(), 2);
+    }
+    assert_eq!(c, [3.5; 4]);
+    unsafe {
+        sgemm(&mut ws, false, false, 2, 2, 0, 1.0, a.as_ptr(), 1, b.as_ptr(), 2, 0.0, c.as_mut_ptr(), 2);
+    }
+    assert_eq!(c, [0.0; 4]);
+}
+
+#[test]
+fn identity_products() {
+    // A·I = A and I·B = B exactly: each output is one product by 1 plus additions of exact zeros.
+    let (m, k) = (29, 300);
+    let a = fill(9, m * k);
+    let mut eye = vec![0.0f32; k * k];
+    (0..k).for_each(|i| eye[i * k + i] = 1.0);
+    let mut ws = Workspace::new();
+    let mut c = vec![0.0f32; m * k];
+    unsafe { sgemm(&mut ws, false, false, m, k, k, 1.0, a.as_ptr(), k, eye.as_ptr(), k, 0.0, c.as_mut_ptr(), k) };
+    assert!(a.iter().zip(&c).all(|(x, y)| x.to_bits() == y.to_bits()), "A·I != A");
+    let mut c2 = vec![0.0f32; k * m];
+    // I·Aᵀ = Aᵀ, with A read transposed.
+    unsafe { sgemm(&mut ws, false, true, k, m, k, 1.0, eye.as_ptr(), k, a.as_ptr(), k, 0.0, c2.as_mut_ptr(), m) };
+    for i in 0..m {
+        for p in 0..k {
+            assert_eq!(c2[p * m + i].to_bits(), a[i * k + p].to_bits(), "I·Aᵀ at [{p},{i}]");
+        }
+    }
+}
+
+#[cfg(feature = "threads")]
+#[test]
+fn bitwise_identical_for_any_thread_count() {
+    let run = |threads: usize, case: &Case| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let (a, b, c0) = case.inputs();
+        let mut c = c0.clone();
+        pool.install(|| case.run_fast(&a, &b, &mut c));
+        c
+    };
+    for &(m, n, k) in &[(1, 3000, 700), (2, 1000, 513), (200, 300, 600), (101, 5000, 31), (64, 64, 64)] {
+        for &(ta, tb) in &[(false, false), (true, true), (false, true), (true, false)] {
+            let case = Case { ta, tb, m, n, k, alpha: 0.75, beta: 0.5 };
+            let one = run(1, &case);
+            for threads in [2, 3, 4] {
+                let many = run(threads, &case);
+                assert!(
+                    one.iter().zip(&many).all(|(x, y)| x.to_bits() == y.to_bits()),
+                    "{threads} threads differ from 1 at m={m} n={n} k={k} ta={ta} tb={tb}"
+                );
+            }
+        }
+    }
+}

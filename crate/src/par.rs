@@ -1,0 +1,51 @@
+//! The one place kernels go parallel.
+//!
+//! `for_each(n, f)` runs `f(0..n)` on the rayon pool when the caller is inside one (the `threads` build runs
+//! every exported kernel inside the pool) and as a plain loop otherwise. Work is always split into the same
+//! `n` tasks, whatever the thread count, and each task computes its outputs with the same arithmetic, so
+//! results are bitwise identical for 1, 2 or N threads: only *who* computes a task changes, never *how*.
+
+/// Runs `f(i)` for every `i` in `0..n`, in parallel when a rayon pool is current.
+#[inline]
+pub fn for_each<F>(n: usize, f: F)
+where
+    F: Fn(usize) + Sync + Send,
+{
+    #[cfg(feature = "threads")]
+    {
+        if n > 1 && rayon::current_thread_index().is_some() {
+            use rayon::prelude::*;
+            (0..n).into_par_iter().for_each(f);
+            return;
+        }
+    }
+    for i in 0..n {
+        f(i);
+    }
+}
+
+/// A raw pointer that may cross threads. Tasks given one promise to touch disjoint elements.
+#[derive(Clone, Copy)]
+pub struct SendPtr<T>(pub *mut T);
+unsafe impl<T> Send for SendPtr<T> {}
+unsafe impl<T> Sync for SendPtr<T> {}
+
+impl<T> SendPtr<T> {
+    #[inline(always)]
+    pub fn get(self) -> *mut T {
+        self.0
+    }
+}
+
+/// A read-only raw pointer that may cross threads.
+#[derive(Clone, Copy)]
+pub struct SendConstPtr<T>(pub *const T);
+unsafe impl<T> Send for SendConstPtr<T> {}
+unsafe impl<T> Sync for SendConstPtr<T> {}
+
+impl<T> SendConstPtr<T> {
+    #[inline(always)]
+    pub fn get(self) -> *const T {
+        self.0
+    }
+}

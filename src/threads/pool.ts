@@ -1,0 +1,131 @@
+/**
+ * Starts the worker threads of the shared-memory build and hands them to the Rust thread pool.
+ *
+ * One adapter for Node (`worker_threads`) and browsers (module Web Workers): spawn N copies of
+ * `thread-worker.js`, give each the module, the shared memory, its own stack and TLS block (allocated here, in
+ * wasm memory, from the main instance), wait until every one reports ready, and only then build the rayon pool
+ * (see crate/src/threads.rs for why that order matters).
+ */
+import { WasmRuntimeError } from '../errors.js';
+import type { CoreExports, ThreadExports } from '../wasm/exports.js';
+import { Status } from '../wasm/exports.js';
+import { isNode } from '../env.js';
+
+/** Stack per worker thread. Kernels do not recurse; rayon's join needs a few frames per level. */
+const WORKER_STACK_BYTES = 2 * 1024 * 1024;
+const STACK_ALIGN = 16;
+
+interface WorkerLike {
+  post(init: WorkerInit): void;
+  onMessage(cb: (msg: WorkerMessage) => void): void;
+  onError(cb: (err: Error) => void): void;
+  terminate(): Promise<void>;
+}
+
+interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  stackTop: number;
+  tlsBase: number;
+  index: number;
+}
+
+type WorkerMessage = { type: 'wasm_gpt_worker_ready' } | { type: 'wasm_gpt_worker_failed'; message: string };
+
+export interface ThreadPoolHandle {
+  readonly threads: number;
+  terminate(): Promise<void>;
+}
+
+export async function startThreadPool(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  exports: CoreExports & ThreadExports,
+  threads: number,
+  workerUrl: URL,
+): Promise<ThreadPoolHandle> {
+  const tlsSize = (exports.__tls_size.value as number) >>> 0;
+  const tlsAlign = Math.max((exports.__tls_align.value as number) >>> 0, 1);
+  const blocks: { ptr: number; size: number; align: number }[] = [];
+  const alloc = (size: number, align: number) => {
+    const ptr = exports.wgpt_alloc(size, align) >>> 0;
+    if (ptr === 0) throw new WasmRuntimeError(`out of wasm memory allocating ${size} bytes for a worker thread`);
+    blocks.push({ ptr, size, align });
+    return ptr;
+  };
+
+  const workers: WorkerLike[] = [];
+  const ready: Promise<void>[] = [];
+  try {
+    for (let index = 0; index < threads; index++) {
+      const stackBase = alloc(WORKER_STACK_BYTES, STACK_ALIGN);
+      const tlsBase = alloc(Math.max(tlsSize, 1), tlsAlign);
+      const worker = await spawnWorker(workerUrl);
+      workers.push(worker);
+      ready.push(new Promise<void>((resolve, reject) => {
+        worker.onMessage((msg) => {
+          if (msg.type === 'wasm_gpt_worker_ready') resolve();
+          else reject(new WasmRuntimeError(`wasm-gpt worker ${index} failed to start: ${msg.message}`));
+        });
+        worker.onError((err) => reject(new WasmRuntimeError(`wasm-gpt worker ${index} failed: ${err.message}`, { cause: err })));
+      }));
+      worker.post({ module, memory, stackTop: stackBase + WORKER_STACK_BYTES, tlsBase, index });
+    }
+    await Promise.all(ready);
+  } catch (err) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw err;
+  }
+
+  const status = exports.wgpt_thread_pool_init(threads);
+  if (status !== Status.Ok) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw new WasmRuntimeError(`wasm-gpt could not build its thread pool (status ${status})`);
+  }
+
+  let terminated = false;
+  return {
+    threads,
+    async terminate() {
+      if (terminated) return;
+      terminated = true;
+      // Stacks and TLS blocks are not freed: the pool's threads are gone but the instance is retired with them.
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+async function spawnWorker(url: URL): Promise<WorkerLike> {
+  if (isNode()) {
+    const { Worker } = await import('node:worker_threads');
+    let worker: InstanceType<typeof Worker> | undefined;
+    let pendingInit: WorkerInit | undefined;
+    const listeners: { msg?: (m: WorkerMessage) => void; err?: (e: Error) => void } = {};
+    return {
+      post(init) {
+        pendingInit = init;
+        // Node takes the init as workerData so the worker never depends on this thread's event loop.
+        worker = new Worker(url, { workerData: pendingInit });
+        // A pool must not keep a Node process alive by itself; terminate() is still the clean way out.
+        worker.unref();
+        worker.on('message', (m: WorkerMessage) => listeners.msg?.(m));
+        worker.on('error', (e: Error) => listeners.err?.(e));
+        worker.on('exit', (code: number) => {
+          if (code !== 0) listeners.err?.(new Error(`worker exited with code ${code}`));
+        });
+      },
+      onMessage(cb) { listeners.msg = cb; },
+      onError(cb) { listeners.err = cb; },
+      async terminate() { if (worker) await worker.terminate(); },
+    };
+  }
+  const worker = new Worker(url, { type: 'module', name: 'wasm-gpt-thread' });
+  return {
+    post(init) { worker.postMessage(init); },
+    onMessage(cb) { worker.addEventListener('message', (e: MessageEvent<WorkerMessage>) => cb(e.data)); },
+    onError(cb) {
+      worker.addEventListener('error', (e: ErrorEvent) => cb(new Error(e.message || 'worker script failed to load')));
+    },
+    async terminate() { worker.terminate(); },
+  };
+}

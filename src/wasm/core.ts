@@ -1,0 +1,269 @@
+/**
+ * A loaded wasm-gpt core: one wasm instance, its memory, and (in the threads build) its worker pool.
+ * Everything crosses the boundary as pointers and sizes; data lives in resident {@link WasmF32Array}s so
+ * later layers (the model, the sampler) never copy per call.
+ */
+import { ShapeError, WasmGptError, WasmRuntimeError } from '../errors.js';
+import { checkOperand, operandShapes, resolveGemm, type GemmOptions, type MatmulOptions } from '../gemm-args.js';
+import type { ThreadPoolHandle } from '../threads/pool.js';
+import type { ArtifactName } from './artifacts.js';
+import { Status, type CoreExports } from './exports.js';
+
+/** What the loader picked and why. */
+export interface Capabilities {
+  /** Which binary is running. */
+  artifact: ArtifactName;
+  /** SIMD128 kernels (both artifacts have them). */
+  simd: boolean;
+  /** True when kernels run on a pool of worker threads. */
+  threads: boolean;
+  /** Threads kernels run on (1 without a pool). */
+  threadCount: number;
+  /** Logical cores the platform reports. */
+  cores: number;
+  /** Whether SharedArrayBuffer (hence the threads artifact) is usable here. */
+  sharedMemory: boolean;
+  /** Why this artifact and thread count were chosen. */
+  reason: string;
+}
+
+const F32 = 4;
+const ALIGN = 16;
+
+/** A Float32 buffer resident in wasm memory. Free it with `free()` when done (or let the core go). */
+export class WasmF32Array {
+  #core: WasmCore;
+  #ptr: number;
+  readonly length: number;
+
+  /** @internal */
+  constructor(core: WasmCore, ptr: number, length: number) {
+    this.#core = core;
+    this.#ptr = ptr;
+    this.length = length;
+  }
+
+  /** Byte offset in wasm memory. */
+  get ptr(): number {
+    if (this.#ptr === 0) throw new WasmGptError('WasmF32Array used after free()');
+    return this.#ptr;
+  }
+
+  get freed(): boolean {
+    return this.#ptr === 0;
+  }
+
+  /** A live view over the wasm memory; take a new one after any call that may grow memory. */
+  view(): Float32Array {
+    return new Float32Array(this.#core.memory.buffer, this.ptr, this.length);
+  }
+
+  /** Copies `data` in at element `offset`. */
+  set(data: ArrayLike<number>, offset = 0): this {
+    if (offset < 0 || !Number.isInteger(offset) || offset + data.length > this.length) {
+      throw new ShapeError(`WasmF32Array.set: ${data.length} values at offset ${offset} exceed length ${this.length}`);
+    }
+    this.view().set(data, offset);
+    return this;
+  }
+
+  /** Copies the contents out, into `out` when given (no allocation), else into a new array. */
+  read(out?: Float32Array): Float32Array {
+    if (out === undefined) return this.view().slice();
+    if (!(out instanceof Float32Array)) throw new TypeError('WasmF32Array.read: out must be a Float32Array');
+    if (out.length < this.length) {
+      throw new ShapeError(`WasmF32Array.read: out has length ${out.length}, expected at least ${this.length}`);
+    }
+    out.set(this.view());
+    return out;
+  }
+
+  free(): void {
+    if (this.#ptr === 0) return;
+    this.#core.release(this.#ptr, this.length);
+    this.#ptr = 0;
+  }
+}
+
+export class WasmCore {
+  /** @internal */ readonly memory: WebAssembly.Memory;
+  #exports: CoreExports;
+  #pool: ThreadPoolHandle | undefined;
+  #capabilities: Capabilities;
+  #poisoned: string | undefined;
+  #panicMessage: string | undefined;
+  #staging: { a?: WasmF32Array; b?: WasmF32Array; c?: WasmF32Array } = {};
+
+  /** @internal Use `initWasm()`. */
+  constructor(
+    memory: WebAssembly.Memory,
+    exports: CoreExports,
+    pool: ThreadPoolHandle | undefined,
+    capabilities: Capabilities,
+  ) {
+    this.memory = memory;
+    this.#exports = exports;
+    this.#pool = pool;
+    this.#capabilities = capabilities;
+  }
+
+  /** @internal Called from the `wgpt_report_panic` import just before the trap it explains. */
+  notePanic(message: string): void {
+    this.#panicMessage = message;
+  }
+
+  capabilities(): Capabilities {
+    return { ...this.#capabilities };
+  }
+
+  /**
+   * Runs an export, turning a trap into a `WasmRuntimeError` carrying the Rust panic message. After a trap the
+   * instance's state is unknown, so every later call fails fast instead of computing on corrupt memory.
+   */
+  #call<T>(what: string, f: (x: CoreExports) => T): T {
+    if (this.#poisoned !== undefined) {
+      throw new WasmRuntimeError(`wasm-gpt core is unusable after an earlier failure (${this.#poisoned})`);
+    }
+    try {
+      return f(this.#exports);
+    } catch (err) {
+      if (err instanceof WebAssembly.RuntimeError) {
+        const reason = this.#panicMessage ?? err.message;
+        this.#poisoned = reason;
+        throw new WasmRuntimeError(`${what} failed in wasm: ${reason}`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  #checkStatus(what: string, status: number): void {
+    if (status === Status.Ok) return;
+    const name = Object.entries(Status).find(([, v]) => v === status)?.[0] ?? `status ${status}`;
+    throw new WasmRuntimeError(`${what}: the wasm core refused the call (${name})`);
+  }
+
+  /** Allocates a zero-initialised float32 buffer of `length` elements in wasm memory. */
+  alloc(length: number): WasmF32Array {
+    if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
+      throw new RangeError(`alloc: length must be a non-negative integer, got ${String(length)}`);
+    }
+    if (length * F32 > 2 ** 32 - ALIGN) {
+      throw new RangeError(`alloc: ${length} floats exceed the 4 GiB wasm32 address space`);
+    }
+    const ptr = this.#call('alloc', (x) => x.wgpt_alloc(Math.max(length, 1) * F32, ALIGN)) >>> 0;
+    if (ptr === 0) {
+      throw new WasmRuntimeError(
+        `alloc: out of wasm memory for ${length} floats (${(length * F32 / 2 ** 20).toFixed(1)} MiB); ` +
+          `the instance holds ${(this.memory.buffer.byteLength / 2 ** 20).toFixed(0)} MiB`,
+      );
+    }
+    const buf = new WasmF32Array(this, ptr, length);
+    buf.view().fill(0);
+    return buf;
+  }
+
+  /** Allocates a buffer holding a copy of `data`. */
+  from(data: ArrayLike<number>): WasmF32Array {
+    return this.alloc(data.length).set(data);
+  }
+
+  /** @internal */
+  release(ptr: number, length: number): void {
+    if (this.#poisoned === undefined) this.#exports.wgpt_free(ptr, Math.max(length, 1) * F32, ALIGN);
+  }
+
+  /**
+   * `C ← α·op(A)·op(B) + β·C` on resident buffers (no copies): the fast path for repeated products.
+   * Optional `lda/ldb/ldc` select sub-matrices of larger row-major buffers. C must not overlap A or B.
+   */
+  gemm(a: WasmF32Array, b: WasmF32Array, c: WasmF32Array, options: GemmOptions): void {
+    this.#gemm('gemm', 'wgpt_sgemm', a, b, c, options);
+  }
+
+  /** The same product with the crate's scalar reference kernel (one thread, unblocked): for tests. */
+  gemmReference(a: WasmF32Array, b: WasmF32Array, c: WasmF32Array, options: GemmOptions): void {
+    this.#gemm('gemmReference', 'wgpt_sgemm_ref', a, b, c, options);
+  }
+
+  #gemm(
+    fn: string,
+    kernel: 'wgpt_sgemm' | 'wgpt_sgemm_ref',
+    a: WasmF32Array,
+    b: WasmF32Array,
+    c: WasmF32Array,
+    options: GemmOptions,
+  ): void {
+    const g = resolveGemm(fn, options, false);
+    const shapes = operandShapes(g);
+    for (const [name, buf, needed, shape] of [
+      ['a', a, g.aExtent, shapes.a],
+      ['b', b, g.bExtent, shapes.b],
+      ['c', c, g.cExtent, shapes.c],
+    ] as const) {
+      if (!(buf instanceof WasmF32Array)) throw new TypeError(`${fn}: ${name} must be a WasmF32Array from this core`);
+      if (buf.length < needed) {
+        throw new ShapeError(`${fn}: ${name} has length ${buf.length}, expected at least ${needed} (${shape})`);
+      }
+    }
+    const overlaps = (x: WasmF32Array) => x.ptr < c.ptr + c.length * F32 && c.ptr < x.ptr + x.length * F32;
+    if (g.cExtent > 0 && (overlaps(a) || overlaps(b))) {
+      throw new RangeError(`${fn}: c must not overlap a or b (the product reads them while writing C)`);
+    }
+    const status = this.#call(fn, (x) =>
+      x[kernel](+g.transA, +g.transB, g.m, g.n, g.k, g.alpha, a.ptr, g.lda, b.ptr, g.ldb, g.beta, c.ptr, g.ldc),
+    );
+    this.#checkStatus(fn, status);
+  }
+
+  /**
+   * `op(A)·op(B)` (times α, plus β·out) for plain arrays: copies A and B into reusable staging buffers in wasm
+   * memory, multiplies, and copies C into `out` (a new array when omitted; pass one to avoid allocating).
+   * For repeated products on the same data, `gemm` on resident buffers skips the copies.
+   */
+  matmul(a: Float32Array, b: Float32Array, options: MatmulOptions, out?: Float32Array): Float32Array {
+    const g = resolveGemm('matmul', options, true);
+    const shapes = operandShapes(g);
+    checkOperand('matmul', 'a', a, g.m * g.k, shapes.a, true);
+    checkOperand('matmul', 'b', b, g.k * g.n, shapes.b, true);
+    if (out !== undefined) checkOperand('matmul', 'out', out, g.m * g.n, shapes.c, true);
+    const sa = this.#stage('a', g.m * g.k).set(a);
+    const sb = this.#stage('b', g.k * g.n).set(b);
+    const sc = this.#stage('c', g.m * g.n);
+    if (g.beta !== 0 && out !== undefined) sc.set(out);
+    this.gemm(sa, sb, sc, options);
+    const result = out ?? new Float32Array(g.m * g.n);
+    result.set(sc.view().subarray(0, g.m * g.n));
+    return result;
+  }
+
+  #stage(slot: 'a' | 'b' | 'c', length: number): WasmF32Array {
+    const cur = this.#staging[slot];
+    if (cur !== undefined && cur.length >= length) return cur;
+    cur?.free();
+    // Grow geometrically so a sequence of slightly larger products does not reallocate every time.
+    const buf = this.alloc(Math.max(length, Math.ceil((cur?.length ?? 0) * 1.5)));
+    this.#staging[slot] = buf;
+    return buf;
+  }
+
+  /**
+   * SIMD128 peak probe: `iters` rounds of register-resident f32x4 multiply+add on one thread. Returns the
+   * flops performed; time it to get the peak rate benchmarks are compared to.
+   */
+  simdPeak(iters: number): number {
+    const sink = this.#call('simdPeak', (x) => x.wgpt_simd_peak(iters >>> 0, 0.999));
+    if (!Number.isFinite(sink)) throw new WasmRuntimeError('simdPeak produced a non-finite value');
+    return (iters >>> 0) * this.#exports.wgpt_simd_peak_flops_per_iter();
+  }
+
+  /** For tests: makes Rust panic, to check the message reaches JavaScript. Leaves the core unusable. */
+  debugPanic(): void {
+    this.#call('debugPanic', (x) => x.wgpt_debug_panic());
+  }
+
+  /** Ends the worker threads. The core must not be used afterwards. */
+  async terminate(): Promise<void> {
+    this.#poisoned ??= 'terminated';
+    await this.#pool?.terminate();
+  }
+}

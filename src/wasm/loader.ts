@@ -1,0 +1,146 @@
+/**
+ * The one loader: picks an artifact, instantiates it on an imported memory, checks its ABI and exports, and
+ * (threads build) starts the worker pool.
+ *
+ * Artifact choice for `artifact: 'auto'` (the default):
+ *   - `threads-simd` when SharedArrayBuffer is usable (Node; browsers only when cross-origin isolated), the
+ *     caller is not a browser window's main thread (the thread that calls into rayon blocks while the pool
+ *     works, and a page's main thread may not block), and more than one thread is wanted;
+ *   - `simd` otherwise: one thread, no shared memory. `capabilities().reason` says which rule applied.
+ */
+import { WasmGptError, WasmRuntimeError } from '../errors.js';
+import { hardwareConcurrency, isBrowserMainThread, readBinary, sharedMemoryAvailable } from '../env.js';
+import { startThreadPool, type ThreadPoolHandle } from '../threads/pool.js';
+import { defaultArtifactUrl, INITIAL_PAGES, MAX_PAGES, type ArtifactName } from './artifacts.js';
+import { WasmCore, type Capabilities } from './core.js';
+import {
+  ABI_VERSION, CORE_EXPORT_NAMES, THREAD_EXPORT_NAMES, type CoreExports, type ThreadExports,
+} from './exports.js';
+
+export interface InitOptions {
+  /** Threads for kernels (default: all logical cores). 1 runs on the calling thread with no workers. */
+  threads?: number;
+  /** Which binary: 'auto' (default) picks as described above; naming one forces it or throws if impossible. */
+  artifact?: 'auto' | ArtifactName;
+  /** Where the .wasm files are, per artifact (default: the package's pkg/ folder). */
+  wasmUrl?: Partial<Record<ArtifactName, string | URL>>;
+  /** Where `thread-worker.js` is (default: next to this package's built threads/ folder). */
+  workerUrl?: string | URL;
+}
+
+const moduleCache = new Map<string, Promise<WebAssembly.Module>>();
+
+function compile(url: URL): Promise<WebAssembly.Module> {
+  let m = moduleCache.get(url.href);
+  if (m === undefined) {
+    m = readBinary(url).then((bytes) => WebAssembly.compile(bytes as BufferSource));
+    m.catch(() => moduleCache.delete(url.href));
+    moduleCache.set(url.href, m);
+  }
+  return m;
+}
+
+function toUrl(u: string | URL): URL {
+  return u instanceof URL ? u : new URL(u, (globalThis as { location?: { href: string } }).location?.href ?? import.meta.url);
+}
+
+/** Loads a wasm-gpt core. Call `terminate()` on it when done so worker threads end. */
+export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
+  const cores = await hardwareConcurrency();
+  const { threads: requested, artifact: wanted = 'auto' } = options;
+  if (requested !== undefined && (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1)) {
+    throw new RangeError(`initWasm: threads must be a positive integer, got ${String(requested)}`);
+  }
+  if (wanted !== 'auto' && wanted !== 'threads-simd' && wanted !== 'simd') {
+    throw new RangeError(`initWasm: artifact must be 'auto', 'threads-simd' or 'simd', got ${String(wanted)}`);
+  }
+  const threads = requested ?? cores;
+  const shared = sharedMemoryAvailable();
+  const mainThread = isBrowserMainThread();
+
+  let artifact: ArtifactName;
+  let reason: string;
+  if (wanted === 'simd') {
+    artifact = 'simd';
+    reason = 'single-thread SIMD build requested';
+  } else if (!shared) {
+    if (wanted === 'threads-simd') {
+      throw new WasmGptError(
+        "initWasm: the 'threads-simd' build needs SharedArrayBuffer; in a browser serve the page with " +
+          "'Cross-Origin-Opener-Policy: same-origin' and 'Cross-Origin-Embedder-Policy: require-corp'",
+      );
+    }
+    artifact = 'simd';
+    reason = 'SharedArrayBuffer is unavailable (page not cross-origin isolated): single-thread SIMD build';
+  } else if (mainThread) {
+    if (wanted === 'threads-simd') {
+      throw new WasmGptError(
+        "initWasm: the 'threads-simd' build cannot run on a page's main thread (it blocks while workers " +
+          'compute); load wasm-gpt inside a Worker to use threads',
+      );
+    }
+    artifact = 'simd';
+    reason = "browser main thread must not block: single-thread SIMD build (load in a Worker for threads)";
+  } else if (threads === 1 && wanted === 'auto') {
+    artifact = 'simd';
+    reason = 'one thread requested: single-thread SIMD build';
+  } else {
+    artifact = 'threads-simd';
+    reason = `shared memory available: ${threads} worker thread${threads === 1 ? '' : 's'}`;
+  }
+
+  const url = toUrl(options.wasmUrl?.[artifact] ?? defaultArtifactUrl(artifact));
+  let module: WebAssembly.Module;
+  try {
+    module = await compile(url);
+  } catch (err) {
+    throw new WasmGptError(
+      `initWasm: could not load ${url.href} (${(err as Error).message}); run 'npm run build' to build pkg/`,
+      { cause: err },
+    );
+  }
+
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: artifact === 'threads-simd' });
+  let core: WasmCore | undefined;
+  let earlyPanic: string | undefined;
+  const imports = {
+    env: {
+      memory,
+      wgpt_report_panic(ptr: number, len: number) {
+        const text = new TextDecoder().decode(new Uint8Array(memory.buffer, ptr >>> 0, len >>> 0).slice());
+        if (core) core.notePanic(text);
+        else earlyPanic = text;
+      },
+    },
+  };
+  const instance = await WebAssembly.instantiate(module, imports);
+  const exports = instance.exports as unknown as CoreExports & ThreadExports;
+  const expected = artifact === 'threads-simd' ? [...CORE_EXPORT_NAMES, ...THREAD_EXPORT_NAMES] : CORE_EXPORT_NAMES;
+  const missing = expected.filter((name) => !(name in exports));
+  if (missing.length > 0) {
+    throw new WasmGptError(`initWasm: ${url.href} lacks exports ${missing.join(', ')}; rebuild with 'npm run build'`);
+  }
+  const abi = exports.wgpt_abi_version();
+  if (abi !== ABI_VERSION) {
+    throw new WasmGptError(`initWasm: ${url.href} has ABI ${abi}, this loader expects ${ABI_VERSION}; rebuild pkg/`);
+  }
+  exports.wgpt_init();
+  if (earlyPanic !== undefined) throw new WasmRuntimeError(`initWasm: ${earlyPanic}`);
+
+  let pool: ThreadPoolHandle | undefined;
+  if (artifact === 'threads-simd' && threads > 1) {
+    const workerUrl = toUrl(options.workerUrl ?? new URL('../threads/thread-worker.js', import.meta.url));
+    pool = await startThreadPool(module, memory, exports, threads, workerUrl);
+  }
+  const capabilities: Capabilities = {
+    artifact,
+    simd: exports.wgpt_simd_enabled() === 1,
+    threads: pool !== undefined,
+    threadCount: pool?.threads ?? 1,
+    cores,
+    sharedMemory: shared,
+    reason,
+  };
+  core = new WasmCore(memory, exports, pool, capabilities);
+  return core;
+}
