@@ -19,6 +19,8 @@ interface WorkerLike {
   post(init: WorkerInit): void;
   onMessage(cb: (msg: WorkerMessage) => void): void;
   onError(cb: (err: Error) => void): void;
+  /** Stops the worker from keeping a Node process alive (no-op in browsers). */
+  unref(): void;
   terminate(): Promise<void>;
 }
 
@@ -72,6 +74,9 @@ export async function startThreadPool(
       worker.post({ module, memory, stackTop: stackBase + WORKER_STACK_BYTES, tlsBase, index });
     }
     await Promise.all(ready);
+    // Only now: while waiting for `ready` the workers are what keeps the event loop (and this await) alive.
+    // Afterwards a pool must not keep a Node process running by itself; terminate() stays the clean way out.
+    for (const w of workers) w.unref();
   } catch (err) {
     await Promise.all(workers.map((w) => w.terminate()));
     throw err;
@@ -105,9 +110,9 @@ async function spawnWorker(url: URL): Promise<WorkerLike> {
       post(init) {
         pendingInit = init;
         // Node takes the init as workerData so the worker never depends on this thread's event loop.
-        worker = new Worker(url, { workerData: pendingInit });
-        // A pool must not keep a Node process alive by itself; terminate() is still the clean way out.
-        worker.unref();
+        // Workers inherit the parent's Node flags; --input-type (from `node -e`) makes a file worker fail to start.
+        const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
+        worker = new Worker(url, { workerData: pendingInit, execArgv });
         worker.on('message', (m: WorkerMessage) => listeners.msg?.(m));
         worker.on('error', (e: Error) => listeners.err?.(e));
         worker.on('exit', (code: number) => {
@@ -116,6 +121,7 @@ async function spawnWorker(url: URL): Promise<WorkerLike> {
       },
       onMessage(cb) { listeners.msg = cb; },
       onError(cb) { listeners.err = cb; },
+      unref() { worker?.unref(); },
       async terminate() { if (worker) await worker.terminate(); },
     };
   }
@@ -126,6 +132,7 @@ async function spawnWorker(url: URL): Promise<WorkerLike> {
     onError(cb) {
       worker.addEventListener('error', (e: ErrorEvent) => cb(new Error(e.message || 'worker script failed to load')));
     },
+    unref() {},
     async terminate() { worker.terminate(); },
   };
 }
