@@ -5,12 +5,20 @@
 //! fixed tree, then the tail, for B transposed), independent of the task split.
 
 use super::kernel::{epilogue_scalar, epilogue_vec};
+use super::params::GEMV_NB;
 use crate::simd::F32x4;
 
 /// Columns handled per register block when B is not transposed: 8 accumulators.
 const W: usize = 32;
+/// Rows of B consumed per sweep: PB row streams read side by side, contiguous along the columns.
+const PB: usize = 16;
 
-/// `c[j] ← α·Σ_p a[p·inc_a]·B[p, j] + β·c[j]` for `j` in `j0..j1` (B untransposed, row stride `ldb`).
+/// `c[j] ← α·Σ_p a[p·inc_a]·B[p, j] + β·c[j]` for `j` in `j0..j1` (B untransposed, row stride `ldb`),
+/// with `j1 - j0 ≤ GEMV_NB`.
+///
+/// B is swept PB rows at a time along the whole column range (so memory is read in long contiguous runs, not
+/// one 128-byte piece per row), with running sums kept in a small buffer. Each sum still adds its terms in
+/// order p = 0, 1, 2, ..., so the result does not depend on PB or on the column split.
 ///
 /// # Safety
 /// `a` valid for `kk` strided reads, `b` covers `kk` rows of stride `ldb` up to column `j1`, `c` up to `j1`.
@@ -27,39 +35,63 @@ pub unsafe fn gemv_row_bn(
     j0: usize,
     j1: usize,
 ) {
-    let mut j = j0;
-    while j + W <= j1 {
-        let mut acc = [F32x4::zero(); W / 4];
-        let mut row = b.add(j);
-        for p in 0..kk {
-            let av = F32x4::splat(*a.add(p * inc_a));
+    let width = j1 - j0;
+    debug_assert!(width <= GEMV_NB);
+    let mut sums = [0.0f32; GEMV_NB];
+    let acc = sums.as_mut_ptr();
+    let mut p0 = 0;
+    while p0 < kk {
+        let pb = PB.min(kk - p0);
+        let mut av = [0.0f32; PB];
+        for q in 0..pb {
+            av[q] = *a.add((p0 + q) * inc_a);
+        }
+        let rows = b.add(p0 * ldb + j0);
+        let mut j = 0;
+        while j + W <= width {
+            let mut r = [F32x4::zero(); W / 4];
             for v in 0..W / 4 {
-                acc[v] = acc[v].mul_add(av, F32x4::load(row.add(4 * v)));
+                r[v] = F32x4::load(acc.add(j + 4 * v));
             }
-            row = row.add(ldb);
+            for q in 0..pb {
+                let s = F32x4::splat(av[q]);
+                let row = rows.add(q * ldb + j);
+                for v in 0..W / 4 {
+                    r[v] = r[v].mul_add(s, F32x4::load(row.add(4 * v)));
+                }
+            }
+            for v in 0..W / 4 {
+                r[v].store(acc.add(j + 4 * v));
+            }
+            j += W;
         }
-        for v in 0..W / 4 {
-            let dst = c.add(j + 4 * v);
-            epilogue_vec(acc[v], alpha, beta, dst).store(dst);
+        while j + 4 <= width {
+            let mut r = F32x4::load(acc.add(j));
+            for q in 0..pb {
+                r = r.mul_add(F32x4::splat(av[q]), F32x4::load(rows.add(q * ldb + j)));
+            }
+            r.store(acc.add(j));
+            j += 4;
         }
-        j += W;
+        while j < width {
+            let mut x = *acc.add(j);
+            for q in 0..pb {
+                x += av[q] * *rows.add(q * ldb + j);
+            }
+            *acc.add(j) = x;
+            j += 1;
+        }
+        p0 += pb;
     }
-    while j + 4 <= j1 {
-        let mut acc = F32x4::zero();
-        for p in 0..kk {
-            acc = acc.mul_add(F32x4::splat(*a.add(p * inc_a)), F32x4::load(b.add(p * ldb + j)));
-        }
-        let dst = c.add(j);
-        epilogue_vec(acc, alpha, beta, dst).store(dst);
+    let mut j = 0;
+    while j + 4 <= width {
+        let dst = c.add(j0 + j);
+        epilogue_vec(F32x4::load(acc.add(j)), alpha, beta, dst).store(dst);
         j += 4;
     }
-    while j < j1 {
-        let mut acc = 0.0f32;
-        for p in 0..kk {
-            acc += *a.add(p * inc_a) * *b.add(p * ldb + j);
-        }
-        let dst = c.add(j);
-        *dst = epilogue_scalar(acc, alpha, beta, dst);
+    while j < width {
+        let dst = c.add(j0 + j);
+        *dst = epilogue_scalar(*acc.add(j), alpha, beta, dst);
         j += 1;
     }
 }

@@ -1,9 +1,9 @@
 //! Single-precision GEMM: `C ← α·op(A)·op(B) + β·C`, row-major, all four transpose combinations.
 //!
-//! Structure (Goto/BLIS): the reduction is cut into KC-deep slabs (LOOP 3); for each slab the whole of
-//! op(A) is packed into MR-row slivers and a KC×NC block of op(B) into NR-column slivers (LOOP 2 over NC);
-//! then the output is cut into MC×NB tasks run in parallel, each sweeping its B slivers (L1) over its A
-//! slivers (L2) with the MR×NR micro-kernel (LOOP 1). Fewer than `SMALL_M` rows take the matrix-vector path.
+//! Structure (Goto/BLIS): op(A) is packed once into MR-row slivers and op(B), NC columns at a time, into
+//! NR-column slivers, both cut into KC-deep slabs. The output is then cut into MC×NB tasks run in parallel;
+//! each walks the slabs in order (LOOP 3), its B slivers (LOOP 2, KC×NR in L1) and its A slivers (LOOP 1,
+//! MC×KC in L2), calling the MR×NR micro-kernel. Fewer than `SMALL_M` rows take the matrix-vector path.
 //!
 //! Determinism: every element of C is produced by the same sequence of operations whatever the thread count
 //! (slabs are visited in order, tasks never split the reduction), so results are bitwise reproducible.
@@ -46,7 +46,7 @@ pub fn workspace_len(m: usize, n: usize, k: usize, trans_a: bool) -> usize {
     } else if m < SMALL_M {
         if trans_a { m * k } else { 0 }
     } else {
-        round_up(m, MR) * KC.min(k) + KC.min(k) * round_up(n.min(NC), NR)
+        round_up(m, MR) * k + k * round_up(n.min(NC), NR)
     }
 }
 
@@ -121,51 +121,62 @@ pub unsafe fn sgemm(
         return;
     }
 
-    let a_panels = m.div_ceil(MR);
-    let row_tasks = m.div_ceil(MC);
+    // Pack all of op(A) and a KC-slab-major copy of op(B) (NC columns at a time), then let every task run the
+    // whole reduction for its MC×NB block of C: two fork-joins per NC block instead of three per slab, and
+    // C's block stays in cache across slabs. Slab s of A starts at mp·p0; panel i of it at i·MR·kc.
+    let mp = round_up(m, MR);
+    let a_panels = mp / MR;
+    let slabs = k.div_ceil(KC);
     let ap = ws_ptr;
-    let bp = SendPtr(ws_ptr.get().add(round_up(m, MR) * KC.min(k)));
+    let bp = SendPtr(ws_ptr.get().add(mp * k));
+    let row_tasks = m.div_ceil(MC);
 
-    let mut p0 = 0;
-    while p0 < k {
-        let kc = KC.min(k - p0);
-        let beta_slab = if p0 == 0 { beta } else { 1.0 };
-
-        run(a_panels, &|panel| {
-            pack::pack_a_panel(ap.get().add(panel * MR * kc), a.get(), lda, trans_a, m, panel * MR, p0, kc);
+    let mut j0 = 0;
+    while j0 < n {
+        let nc = NC.min(n - j0);
+        let np = round_up(nc, NR);
+        let b_panels = np / NR;
+        let pack_a = j0 == 0;
+        let a_jobs = if pack_a { slabs * a_panels } else { 0 };
+        run(a_jobs + slabs * b_panels, &|t| {
+            if t < a_jobs {
+                let (s, panel) = (t / a_panels, t % a_panels);
+                let (p0, kc) = (s * KC, KC.min(k - s * KC));
+                pack::pack_a_panel(ap.get().add(mp * p0 + panel * MR * kc), a.get(), lda, trans_a, m, panel * MR, p0, kc);
+            } else {
+                let t = t - a_jobs;
+                let (s, panel) = (t / b_panels, t % b_panels);
+                let (p0, kc) = (s * KC, KC.min(k - s * KC));
+                let dst = bp.get().add(np * p0 + panel * NR * kc);
+                pack::pack_b_panel(dst, b.get(), ldb, trans_b, n, j0 + panel * NR, p0, kc);
+            }
         });
 
-        let mut j0 = 0;
-        while j0 < n {
-            let nc = NC.min(n - j0);
-            let b_panels = nc.div_ceil(NR);
-            run(b_panels, &|panel| {
-                pack::pack_b_panel(bp.get().add(panel * NR * kc), b.get(), ldb, trans_b, n, j0 + panel * NR, p0, kc);
-            });
-
-            let col_tasks = nc.div_ceil(NB);
-            run(row_tasks * col_tasks, &|t| {
-                let (it, jt) = (t / col_tasks, t % col_tasks);
-                let (i_lo, i_hi) = (it * MC, ((it + 1) * MC).min(m));
-                let (jj_lo, jj_hi) = (jt * NB, ((jt + 1) * NB).min(nc));
+        let col_tasks = nc.div_ceil(NB);
+        run(row_tasks * col_tasks, &|t| {
+            let (it, jt) = (t / col_tasks, t % col_tasks);
+            let (i_lo, i_hi) = (it * MC, ((it + 1) * MC).min(m));
+            let (jj_lo, jj_hi) = (jt * NB, ((jt + 1) * NB).min(nc));
+            for s in 0..slabs {
+                let (p0, kc) = (s * KC, KC.min(k - s * KC));
+                let beta_slab = if s == 0 { beta } else { 1.0 };
                 let mut jj = jj_lo;
                 while jj < jj_hi {
                     let nr = NR.min(jj_hi - jj);
-                    let b_sliver = bp.get().add((jj / NR) * NR * kc);
+                    let b_sliver = bp.get().add(np * p0 + (jj / NR) * NR * kc);
                     let mut i = i_lo;
                     while i < i_hi {
                         let mr = MR.min(i_hi - i);
-                        let a_sliver = ap.get().add((i / MR) * MR * kc);
+                        let a_sliver = ap.get().add(mp * p0 + (i / MR) * MR * kc);
                         let c_tile = c.get().add(i * ldc + j0 + jj);
                         kernel::sgemm_ukernel_6x8(kc, alpha, a_sliver, b_sliver, beta_slab, c_tile, ldc, mr, nr);
                         i += MR;
                     }
                     jj += NR;
                 }
-            });
-            j0 += nc;
-        }
-        p0 += kc;
+            }
+        });
+        j0 += nc;
     }
 }
 

@@ -3,7 +3,7 @@
 //! Register tile MR×NR: 6 rows × 8 columns = 12 f32x4 accumulators, plus 2 vectors of B and 1 broadcast of A
 //! per step = 15 live vectors. x86 V8 has 16 xmm registers; a larger tile spills and halves throughput.
 //! Cache tiles: a KC×NR sliver of packed B (8 KiB) stays in L1 while the kernel sweeps MC rows of packed A
-//! (MC×KC×4 = 96 KiB, L2); a KC×NC block of packed B (up to 4 MiB) stays in L2/L3 while all row blocks use it.
+//! (MC×KC×4 = 48 KiB, L2); a KC×NC block of packed B (up to 4 MiB) stays in L2/L3 while all row blocks use it.
 
 /// Rows of the register tile.
 pub const MR: usize = 6;
@@ -12,7 +12,7 @@ pub const NR: usize = 8;
 /// Depth of one packed block: the reduction is cut into KC-long pieces.
 pub const KC: usize = 256;
 /// Rows of A per parallel task (a multiple of MR).
-pub const MC: usize = MR * 16;
+pub const MC: usize = MR * 8;
 /// Columns of B packed at once.
 pub const NC: usize = 4096;
 /// Columns of C per parallel task (a multiple of NR).
