@@ -1,0 +1,66 @@
+// Shared benchmark plumbing: timing by medians, result records, table printing, JSON output.
+// Every record is {bench, impl, threads, shape, metric, value}, so runs can be compared file to file.
+import { writeFileSync } from 'node:fs';
+
+/** Parses `--json FILE`, `--quick` and `--only a,b` from argv. */
+export function parseArgs(argv = process.argv.slice(2)) {
+  const args = { json: undefined, quick: false, only: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') args.json = argv[++i];
+    else if (a === '--quick') args.quick = true;
+    else if (a === '--only') args.only = argv[++i].split(',');
+    else if (a === '--help' || a === '-h') {
+      console.log('usage: node bench/<name>.mjs [--quick] [--json FILE] [--only impl1,impl2]');
+      process.exit(0);
+    } else {
+      console.error(`unknown argument ${a}; try --help`);
+      process.exit(2);
+    }
+  }
+  return args;
+}
+
+/**
+ * Median wall time (ms) of `fn` after one warm-up call: at least `minReps` runs and until `minMs` have passed,
+ * at most `maxReps`.
+ */
+export function medianMs(fn, { minReps = 5, maxReps = 200, minMs = 400 } = {}) {
+  fn();
+  const times = [];
+  const start = performance.now();
+  while (times.length < maxReps && (times.length < minReps || performance.now() - start < minMs)) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((x, y) => x - y);
+  const mid = times.length >> 1;
+  return times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+}
+
+export class Results {
+  records = [];
+  add(bench, impl, threads, shape, metric, value) {
+    this.records.push({ bench, impl, threads, shape, metric, value: Number(value.toPrecision(6)) });
+  }
+  get(bench, impl, shape, metric) {
+    return this.records.find((r) => r.bench === bench && r.impl === impl && r.shape === shape && r.metric === metric)?.value;
+  }
+  writeJson(file) {
+    if (!file) return;
+    writeFileSync(file, JSON.stringify(this.records, null, 2) + '\n');
+    console.log(`wrote ${this.records.length} records to ${file}`);
+  }
+}
+
+/** Prints rows (arrays of strings) as an aligned table with a header. */
+export function printTable(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+export const fmt = (x, digits = 1) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(digits));
