@@ -1,12 +1,13 @@
 import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormatError, TokenizerError } from '../src/errors.js';
-import { ByteLevelBPETokenizer, loadTokenizer, pretokenize, trainByteLevelBPE } from '../src/tokenizer/index.js';
+import { ByteLevelBPETokenizer, GPT2_SPLIT_PATTERN, loadTokenizer, pretokenize, trainByteLevelBPE } from '../src/tokenizer/index.js';
 import { BYTES_IN_GPT2_ORDER, BYTE_TO_CHAR } from '../src/tokenizer/bytes.js';
 import { loadTokenizerFile, loadVocabMergesFiles } from '../src/tokenizer/node-io.js';
-import { VARIED_CORPUS, wellFormed } from './tokenizer.fixtures.js';
+import { VARIED_CORPUS, unicodeText, wellFormed } from './tokenizer.fixtures.js';
 
 /** The 256 byte tokens with GPT-2's ids, plus `extra`. */
 function byteVocab(extra: Record<string, number> = {}): Record<string, number> {
@@ -184,5 +185,21 @@ describe('user-defined special tokens', () => {
       for await (const ids of tok.encodeStream([text.slice(0, cut), text.slice(cut)])) out.push(...ids);
       expect(out, `cut at ${cut - filler.length}`).toEqual(whole);
     }
+  });
+});
+
+describe('pre-tokenizer scanner', () => {
+  /** The specification: GPT-2's pattern run by the JavaScript regex engine. */
+  const byRegex = (text: string) => Array.from(text.matchAll(new RegExp(GPT2_SPLIT_PATTERN, 'gu')), (m) => m[0]);
+
+  it('splits exactly like the GPT-2 regex', () => {
+    for (const text of VARIED_CORPUS) expect(pretokenize(text)).toEqual(byRegex(text));
+    expect(pretokenize("it's  'S 're'x ' \t\nq")).toEqual(byRegex("it's  'S 're'x ' \t\nq"));
+    fc.assert(
+      fc.property(unicodeText(120), (text) => {
+        expect(pretokenize(text)).toEqual(byRegex(text));
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
   });
 });

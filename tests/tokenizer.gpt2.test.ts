@@ -105,6 +105,22 @@ describe('GPT-2 round trips', () => {
     expect(gpt2.decode(ids.slice(0, 1))).toContain('\uFFFD');
   });
 
+  it('decode of any id sequence equals UTF-8 decoding of decodeBytes (partial characters included)', () => {
+    const utf8 = new TextDecoder();
+    // 447, 247 are the two halves of ’ (U+2019); 4210 is U+FFFD's bytes.
+    expect(gpt2.decode([447, 247])).toBe('’');
+    expect(gpt2.decode([447, 11, 247])).toBe('\uFFFD,\uFFFD');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 50256 }), fc.constantFrom(447, 247, 4210, 50256, 171, 238)), { maxLength: 40 }), (ids) => {
+        expect(gpt2.decode(ids)).toBe(utf8.decode(gpt2.decodeBytes(ids)));
+        expect(gpt2.decode(Uint16Array.from(ids))).toBe(gpt2.decode(ids));
+      }),
+      { numRuns: 1000, seed: 21 },
+    );
+    expect(() => gpt2.decode([447, 50257])).toThrow(/token id 50257 at position 1/);
+    expect(() => gpt2.decodeBytes([-1])).toThrow(/token id -1 at position 0/);
+  });
+
   it('survives save → tokenizer.json → load and vocab.json/merges.txt export unchanged', () => {
     const json = gpt2.save();
     const reloaded = loadTokenizer(json);

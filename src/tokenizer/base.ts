@@ -100,18 +100,16 @@ export abstract class BaseTokenizer implements Tokenizer {
     if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') {
       throw new TypeError(`decode: ids must be an array or typed array of token ids, got ${describeValue(ids)}`);
     }
-    const parts: Uint8Array[] = new Array<Uint8Array>(ids.length);
+    // Two passes (size, then copy) instead of collecting the pieces: no intermediate array per call.
     let total = 0;
-    for (let i = 0; i < ids.length; i++) {
-      const bytes = this.bytesOf(ids[i], i);
-      parts[i] = bytes;
-      total += bytes.length;
-    }
+    for (let i = 0; i < ids.length; i++) total += this.bytesOf(ids[i], i).length;
     const out = new Uint8Array(total);
     let offset = 0;
-    for (const part of parts) {
-      out.set(part, offset);
-      offset += part.length;
+    for (let i = 0; i < ids.length; i++) {
+      const bytes = this.bytesOf(ids[i], i);
+      if (bytes.length > 16) out.set(bytes, offset);
+      else for (let j = 0; j < bytes.length; j++) out[offset + j] = bytes[j];
+      offset += bytes.length;
     }
     return out;
   }

@@ -1,7 +1,7 @@
 import { FormatError, TokenizerError, describeValue } from '../errors.js';
 import { BaseTokenizer, DEFAULT_EOT_TOKEN, checkSpecialTokenList } from './base.js';
-import { BYTE_TO_CHAR, bytesToUnicode, unicodeToBytes, utf8EncodeInto } from './bytes.js';
-import { STREAM_SAFETY_MARGIN, createGpt2SplitRegex } from './pretokenize.js';
+import { BYTE_TO_CHAR, bytesToUnicode, unicodeToBytes, utf8Decode, utf8EncodeInto } from './bytes.js';
+import { STREAM_SAFETY_MARGIN, gpt2PieceEnd } from './pretokenize.js';
 
 export interface ByteLevelBPEOptions {
   /**
@@ -190,7 +190,6 @@ export class ByteLevelBPETokenizer extends BaseTokenizer {
   private readonly mergeResult: Int32Array;
   private readonly pairRanks: PairRankTable;
   private readonly ignoreMerges: boolean;
-  private readonly splitRegex = createGpt2SplitRegex();
   private readonly cache = new Map<string, number | Int32Array>();
   private readonly cacheLimit: number;
   private scratchBytes = new Uint8Array(256);
@@ -517,23 +516,93 @@ export class ByteLevelBPETokenizer extends BaseTokenizer {
     return entries;
   }
 
+  /** Bytes of every id, specials included (undefined for ids outside the vocabulary); built on first decode. */
+  private decodeTable: (Uint8Array | undefined)[] | undefined;
+  /** Each id's text when its bytes are complete UTF-8 on their own (most tokens), else undefined. */
+  private decodeStrings: (string | undefined)[] | undefined;
+
+  private buildDecodeTables(): void {
+    const table = this.tokenBytes.slice();
+    for (const id of this.specialTokens.values()) table[id] = this.bytesOf(id, 0);
+    const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    const strings = new Array<string | undefined>(this.vocabSize);
+    for (let id = 0; id < this.vocabSize; id++) {
+      const bytes = table[id];
+      if (bytes === undefined) continue;
+      try {
+        strings[id] = strict.decode(bytes);
+      } catch {
+        // Part of a multi-byte character: only the byte path can join it with its neighbours.
+      }
+    }
+    this.decodeTable = table;
+    this.decodeStrings = strings;
+  }
+
+  /** UTF-8 bytes of ids[from, to); throws the checked error for the first id outside the vocabulary. */
+  private bytesRange(ids: ArrayLike<number>, from: number, to: number): Uint8Array {
+    const table = this.decodeTable as (Uint8Array | undefined)[];
+    let total = 0;
+    for (let i = from; i < to; i++) {
+      const bytes = table[ids[i]];
+      if (bytes === undefined) this.bytesOf(ids[i], i); // throws, naming the id and its position
+      else total += bytes.length;
+    }
+    const out = new Uint8Array(total);
+    let offset = 0;
+    for (let i = from; i < to; i++) {
+      const bytes = table[ids[i]] as Uint8Array;
+      for (let j = 0; j < bytes.length; j++) out[offset++] = bytes[j];
+    }
+    return out;
+  }
+
+  override decodeBytes(ids: ArrayLike<number>): Uint8Array {
+    if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') return super.decodeBytes(ids);
+    if (this.decodeTable === undefined) this.buildDecodeTables();
+    return this.bytesRange(ids, 0, ids.length);
+  }
+
+  /**
+   * Joins cached per-token strings; only runs of tokens holding parts of characters go through bytes. That is
+   * exact: a token that is complete UTF-8 starts on a character boundary, where a UTF-8 decoder's state resets.
+   */
+  override decode(ids: ArrayLike<number>): string {
+    if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') return super.decode(ids);
+    if (this.decodeStrings === undefined) this.buildDecodeTables();
+    const strings = this.decodeStrings as (string | undefined)[];
+    let text = '';
+    let partialFrom = -1;
+    for (let i = 0; i < ids.length; i++) {
+      const s = strings[ids[i]];
+      if (s === undefined) {
+        if (partialFrom < 0) partialFrom = i;
+        continue;
+      }
+      if (partialFrom >= 0) {
+        text += utf8Decode(this.bytesRange(ids, partialFrom, i));
+        partialFrom = -1;
+      }
+      text += s;
+    }
+    if (partialFrom >= 0) text += utf8Decode(this.bytesRange(ids, partialFrom, ids.length));
+    return text;
+  }
+
   protected ordinaryTokenBytes(id: number): Uint8Array | undefined {
     return id >= 0 && id < this.vocabSize ? this.tokenBytes[id] : undefined;
   }
 
   protected encodeOrdinary(text: string, out: number[], final: boolean, specialMayStartAt: number): number {
-    const re = this.splitRegex;
-    re.lastIndex = 0;
-    let consumed = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
-      const piece = m[0];
-      const end = m.index + piece.length;
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      const end = gpt2PieceEnd(text, i, n);
       if (!final && end + STREAM_SAFETY_MARGIN > specialMayStartAt) break;
-      this.encodePiece(piece, out);
-      consumed = end;
+      this.encodePiece(text.slice(i, end), out);
+      i = end;
     }
-    return final ? text.length : consumed;
+    return final ? n : i;
   }
 
   private encodePiece(piece: string, out: number[]): void {

@@ -2,7 +2,7 @@ import { TokenizerError, describeValue } from '../errors.js';
 import { DEFAULT_EOT_TOKEN, checkSpecialTokenList } from './base.js';
 import { BYTES_IN_GPT2_ORDER, BYTE_TO_CHAR, utf8EncodeInto } from './bytes.js';
 import { ByteLevelBPETokenizer } from './bpe.js';
-import { createGpt2SplitRegex } from './pretokenize.js';
+import { gpt2PieceEnd } from './pretokenize.js';
 
 export interface TrainProgress {
   phase: 'counting' | 'merging' | 'done';
@@ -114,7 +114,6 @@ export function trainByteLevelBPE(corpus: string | Iterable<string>, options: Tr
 
   // 1. Count distinct pre-tokens.
   const wordCounts = new Map<string, number>();
-  const split = createGpt2SplitRegex();
   const specialSplit = specialTokens.length > 0
     ? new RegExp([...specialTokens].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g')
     : null;
@@ -122,11 +121,12 @@ export function trainByteLevelBPE(corpus: string | Iterable<string>, options: Tr
   for (const doc of typeof corpus === 'string' ? [corpus] : corpus) {
     if (typeof doc !== 'string') throw new TypeError(`trainByteLevelBPE: documents must be strings, got ${describeValue(doc)}`);
     for (const segment of specialSplit === null ? [doc] : doc.split(specialSplit)) {
-      split.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      while ((m = split.exec(segment)) !== null) {
-        wordCounts.set(m[0], (wordCounts.get(m[0]) ?? 0) + 1);
+      for (let i = 0, n = segment.length; i < n; ) {
+        const end = gpt2PieceEnd(segment, i, n);
+        const word = segment.slice(i, end);
+        wordCounts.set(word, (wordCounts.get(word) ?? 0) + 1);
         sawText = true;
+        i = end;
       }
     }
   }
