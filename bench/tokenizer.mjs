@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Tokenizer benchmark: encode/decode throughput on Moby-Dick for our byte-level BPE with GPT-2's vocabulary
 // versus gpt-tokenizer (r50k_base), and BPE training time for a 4096-token vocabulary on 1 MB.
-// Build first: npx tsc -p tsconfig.json     Run: node bench/tokenizer.mjs [--json FILE] [--reps N]
+// Build first: npx tsc -p tsconfig.json     Run: node bench/tokenizer.mjs [--json FILE] [--reps N] [--quick]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -15,7 +15,10 @@ const flag = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const jsonPath = flag('--json');
-const reps = Math.max(5, Number(flag('--reps') ?? 7));
+const quick = args.includes('--quick');
+const reps = Math.max(5, Number(flag('--reps') ?? (quick ? 5 : 7)));
+const coldReps = quick ? 1 : 3;
+const trainReps = quick ? 1 : 3;
 
 const require = createRequire(import.meta.url);
 const ranksPath = join(dirname(require.resolve('gpt-tokenizer/package.json')), 'data', 'r50k_base.tiktoken');
@@ -54,7 +57,7 @@ if (ids.length !== refIds.length || ids.some((id, i) => id !== refIds[i])) {
 /** Cold: a fresh tokenizer / empty merge cache, one pass. Warm: repeated passes with the caches filled. */
 function measure(name, encodeWarm, makeCold) {
   const cold = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < coldReps; i++) {
     const encode = makeCold();
     cold.push(time(() => encode(text))[0]);
   }
@@ -89,7 +92,7 @@ const trainText = text.slice(0, 1_000_000);
 const trainMB = Buffer.byteLength(trainText, 'utf8') / 1e6;
 const trainTimes = [];
 let trained;
-for (let i = 0; i < 3; i++) {
+for (let i = 0; i < trainReps; i++) {
   const [ms, tok] = time(() => trainByteLevelBPE(trainText, { vocabSize: 4096 }));
   trainTimes.push(ms);
   trained = tok;
@@ -99,7 +102,7 @@ const trainSeconds = median(trainTimes) / 1000;
 const fmt = (x, d = 1) => x.toFixed(d).padStart(8);
 console.log(`Moby-Dick: ${megabytes.toFixed(2)} MB UTF-8, ${ids.length} GPT-2 tokens (ids identical to gpt-tokenizer)`);
 console.log(`GPT-2 vocabulary load: ${loadMs.toFixed(0)} ms from r50k ranks (deriving merges), ${vmLoadMs.toFixed(0)} ms from vocab.json + merges.txt`);
-console.log(`Node ${process.version}, 1 thread, medians of ${reps} warm runs (after a warm-up) and 3 cold runs\n`);
+console.log(`Node ${process.version}, 1 thread, medians of ${reps} warm runs (after a warm-up) and ${coldReps} cold run(s)\n`);
 console.log('encode                                  cold MB/s   warm MB/s');
 for (const r of rows) console.log(`${r.name.padEnd(38)}${fmt(r.coldMBs)}    ${fmt(r.warmMBs)}`);
 console.log(`${'ratio (ours / gpt-tokenizer)'.padEnd(38)}${fmt(rows[0].coldMBs / rows[1].coldMBs, 2)}x   ${fmt(rows[0].warmMBs / rows[1].warmMBs, 2)}x`);
@@ -107,7 +110,7 @@ console.log('\ndecode                                       MB/s');
 for (const r of decodeRows) console.log(`${r.name.padEnd(38)}${fmt(r.MBs)}`);
 console.log(`${'ratio (ours / gpt-tokenizer)'.padEnd(38)}${fmt(decodeRows[0].MBs / decodeRows[1].MBs, 2)}x`);
 console.log(
-  `\nBPE training: vocab 4096 on ${trainMB.toFixed(2)} MB of Moby-Dick: ${trainSeconds.toFixed(2)} s (median of 3), ` +
+  `\nBPE training: vocab 4096 on ${trainMB.toFixed(2)} MB of Moby-Dick: ${trainSeconds.toFixed(2)} s (median of ${trainReps}), ` +
     `${trained.encode(text.slice(1_000_000)).length} tokens for the remaining ${text.length - 1_000_000} chars`,
 );
 

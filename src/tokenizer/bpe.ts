@@ -615,7 +615,10 @@ export class ByteLevelBPETokenizer extends BaseTokenizer {
     const result = this.bpe(piece);
     if (this.cacheLimit > 0) {
       if (this.cache.size >= this.cacheLimit) this.evictOldest();
-      this.cache.set(piece, result.length === 1 ? result[0] : result);
+      // A long substring is a view that keeps its whole source text alive (a stream buffer, a file); the cache
+      // must hold a copy of just the piece, or it would pin every chunk of a large corpus in memory.
+      const key = piece.length >= 13 ? (piece + ' ').slice(0, -1) : piece;
+      this.cache.set(key, result.length === 1 ? result[0] : result);
     }
     for (let i = 0; i < result.length; i++) out.push(result[i]);
   }

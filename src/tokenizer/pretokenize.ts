@@ -10,10 +10,6 @@
  */
 export const GPT2_SPLIT_PATTERN = String.raw`'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`;
 
-export function createGpt2SplitRegex(): RegExp {
-  return new RegExp(GPT2_SPLIT_PATTERN, 'gu');
-}
-
 /**
  * When text arrives in chunks, a piece is final only if the characters that decided its extent are known.
  * Every alternative above looks at most 3 characters past a piece's start (contractions) or 1 past its end
