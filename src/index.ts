@@ -4,3 +4,5 @@ export type { ArtifactName } from './wasm/artifacts.js';
 export type { MatmulOptions, GemmOptions } from './gemm-args.js';
 export { matmulJs, matmulJsNaive, gemmJs } from './js/gemm.js';
 export { WasmGptError, WasmRuntimeError, ShapeError, FormatError, TokenizerError } from './errors.js';
+export * from './tokenizer/index.js';
+export * from './data/index.js';
