@@ -39,6 +39,31 @@ export function medianMs(fn, { minReps = 5, maxReps = 200, minMs = 400 } = {}) {
   return times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
 }
 
+/**
+ * Medians (ms) of several functions measured in alternating blocks (f0 for ~blockMs, f1 for ~blockMs, ...,
+ * then again), so slow phases of a noisy machine hit all of them alike and their ratios stay meaningful,
+ * while each still runs back to back within a block as it would in real use (a thread pool stays warm).
+ */
+export function interleavedMedians(fns, { rounds = 6, blockMs = 120, maxPerBlock = 50 } = {}) {
+  for (const fn of fns) fn();
+  const times = fns.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    fns.forEach((fn, i) => {
+      const start = performance.now();
+      for (let n = 0; n < maxPerBlock && (n === 0 || performance.now() - start < blockMs); n++) {
+        const t0 = performance.now();
+        fn();
+        times[i].push(performance.now() - t0);
+      }
+    });
+  }
+  return times.map((t) => {
+    t.sort((x, y) => x - y);
+    const mid = t.length >> 1;
+    return t.length % 2 ? t[mid] : (t[mid - 1] + t[mid]) / 2;
+  });
+}
+
 export class Results {
   records = [];
   add(bench, impl, threads, shape, metric, value) {

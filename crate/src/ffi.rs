@@ -149,13 +149,19 @@ pub extern "C" fn wgpt_sgemm(
         return Status::InvalidArgument as i32;
     }
     let (a, b, c) = (a as usize, b as usize, c as usize);
-    in_pool(|| {
+    let run = || {
         let mut ws = GEMM_WORKSPACE.lock().unwrap_or_else(|e| e.into_inner());
         unsafe {
             gemm::sgemm(&mut ws, trans_a != 0, trans_b != 0, m, n, k, alpha, a as *const f32, lda, b as *const f32,
                         ldb, beta, c as *mut f32, ldc)
         }
-    });
+    };
+    // Entering the pool costs two thread wake-ups (tens of µs): small products run right here instead.
+    if gemm::worth_parallel(m, n, k) {
+        in_pool(run)
+    } else {
+        run()
+    }
     Status::Ok as i32
 }
 

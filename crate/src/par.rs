@@ -15,7 +15,7 @@ where
     {
         if n > 1 && rayon::current_thread_index().is_some() {
             use rayon::prelude::*;
-            (0..n).into_par_iter().for_each(f);
+            (0..n).into_par_iter().with_max_len(1).for_each(f);
             return;
         }
     }

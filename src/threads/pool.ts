@@ -110,9 +110,9 @@ async function spawnWorker(url: URL): Promise<WorkerLike> {
       post(init) {
         pendingInit = init;
         // Node takes the init as workerData so the worker never depends on this thread's event loop.
-        // Workers inherit the parent's Node flags; --input-type (from `node -e`) makes a file worker fail to start.
-        const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
-        worker = new Worker(url, { workerData: pendingInit, execArgv });
+        // No inherited Node flags: some make a file worker fail to start (--input-type from `node -e`) or are
+        // refused for workers (V8 flags, which are process-wide anyway), and the worker script needs none.
+        worker = new Worker(url, { workerData: pendingInit, execArgv: [] });
         worker.on('message', (m: WorkerMessage) => listeners.msg?.(m));
         worker.on('error', (e: Error) => listeners.err?.(e));
         worker.on('exit', (code: number) => {

@@ -22,6 +22,7 @@ const PB: usize = 16;
 ///
 /// # Safety
 /// `a` valid for `kk` strided reads, `b` covers `kk` rows of stride `ldb` up to column `j1`, `c` up to `j1`.
+#[inline(never)] // see the note on `sgemm_ukernel_6x8`
 #[allow(clippy::too_many_arguments)]
 pub unsafe fn gemv_row_bn(
     kk: usize,
@@ -101,6 +102,7 @@ pub unsafe fn gemv_row_bn(
 ///
 /// # Safety
 /// `a` valid for `kk` reads, `b` covers rows `j0..j1` of stride `ldb` and length `kk`, `c` up to `j1`.
+#[inline(never)]
 #[allow(clippy::too_many_arguments)]
 pub unsafe fn gemv_row_bt(
     kk: usize,

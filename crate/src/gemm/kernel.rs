@@ -16,7 +16,10 @@ const NV: usize = NR / 4;
 /// # Safety
 /// `a` valid for MR·kc reads, `b` for NR·kc reads, `c` for an mr×nr tile with row stride `rs_c`;
 /// `mr ≤ MR`, `nr ≤ NR`.
-#[inline(always)]
+// Never inlined, on purpose: V8 starts wasm functions in its baseline compiler and only moves a function to
+// the optimising one after enough calls; worker threads run long activations, so the kernel must be its
+// own, frequently called function to get optimised there (inlined, 2-thread GEMM ran ~25% slower).
+#[inline(never)]
 #[allow(clippy::too_many_arguments)]
 pub unsafe fn sgemm_ukernel_6x8(
     kc: usize,

@@ -39,6 +39,11 @@ impl Workspace {
     }
 }
 
+/// Whether a product is large enough to be worth waking the thread pool for.
+pub fn worth_parallel(m: usize, n: usize, k: usize) -> bool {
+    m.saturating_mul(n).saturating_mul(k) >= PARALLEL_MIN_MACS
+}
+
 /// Floats of workspace a product of this shape needs.
 pub fn workspace_len(m: usize, n: usize, k: usize, trans_a: bool) -> usize {
     if m == 0 || n == 0 || k == 0 {
@@ -85,7 +90,7 @@ pub unsafe fn sgemm(
         scale_c(m, n, beta, c, ldc);
         return;
     }
-    let parallel = m.saturating_mul(n).saturating_mul(k) >= PARALLEL_MIN_MACS;
+    let parallel = worth_parallel(m, n, k);
     let run = |tasks: usize, f: &(dyn Fn(usize) + Sync)| {
         if parallel {
             par::for_each(tasks, f)

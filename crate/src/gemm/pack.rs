@@ -9,7 +9,7 @@ use super::params::{MR, NR};
 ///
 /// # Safety
 /// `a` must cover op(A) (M×K) with row stride `lda`; `dst` must be valid for MR·kc writes.
-#[inline]
+#[inline(never)] // see the note on `sgemm_ukernel_6x8`: small, frequently called functions get optimised in workers
 #[allow(clippy::too_many_arguments)]
 pub unsafe fn pack_a_panel(
     dst: *mut f32,
@@ -55,7 +55,7 @@ pub unsafe fn pack_a_panel(
 ///
 /// # Safety
 /// `b` must cover op(B) (K×N) with row stride `ldb`; `dst` must be valid for NR·kc writes.
-#[inline]
+#[inline(never)]
 #[allow(clippy::too_many_arguments)]
 pub unsafe fn pack_b_panel(
     dst: *mut f32,

@@ -16,7 +16,7 @@ pub const MC: usize = MR * 8;
 /// Columns of B packed at once.
 pub const NC: usize = 4096;
 /// Columns of C per parallel task (a multiple of NR).
-pub const NB: usize = NR * 16;
+pub const NB: usize = NR * 8;
 
 /// Below this many rows a product is treated as a batch of matrix-vector products (no packing: each
 /// element of B is used fewer than MR times, so copying B would cost more than it saves).
@@ -25,6 +25,6 @@ pub const SMALL_M: usize = 4;
 pub const GEMV_NB: usize = 256;
 
 /// Products smaller than this many multiply-adds run on the calling thread: waking the pool costs more.
-pub const PARALLEL_MIN_MACS: usize = 1 << 18;
+pub const PARALLEL_MIN_MACS: usize = 1 << 20;
 
 const _: () = assert!(NR % 4 == 0 && MC % MR == 0 && NB % NR == 0 && NC % NB == 0);
