@@ -10,6 +10,7 @@ use std::sync::Mutex;
 
 /// Result codes returned by exports. Must match `Status` in src/wasm/exports.ts.
 #[repr(i32)]
+#[derive(Clone, Copy)]
 pub enum Status {
     Ok = 0,
     InvalidArgument = 1,
@@ -109,8 +110,22 @@ pub extern "C" fn wgpt_thread_count() -> u32 {
     1
 }
 
+/// Work (roughly: floating-point operations) below which an export runs on the calling thread: entering the
+/// pool costs two thread wake-ups, tens of microseconds.
+pub(crate) const POOL_MIN_WORK: usize = 1 << 20;
+
+/// Runs `f` inside the pool when there is one and `work` is worth it, else on the calling thread. Results are
+/// the same either way (see crate::par).
+pub(crate) fn run<R: Send>(work: usize, f: impl FnOnce() -> R + Send) -> R {
+    if work >= POOL_MIN_WORK {
+        in_pool(f)
+    } else {
+        f()
+    }
+}
+
 /// Runs `f` inside the pool when there is one.
-fn in_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+pub(crate) fn in_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     #[cfg(feature = "threads")]
     return crate::threads::install(f);
     #[cfg(not(feature = "threads"))]

@@ -8,6 +8,7 @@
 //! Dimension letters used throughout: M, N, K for GEMM (C is M×N, the reduction runs over K).
 
 pub mod gemm;
+pub mod ops;
 pub mod par;
 pub mod peak;
 pub mod simd;

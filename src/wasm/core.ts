@@ -30,11 +30,15 @@ export interface Capabilities {
 const F32 = 4;
 const ALIGN = 16;
 
-/** A Float32 buffer resident in wasm memory. Free it with `free()` when done (or let the core go). */
-export class WasmF32Array {
+type ElementArray = Float32Array | Int32Array;
+type ElementCtor<T extends ElementArray> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T };
+
+/** A typed buffer resident in wasm memory. Free it with `free()` when done (or let the core go). */
+abstract class WasmArray<T extends ElementArray> {
   #core: WasmCore;
   #ptr: number;
   readonly length: number;
+  protected abstract readonly ctor: ElementCtor<T>;
 
   /** @internal */
   constructor(core: WasmCore, ptr: number, length: number) {
@@ -45,7 +49,7 @@ export class WasmF32Array {
 
   /** Byte offset in wasm memory. */
   get ptr(): number {
-    if (this.#ptr === 0) throw new WasmGptError('WasmF32Array used after free()');
+    if (this.#ptr === 0) throw new WasmGptError(`${this.constructor.name} used after free()`);
     return this.#ptr;
   }
 
@@ -53,28 +57,33 @@ export class WasmF32Array {
     return this.#ptr === 0;
   }
 
+  /** @internal The core this buffer lives in. */
+  get core(): WasmCore {
+    return this.#core;
+  }
+
   /** A live view over the wasm memory; take a new one after any call that may grow memory. */
-  view(): Float32Array {
-    return new Float32Array(this.#core.memory.buffer, this.ptr, this.length);
+  view(): T {
+    return new this.ctor(this.#core.memory.buffer, this.ptr, this.length);
   }
 
   /** Copies `data` in at element `offset`. */
   set(data: ArrayLike<number>, offset = 0): this {
     if (offset < 0 || !Number.isInteger(offset) || offset + data.length > this.length) {
-      throw new ShapeError(`WasmF32Array.set: ${data.length} values at offset ${offset} exceed length ${this.length}`);
+      throw new ShapeError(`${this.constructor.name}.set: ${data.length} values at offset ${offset} exceed length ${this.length}`);
     }
     this.view().set(data, offset);
     return this;
   }
 
   /** Copies the contents out, into `out` when given (no allocation), else into a new array. */
-  read(out?: Float32Array): Float32Array {
-    if (out === undefined) return this.view().slice();
-    if (!(out instanceof Float32Array)) throw new TypeError('WasmF32Array.read: out must be a Float32Array');
+  read(out?: T): T {
+    if (out === undefined) return this.view().slice() as T;
+    if (!(out instanceof this.ctor)) throw new TypeError(`${this.constructor.name}.read: out must be a ${this.ctor.name}`);
     if (out.length < this.length) {
-      throw new ShapeError(`WasmF32Array.read: out has length ${out.length}, expected at least ${this.length}`);
+      throw new ShapeError(`${this.constructor.name}.read: out has length ${out.length}, expected at least ${this.length}`);
     }
-    out.set(this.view());
+    out.set(this.view() as never);
     return out;
   }
 
@@ -83,6 +92,16 @@ export class WasmF32Array {
     this.#core.release(this.#ptr, this.length);
     this.#ptr = 0;
   }
+}
+
+/** A Float32 buffer resident in wasm memory. */
+export class WasmF32Array extends WasmArray<Float32Array> {
+  protected readonly ctor = Float32Array;
+}
+
+/** An Int32 buffer resident in wasm memory (token ids, targets). */
+export class WasmI32Array extends WasmArray<Int32Array> {
+  protected readonly ctor = Int32Array;
 }
 
 export class WasmCore {
@@ -142,29 +161,55 @@ export class WasmCore {
     throw new WasmRuntimeError(`${what}: the wasm core refused the call (${name})`);
   }
 
-  /** Allocates a zero-initialised float32 buffer of `length` elements in wasm memory. */
-  alloc(length: number): WasmF32Array {
+  #allocBytes(fn: string, length: number): number {
     if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
-      throw new RangeError(`alloc: length must be a non-negative integer, got ${String(length)}`);
+      throw new RangeError(`${fn}: length must be a non-negative integer, got ${String(length)}`);
     }
     if (length * F32 > 2 ** 32 - ALIGN) {
-      throw new RangeError(`alloc: ${length} floats exceed the 4 GiB wasm32 address space`);
+      throw new RangeError(`${fn}: ${length} elements exceed the 4 GiB wasm32 address space`);
     }
-    const ptr = this.#call('alloc', (x) => x.wgpt_alloc(Math.max(length, 1) * F32, ALIGN)) >>> 0;
+    const ptr = this.#call(fn, (x) => x.wgpt_alloc(Math.max(length, 1) * F32, ALIGN)) >>> 0;
     if (ptr === 0) {
       throw new WasmRuntimeError(
-        `alloc: out of wasm memory for ${length} floats (${(length * F32 / 2 ** 20).toFixed(1)} MiB); ` +
+        `${fn}: out of wasm memory for ${length} elements (${(length * F32 / 2 ** 20).toFixed(1)} MiB); ` +
           `the instance holds ${(this.memory.buffer.byteLength / 2 ** 20).toFixed(0)} MiB`,
       );
     }
-    const buf = new WasmF32Array(this, ptr, length);
-    buf.view().fill(0);
-    return buf;
+    new Uint8Array(this.memory.buffer, ptr, Math.max(length, 1) * F32).fill(0);
+    return ptr;
   }
 
-  /** Allocates a buffer holding a copy of `data`. */
+  /** Allocates a zero-initialised float32 buffer of `length` elements in wasm memory. */
+  alloc(length: number): WasmF32Array {
+    return new WasmF32Array(this, this.#allocBytes('alloc', length), length);
+  }
+
+  /** Allocates a float32 buffer holding a copy of `data`. */
   from(data: ArrayLike<number>): WasmF32Array {
     return this.alloc(data.length).set(data);
+  }
+
+  /** Allocates a zero-initialised int32 buffer (token ids, targets). */
+  allocI32(length: number): WasmI32Array {
+    return new WasmI32Array(this, this.#allocBytes('allocI32', length), length);
+  }
+
+  /** Allocates an int32 buffer holding a copy of `data`. */
+  fromI32(data: ArrayLike<number>): WasmI32Array {
+    return this.allocI32(data.length).set(data);
+  }
+
+  /**
+   * @internal For the op glue in src/kernels/wasm/: runs an export by name with the same trap handling as
+   * every other call, and turns a non-zero status into an error naming `what`.
+   */
+  invoke(what: string, fn: (exports: Record<string, (...args: number[]) => number>) => number): number {
+    return this.#call(what, (x) => fn(x as unknown as Record<string, (...args: number[]) => number>));
+  }
+
+  /** @internal Like `invoke`, for exports that return a status code. */
+  invokeStatus(what: string, fn: (exports: Record<string, (...args: number[]) => number>) => number): void {
+    this.#checkStatus(what, this.invoke(what, fn));
   }
 
   /** @internal */

@@ -1,0 +1,1 @@
+//! STUB: the activation op (forward and backward side by side) lands here. See ops/mod.rs for the conventions.

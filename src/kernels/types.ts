@@ -1,0 +1,121 @@
+/**
+ * The op table of a GPT: one `Kernels` interface, implemented by the wasm core (`WasmKernels`) and by pure
+ * TypeScript (`JsKernels`, the benchmark baseline and the fallback where wasm SIMD is unavailable). One
+ * conformance suite (tests/kernels.*.test.ts) runs every op over both.
+ *
+ * Conventions (llm.c's, see ../shared/STYLE.md):
+ * - Dimension letters: B batch, T time, C channels, V vocabulary, NH heads, hs = C/NH, OC output channels,
+ *   N rows (usually B·T). Every buffer's shape is in a comment next to it; all are row-major, contiguous.
+ * - Arguments: outputs first, then inputs, then cached state from the forward, then sizes, then scalars.
+ * - Every backward **accumulates** (+=) into every gradient it produces, input and parameter gradients
+ *   alike, so branches can sum and micro-batches accumulate; callers zero gradients (`fill(buf, 0)`).
+ *   The two exceptions write instead and say so: `crossEntropyBackward` (dlogits may alias logits) and
+ *   `dropoutBackward` (may run in place).
+ * - Results are bitwise identical for any thread count. Kernels validate nothing: the model layer checks
+ *   shapes once; a wrong size here is a bug.
+ */
+
+/** Float buffer `F` and int32 buffer `I` are `Float32Array`/`Int32Array` for JS, wasm-resident for wasm. */
+export interface Kernels<F, I> {
+  readonly backend: 'wasm' | 'js';
+
+  // ---- memory -------------------------------------------------------------------------------------
+  alloc(length: number): F;
+  from(data: ArrayLike<number>): F;
+  allocI32(length: number): I;
+  fromI32(data: ArrayLike<number>): I;
+  /** Copies out (into `out` when given). */
+  read(buf: F, out?: Float32Array): Float32Array;
+  /** Copies `data` into `buf` at element `offset`. */
+  write(buf: F, data: ArrayLike<number>, offset?: number): void;
+  writeI32(buf: I, data: ArrayLike<number>, offset?: number): void;
+  fill(buf: F, value: number): void;
+  free(buf: F | I): void;
+
+  // ---- embeddings (encoder.rs) --------------------------------------------------------------------
+  /** out (T, C): sin on even channels, cos on odd, pos / 10000^(2i/C) with i = channel / 2. */
+  positionalSinusoidal(out: F, T: number, C: number): void;
+  /** out (B,T,C) = wte[tokens[b,t]] + wpe[t]; tokens (B,T) in [0, V); wte (V,C); wpe (≥T, C). */
+  encoderForward(out: F, tokens: I, wte: F, wpe: F, B: number, T: number, C: number): void;
+  /** dwte (V,C) += scatter of dout by token; dwpe (≥T,C) += sum over b (skipped when null: sinusoidal). */
+  encoderBackward(dwte: F, dwpe: F | null, dout: F, tokens: I, B: number, T: number, C: number): void;
+
+  // ---- layernorm.rs -------------------------------------------------------------------------------
+  /** out (N,C) = (inp - mean) · rstd · weight + bias; caches mean (N) and rstd (N) for the backward. */
+  layernormForward(out: F, mean: F, rstd: F, inp: F, weight: F, bias: F, N: number, C: number, eps: number): void;
+  layernormBackward(dinp: F, dweight: F, dbias: F, dout: F, inp: F, weight: F, mean: F, rstd: F, N: number, C: number): void;
+
+  // ---- matmul.rs (a linear layer on the SGEMM) ----------------------------------------------------
+  /** out (N,OC) = inp (N,C) · weightᵀ + bias; weight (OC,C); bias (OC) or null. */
+  matmulForward(out: F, inp: F, weight: F, bias: F | null, N: number, C: number, OC: number): void;
+  /** dinp (N,C) += dout·weight; dweight (OC,C) += doutᵀ·inp; dbias (OC) += Σ_n dout (when not null). */
+  matmulBackward(dinp: F, dweight: F, dbias: F | null, dout: F, inp: F, weight: F, N: number, C: number, OC: number): void;
+
+  // ---- attention.rs -------------------------------------------------------------------------------
+  /**
+   * Causal multi-head self-attention. qkv (B,T,3C) holds q, k, v side by side (each C = NH·hs, head h at
+   * channels h·hs...). out (B,T,C) = heads concatenated. lse (B,NH,T) caches each row's log-sum-exp of the
+   * scaled scores so the backward recomputes the probabilities instead of storing (B,NH,T,T) of them.
+   * Dropout on the attention probabilities with probability `dropout` (0 = off), mask from (seed, position).
+   */
+  attentionForward(out: F, lse: F, qkv: F, B: number, T: number, C: number, NH: number, dropout: number, seed: number): void;
+  /** dqkv (B,T,3C) += gradient through the whole attention; needs the forward's qkv, out and lse. */
+  attentionBackward(dqkv: F, dout: F, qkv: F, out: F, lse: F, B: number, T: number, C: number, NH: number, dropout: number, seed: number): void;
+
+  // ---- activation.rs ------------------------------------------------------------------------------
+  /** GELU, tanh approximation (GPT-2's "gelu_new"). */
+  geluForward(out: F, inp: F, N: number): void;
+  geluBackward(dinp: F, inp: F, dout: F, N: number): void;
+  reluForward(out: F, inp: F, N: number): void;
+  /** Gradient 0 at inp ≤ 0 (PyTorch's convention at 0). */
+  reluBackward(dinp: F, inp: F, dout: F, N: number): void;
+
+  // ---- residual.rs --------------------------------------------------------------------------------
+  residualForward(out: F, inp1: F, inp2: F, N: number): void;
+  residualBackward(dinp1: F, dinp2: F, dout: F, N: number): void;
+
+  // ---- crossentropy.rs (fused softmax + cross-entropy) --------------------------------------------
+  /**
+   * losses (N) = -log softmax(logits[n])[targets[n]], 0 where targets[n] == ignoreIndex; lse (N) caches
+   * each row's log-sum-exp. logits (N,V). Returns the mean loss over the counted rows (NaN when none).
+   */
+  crossEntropyForward(losses: F, lse: F, logits: F, targets: I, N: number, V: number, ignoreIndex: number): number;
+  /**
+   * **Writes** dlogits (N,V) = (softmax(logits) - onehot(target)) · dlossScale per counted row, 0 for ignored
+   * rows. dlogits may be the same buffer as logits. dlossScale is usually 1 / (number of counted rows).
+   */
+  crossEntropyBackward(dlogits: F, logits: F, lse: F, targets: I, N: number, V: number, ignoreIndex: number, dlossScale: number): void;
+
+  // ---- dropout.rs ---------------------------------------------------------------------------------
+  /**
+   * out (N) = inp · keep / (1 - p), keep = uniform(seed, offset + i) ≥ p (see `dropoutUniform`); in place
+   * allowed. p = 0 copies.
+   */
+  dropoutForward(out: F, inp: F, N: number, p: number, seed: number, offset: number): void;
+  /** **Writes** dinp = dout · keep / (1 - p) with the forward's mask; in place allowed. */
+  dropoutBackward(dinp: F, dout: F, N: number, p: number, seed: number, offset: number): void;
+
+  // ---- optim.rs -----------------------------------------------------------------------------------
+  /**
+   * One AdamW step over N parameters (params, grads, m, v all (N)); `step` counts from 1 (bias correction).
+   * Decoupled weight decay (params -= lr·wd·params) only inside the [start, end) pairs of decayRanges (R,2).
+   */
+  adamw(params: F, grads: F, m: F, v: F, N: number, decayRanges: I, R: number,
+        lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number): void;
+  /** Global L2 norm of grads (N), summed in float64 in a fixed order. */
+  gradNorm(grads: F, N: number): number;
+  /** buf (N) *= s. */
+  scale(buf: F, N: number, s: number): void;
+}
+
+/** Uniform in [0, 1) for element `counter` of stream `seed`: 24 bits of a 32-bit integer hash. Must match
+ * `uniform` in crate/src/ops/dropout.rs. */
+export function dropoutUniform(seed: number, counter: number): number {
+  let h = (counter + Math.imul(seed >>> 0, 0x9e3779b9)) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d) >>> 0;
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b) >>> 0;
+  h ^= h >>> 16;
+  return (h >>> 8) / 16777216;
+}
