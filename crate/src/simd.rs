@@ -59,6 +59,47 @@ mod imp {
             (f32x4_extract_lane::<0>(l) + f32x4_extract_lane::<1>(l))
                 + (f32x4_extract_lane::<2>(l) + f32x4_extract_lane::<3>(l))
         }
+        #[inline(always)]
+        pub fn sub(self, o: Self) -> Self {
+            F32x4(f32x4_sub(self.0, o.0))
+        }
+        #[inline(always)]
+        pub fn div(self, o: Self) -> Self {
+            F32x4(f32x4_div(self.0, o.0))
+        }
+        /// Lane-wise `if self < o { o } else { self }`: a max that keeps a NaN in `self`.
+        #[inline(always)]
+        pub fn max_keep_nan(self, o: Self) -> Self {
+            F32x4(f32x4_pmax(self.0, o.0))
+        }
+        /// Lane-wise `if o < self { o } else { self }`: a min that keeps a NaN in `self`.
+        #[inline(always)]
+        pub fn min_keep_nan(self, o: Self) -> Self {
+            F32x4(f32x4_pmin(self.0, o.0))
+        }
+        /// Max of lanes, ((l0 ∨ l1) ∨ (l2 ∨ l3)) with [`super::max_keep_nan`].
+        #[inline(always)]
+        pub fn reduce_max(self) -> f32 {
+            let l = self.0;
+            let m = super::max_keep_nan;
+            m(m(f32x4_extract_lane::<0>(l), f32x4_extract_lane::<1>(l)), m(f32x4_extract_lane::<2>(l), f32x4_extract_lane::<3>(l)))
+        }
+        #[inline(always)]
+        pub fn round_ties_even(self) -> Self {
+            F32x4(f32x4_nearest(self.0))
+        }
+        /// `2^n` for lanes holding integers n in [-126, 127].
+        #[inline(always)]
+        pub fn exp2_int(self) -> Self {
+            let n = i32x4_trunc_sat_f32x4(self.0);
+            F32x4(i32x4_shl(i32x4_add(n, i32x4_splat(127)), 23))
+        }
+        #[inline(always)]
+        pub fn lane(self, i: usize) -> f32 {
+            let mut out = [0.0f32; 4];
+            unsafe { self.store(out.as_mut_ptr()) };
+            out[i]
+        }
     }
 }
 
@@ -113,7 +154,158 @@ mod imp {
             let l = self.0;
             (l[0] + l[1]) + (l[2] + l[3])
         }
+        #[inline(always)]
+        pub fn sub(self, o: Self) -> Self {
+            self.map2(o, |a, b| a - b)
+        }
+        #[inline(always)]
+        pub fn div(self, o: Self) -> Self {
+            self.map2(o, |a, b| a / b)
+        }
+        #[inline(always)]
+        pub fn max_keep_nan(self, o: Self) -> Self {
+            self.map2(o, super::max_keep_nan)
+        }
+        #[inline(always)]
+        pub fn min_keep_nan(self, o: Self) -> Self {
+            self.map2(o, super::min_keep_nan)
+        }
+        #[inline(always)]
+        pub fn reduce_max(self) -> f32 {
+            let l = self.0;
+            let m = super::max_keep_nan;
+            m(m(l[0], l[1]), m(l[2], l[3]))
+        }
+        #[inline(always)]
+        pub fn round_ties_even(self) -> Self {
+            F32x4(self.0.map(f32::round_ties_even))
+        }
+        #[inline(always)]
+        pub fn exp2_int(self) -> Self {
+            F32x4(self.0.map(super::exp2_int_scalar))
+        }
+        #[inline(always)]
+        pub fn lane(self, i: usize) -> f32 {
+            self.0[i]
+        }
+        #[inline(always)]
+        fn map2(self, o: Self, f: impl Fn(f32, f32) -> f32) -> Self {
+            F32x4([f(self.0[0], o.0[0]), f(self.0[1], o.0[1]), f(self.0[2], o.0[2]), f(self.0[3], o.0[3])])
+        }
     }
 }
 
 pub use imp::F32x4;
+
+// ---- scalar twins and elementary functions -------------------------------------------------------------
+//
+// Kernels process whole vectors and then a scalar tail; for an element's bits not to depend on where it falls,
+// the tail must do exactly the vector's arithmetic. These scalar functions are those twins: same operations,
+// same order, and the tests below check them bit for bit against the vector versions.
+
+/// `if a < b { b } else { a }` (wasm's `f32x4.pmax` per lane): keeps a NaN in `a`.
+#[inline(always)]
+pub fn max_keep_nan(a: f32, b: f32) -> f32 {
+    if a < b { b } else { a }
+}
+
+/// `if b < a { b } else { a }` (wasm's `f32x4.pmin` per lane): keeps a NaN in `a`.
+#[inline(always)]
+pub fn min_keep_nan(a: f32, b: f32) -> f32 {
+    if b < a { b } else { a }
+}
+
+/// `2^n` for an integer-valued `n` in [-126, 127] (NaN gives 1, like the vector saturating conversion).
+#[inline(always)]
+pub fn exp2_int_scalar(n: f32) -> f32 {
+    f32::from_bits(((n as i32).wrapping_add(127) as u32) << 23)
+}
+
+// exp(x) = 2^n · e^r with n = round(x·log2 e) and r = x − n·ln 2 (ln 2 split in two so n·ln2_hi is exact),
+// e^r from a degree-6 polynomial on |r| ≤ ln2/2 (Cephes' expf coefficients): ≈ 2 ulp. Inputs are clamped to
+// [-87, 88] so 2^n stays a normal float; below -87 the result is e^-87 ≈ 1.6e-38 instead of smaller, which
+// changes no softmax. NaN stays NaN.
+const EXP_LO: f32 = -87.0;
+const EXP_HI: f32 = 88.0;
+const LOG2E: f32 = core::f32::consts::LOG2_E;
+const LN2_HI: f32 = 0.693_359_4;
+const LN2_LO: f32 = -2.121_944_4e-4;
+const EXP_P: [f32; 6] = [1.987_569_1e-4, 1.398_2e-3, 8.333_452e-3, 4.166_579_6e-2, 1.666_666_5e-1, 5.000_000_1e-1];
+
+/// e^x, vector form (see the note above).
+#[inline(always)]
+pub fn exp_f32x4(x: F32x4) -> F32x4 {
+    let x = x.max_keep_nan(F32x4::splat(EXP_LO)).min_keep_nan(F32x4::splat(EXP_HI));
+    let n = x.mul(F32x4::splat(LOG2E)).round_ties_even();
+    let r = x.sub(n.mul(F32x4::splat(LN2_HI))).sub(n.mul(F32x4::splat(LN2_LO)));
+    let mut p = F32x4::splat(EXP_P[0]);
+    for &c in &EXP_P[1..] {
+        p = p.mul(r).add(F32x4::splat(c));
+    }
+    let e_r = p.mul(r.mul(r)).add(r).add(F32x4::splat(1.0));
+    e_r.mul(n.exp2_int())
+}
+
+/// e^x, scalar twin of [`exp_f32x4`] (bitwise identical per lane).
+#[inline(always)]
+pub fn exp_scalar(x: f32) -> f32 {
+    let x = min_keep_nan(max_keep_nan(x, EXP_LO), EXP_HI);
+    let n = (x * LOG2E).round_ties_even();
+    let r = (x - n * LN2_HI) - n * LN2_LO;
+    let mut p = EXP_P[0];
+    for &c in &EXP_P[1..] {
+        p = p * r + c;
+    }
+    let e_r = ((p * (r * r)) + r) + 1.0;
+    e_r * exp2_int_scalar(n)
+}
+
+/// tanh(u) = 1 − 2 / (e^{2u} + 1), vector form (absolute error ≈ 1e-7; saturates cleanly at ±1).
+#[inline(always)]
+pub fn tanh_f32x4(u: F32x4) -> F32x4 {
+    let e = exp_f32x4(u.add(u));
+    F32x4::splat(1.0).sub(F32x4::splat(2.0).div(e.add(F32x4::splat(1.0))))
+}
+
+/// Scalar twin of [`tanh_f32x4`].
+#[inline(always)]
+pub fn tanh_scalar(u: f32) -> f32 {
+    let e = exp_scalar(u + u);
+    1.0 - 2.0 / (e + 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vec_of(f: impl Fn(F32x4) -> F32x4, x: f32) -> f32 {
+        f(F32x4::splat(x)).lane(2)
+    }
+
+    #[test]
+    fn scalar_twins_match_vectors_bit_for_bit() {
+        let mut x = -100.0f32;
+        while x < 100.0 {
+            assert_eq!(vec_of(exp_f32x4, x).to_bits(), exp_scalar(x).to_bits(), "exp({x})");
+            assert_eq!(vec_of(tanh_f32x4, x).to_bits(), tanh_scalar(x).to_bits(), "tanh({x})");
+            x += 0.0137;
+        }
+        assert!(exp_scalar(f32::NAN).is_nan() && vec_of(exp_f32x4, f32::NAN).is_nan());
+    }
+
+    #[test]
+    fn exp_and_tanh_are_accurate() {
+        let mut x = -80.0f32;
+        while x < 80.0 {
+            let want = (x as f64).exp();
+            let got = exp_scalar(x) as f64;
+            assert!(((got - want) / want).abs() < 4.0 * f32::EPSILON as f64, "exp({x}) = {got}, want {want}");
+            let t = tanh_scalar(x) as f64;
+            assert!((t - (x as f64).tanh()).abs() < 2e-7, "tanh({x}) = {t}");
+            x += 0.0731;
+        }
+        assert_eq!(exp_scalar(-1000.0), exp_scalar(-87.0));
+        assert_eq!(tanh_scalar(50.0), 1.0);
+        assert_eq!(tanh_scalar(-50.0), -1.0);
+    }
+}
