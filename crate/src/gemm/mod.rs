@@ -83,6 +83,53 @@ pub unsafe fn sgemm(
     c: *mut f32,
     ldc: usize,
 ) {
+    let parallel = worth_parallel(m, n, k);
+    sgemm_impl(ws, parallel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+/// [`sgemm`] on the calling thread only: for products inside a task that is already one of many parallel
+/// ones (attention heads), where splitting further would only add overhead. Same results bit for bit.
+///
+/// # Safety
+/// As [`sgemm`].
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn sgemm_serial(
+    ws: &mut Workspace,
+    trans_a: bool,
+    trans_b: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f32,
+    a: *const f32,
+    lda: usize,
+    b: *const f32,
+    ldb: usize,
+    beta: f32,
+    c: *mut f32,
+    ldc: usize,
+) {
+    sgemm_impl(ws, false, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+#[allow(clippy::too_many_arguments)]
+unsafe fn sgemm_impl(
+    ws: &mut Workspace,
+    parallel: bool,
+    trans_a: bool,
+    trans_b: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f32,
+    a: *const f32,
+    lda: usize,
+    b: *const f32,
+    ldb: usize,
+    beta: f32,
+    c: *mut f32,
+    ldc: usize,
+) {
     if m == 0 || n == 0 {
         return;
     }
@@ -90,7 +137,6 @@ pub unsafe fn sgemm(
         scale_c(m, n, beta, c, ldc);
         return;
     }
-    let parallel = worth_parallel(m, n, k);
     let run = |tasks: usize, f: &(dyn Fn(usize) + Sync)| {
         if parallel {
             par::for_each(tasks, f)

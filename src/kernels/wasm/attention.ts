@@ -1,12 +1,18 @@
-// STUB: to be replaced by the attention op glue (crate/src/ops/attention.rs exports).
+/** Glue for crate/src/ops/attention.rs. */
 import type { WasmCore } from '../../wasm/core.js';
 import type { WasmKernels } from '../index.js';
-import { notYet } from '../not-yet.js';
+
+export const ATTENTION_EXPORTS = ['wgpt_attention_forward', 'wgpt_attention_backward'] as const;
 
 export function wasmAttentionOps(core: WasmCore): Pick<WasmKernels, 'attentionForward' | 'attentionBackward'> {
-  void core;
   return {
-    attentionForward: notYet('attentionForward'),
-    attentionBackward: notYet('attentionBackward'),
+    attentionForward(out, lse, qkv, B, T, C, NH, dropout, seed) {
+      core.invokeStatus('attentionForward', (x) =>
+        x.wgpt_attention_forward(out.ptr, lse.ptr, qkv.ptr, B, T, C, NH, dropout, seed >>> 0));
+    },
+    attentionBackward(dqkv, dout, qkv, out, lse, B, T, C, NH, dropout, seed) {
+      core.invokeStatus('attentionBackward', (x) =>
+        x.wgpt_attention_backward(dqkv.ptr, dout.ptr, qkv.ptr, out.ptr, lse.ptr, B, T, C, NH, dropout, seed >>> 0));
+    },
   };
 }
