@@ -30,6 +30,10 @@ export interface Kernels<F, I> {
   write(buf: F, data: ArrayLike<number>, offset?: number): void;
   writeI32(buf: I, data: ArrayLike<number>, offset?: number): void;
   fill(buf: F, value: number): void;
+  /** A window [offset, offset + length) sharing `buf`'s memory (parameter and activation views). */
+  view(buf: F, offset: number, length: number): F;
+  viewI32(buf: I, offset: number, length: number): I;
+  /** Frees an owning buffer; a no-op on views. */
   free(buf: F | I): void;
 
   // ---- embeddings (encoder.rs) --------------------------------------------------------------------

@@ -37,19 +37,34 @@ type ElementCtor<T extends ElementArray> = { new (buffer: ArrayBufferLike, byteO
 abstract class WasmArray<T extends ElementArray> {
   #core: WasmCore;
   #ptr: number;
+  #owner: WasmArray<T> | undefined;
   readonly length: number;
   protected abstract readonly ctor: ElementCtor<T>;
 
   /** @internal */
-  constructor(core: WasmCore, ptr: number, length: number) {
+  constructor(core: WasmCore, ptr: number, length: number, owner?: WasmArray<T>) {
     this.#core = core;
     this.#ptr = ptr;
     this.length = length;
+    this.#owner = owner;
+  }
+
+  /**
+   * A window of `length` elements starting at element `offset`, sharing this buffer's memory (like
+   * `TypedArray.subarray`). It does not own the memory: `free()` on it does nothing, and it must not be used
+   * after the buffer it came from is freed.
+   */
+  subarray(offset: number, length: number): this {
+    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > this.length) {
+      throw new ShapeError(`${this.constructor.name}.subarray: [${offset}, ${offset + length}) is outside length ${this.length}`);
+    }
+    const Ctor = this.constructor as new (core: WasmCore, ptr: number, length: number, owner: WasmArray<T>) => this;
+    return new Ctor(this.#core, this.ptr + offset * 4, length, this.#owner ?? this);
   }
 
   /** Byte offset in wasm memory. */
   get ptr(): number {
-    if (this.#ptr === 0) throw new WasmGptError(`${this.constructor.name} used after free()`);
+    if (this.#ptr === 0 || this.#owner?.freed) throw new WasmGptError(`${this.constructor.name} used after free()`);
     return this.#ptr;
   }
 
@@ -88,7 +103,7 @@ abstract class WasmArray<T extends ElementArray> {
   }
 
   free(): void {
-    if (this.#ptr === 0) return;
+    if (this.#ptr === 0 || this.#owner !== undefined) return;
     this.#core.release(this.#ptr, this.length);
     this.#ptr = 0;
   }

@@ -1,6 +1,6 @@
 import type { JsKernels } from '../index.js';
 
-type MemoryOps = Pick<JsKernels, 'alloc' | 'from' | 'allocI32' | 'fromI32' | 'read' | 'write' | 'writeI32' | 'fill' | 'free'>;
+type MemoryOps = Pick<JsKernels, 'alloc' | 'from' | 'allocI32' | 'fromI32' | 'read' | 'write' | 'writeI32' | 'fill' | 'view' | 'viewI32' | 'free'>;
 
 export function jsMemoryOps(): MemoryOps {
   return {
@@ -16,6 +16,8 @@ export function jsMemoryOps(): MemoryOps {
     write: (buf, data, offset = 0) => buf.set(data, offset),
     writeI32: (buf, data, offset = 0) => buf.set(data, offset),
     fill: (buf, value) => void buf.fill(value),
+    view: (buf, offset, length) => buf.subarray(offset, offset + length),
+    viewI32: (buf, offset, length) => buf.subarray(offset, offset + length),
     free: () => {},
   };
 }

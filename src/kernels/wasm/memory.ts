@@ -1,7 +1,7 @@
 import type { WasmCore } from '../../wasm/core.js';
 import type { WasmKernels } from '../index.js';
 
-type MemoryOps = Pick<WasmKernels, 'alloc' | 'from' | 'allocI32' | 'fromI32' | 'read' | 'write' | 'writeI32' | 'fill' | 'free'>;
+type MemoryOps = Pick<WasmKernels, 'alloc' | 'from' | 'allocI32' | 'fromI32' | 'read' | 'write' | 'writeI32' | 'fill' | 'view' | 'viewI32' | 'free'>;
 
 export function wasmMemoryOps(core: WasmCore): MemoryOps {
   return {
@@ -13,6 +13,8 @@ export function wasmMemoryOps(core: WasmCore): MemoryOps {
     write: (buf, data, offset = 0) => void buf.set(data, offset),
     writeI32: (buf, data, offset = 0) => void buf.set(data, offset),
     fill: (buf, value) => void buf.view().fill(value),
+    view: (buf, offset, length) => buf.subarray(offset, length),
+    viewI32: (buf, offset, length) => buf.subarray(offset, length),
     free: (buf) => buf.free(),
   };
 }
