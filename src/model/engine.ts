@@ -1,0 +1,324 @@
+/**
+ * The GPT as an explicit sequence of kernel calls (llm.c's gpt2_forward / gpt2_backward): no autograd tape,
+ * the backward is the forward's mirror image, written out. It runs on any `Kernels` backend, so the wasm
+ * core and the pure-TypeScript twin execute exactly the same model.
+ *
+ * Buffers are allocated once for a fixed (B, T) (`paramLayout`, `activationLayout`); nothing is allocated
+ * per step. Block orders:
+ *   pre-norm  (GPT-2/3):              x ← x + Attn(LN1(x));  x ← x + MLP(LN2(x));  final LN
+ *   post-norm (original Transformer): x ← LN1(x + Attn(x));  x ← LN2(x + MLP(x))
+ * Dropout (when `dims.dropout` > 0 and training): on the embeddings, the attention probabilities and each
+ * residual branch, with masks from (step seed, site), so they are reproducible on every backend.
+ */
+import type { Kernels } from '../kernels/types.js';
+import { activationLayout, paramLayout, type ActivationLayout, type ModelDims, type ParamLayout } from './layout.js';
+
+export interface AdamWHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+}
+
+/** Distinct dropout streams per site: the step seed mixed with the site number. */
+function siteSeed(seed: number, site: number): number {
+  return (seed + Math.imul(site + 1, 0x85ebca6b)) >>> 0;
+}
+
+export class GPTEngine<F, I> {
+  readonly k: Kernels<F, I>;
+  readonly dims: ModelDims;
+  readonly B: number;
+  readonly T: number;
+  readonly layout: ParamLayout;
+  readonly actLayout: ActivationLayout;
+  readonly params: F;
+  readonly grads: F;
+  readonly m: F;
+  readonly v: F;
+  readonly acts: F;
+  readonly tokens: I;
+  readonly targets: I;
+  readonly #decayRanges: I;
+  readonly #decayRangeCount: number;
+  readonly #posTable: F | undefined;
+  #training = false;
+  #seed = 0;
+  #hasTargets = false;
+  #count = 0;
+
+  constructor(k: Kernels<F, I>, dims: ModelDims, B: number, T: number) {
+    this.k = k;
+    this.dims = dims;
+    this.B = B;
+    this.T = T;
+    this.layout = paramLayout(dims);
+    this.actLayout = activationLayout(dims, B, T);
+    const n = this.layout.total;
+    this.params = k.alloc(n);
+    this.grads = k.alloc(n);
+    this.m = k.alloc(n);
+    this.v = k.alloc(n);
+    this.acts = k.alloc(this.actLayout.total);
+    this.tokens = k.allocI32(B * T);
+    this.targets = k.allocI32(B * T);
+    const ranges = [...this.layout.tensors.values()].filter((t) => t.decay).flatMap((t) => [t.offset, t.offset + t.size]);
+    this.#decayRangeCount = ranges.length / 2;
+    this.#decayRanges = k.fromI32(ranges.length ? ranges : [0, 0]);
+    if (dims.positional === 'sinusoidal') {
+      this.#posTable = k.alloc(dims.blockSize * dims.nEmbd);
+      k.positionalSinusoidal(this.#posTable, dims.blockSize, dims.nEmbd);
+    }
+  }
+
+  /** Window of parameter tensor `name` (one layer's slice when `layer` is given). */
+  p(name: string, layer?: number): F {
+    return this.#view(this.params, name, layer);
+  }
+
+  /** Same window in the gradient buffer. */
+  g(name: string, layer?: number): F {
+    return this.#view(this.grads, name, layer);
+  }
+
+  #view(buf: F, name: string, layer?: number): F {
+    const t = this.layout.tensors.get(name);
+    if (t === undefined) throw new Error(`no parameter ${name}`);
+    if (layer === undefined) return this.k.view(buf, t.offset, t.size);
+    return this.k.view(buf, t.offset + layer * t.layerStride, t.layerStride);
+  }
+
+  #pOpt(name: string, layer: number): F | null {
+    return this.layout.tensors.has(name) ? this.p(name, layer) : null;
+  }
+
+  #gOpt(name: string, layer: number): F | null {
+    return this.layout.tensors.has(name) ? this.g(name, layer) : null;
+  }
+
+  /** Window of activation `name` (one layer's slice when `layer` is given). */
+  a(name: string, layer?: number): F {
+    const t = this.actLayout.tensors.get(name);
+    if (t === undefined) throw new Error(`no activation ${name}`);
+    if (layer === undefined) return this.k.view(this.acts, t.offset, t.size);
+    const stride = t.size / this.dims.nLayer;
+    return this.k.view(this.acts, t.offset + layer * stride, stride);
+  }
+
+  /** Output of layer l (input of layer l+1). */
+  #blockOut(l: number): F {
+    return this.dims.norm === 'pre' ? this.a('residual3', l) : this.a('ln2', l);
+  }
+
+  /** The classifier weight: wte when tied. */
+  #lmHead(): { w: F; dw: F } {
+    const name = this.dims.tieEmbeddings ? 'wte' : 'lm_head';
+    return { w: this.p(name), dw: this.g(name) };
+  }
+
+  /**
+   * Runs the model on tokens (B·T ids, row-major). With targets, computes the mean cross-entropy (ignore
+   * index -1) and returns it; otherwise returns NaN and leaves logits in `a('logits')`.
+   * `training` turns dropout on, with masks drawn from `seed`.
+   */
+  forward(tokens: ArrayLike<number>, targets?: ArrayLike<number>, training = false, seed = 0): number {
+    const { k, dims: d, B, T } = this;
+    const { nEmbd: C, nHead: NH, nLayer: L, vocabSize: V } = d;
+    const N = B * T;
+    const p = training ? d.dropout : 0;
+    this.#training = training;
+    this.#seed = seed >>> 0;
+    k.writeI32(this.tokens, tokens);
+    const wpe = d.positional === 'learned' ? this.p('wpe') : (this.#posTable as F);
+    const encoded = this.a('encoded');
+    k.encoderForward(encoded, this.tokens, this.p('wte'), wpe, B, T, C);
+    if (p > 0) k.dropoutForward(encoded, encoded, N * C, p, siteSeed(this.#seed, 0), 0);
+
+    for (let l = 0; l < L; l++) {
+      const x = l === 0 ? encoded : this.#blockOut(l - 1);
+      const [ln1, ln1m, ln1r] = [this.a('ln1', l), this.a('ln1_mean', l), this.a('ln1_rstd', l)];
+      const [ln2, ln2m, ln2r] = [this.a('ln2', l), this.a('ln2_mean', l), this.a('ln2_rstd', l)];
+      const [qkv, atty, lse, attproj] = [this.a('qkv', l), this.a('atty', l), this.a('att_lse', l), this.a('attproj', l)];
+      const [res2, fch, fchAct, fcproj, res3] = [this.a('residual2', l), this.a('fch', l), this.a('fch_act', l), this.a('fcproj', l), this.a('residual3', l)];
+      const pre = d.norm === 'pre';
+
+      // attention branch: input is LN1(x) (pre-norm) or x (post-norm)
+      if (pre) k.layernormForward(ln1, ln1m, ln1r, x, this.p('ln1w', l), this.p('ln1b', l), N, C, d.layerNormEps);
+      k.matmulForward(qkv, pre ? ln1 : x, this.p('qkvw', l), this.#pOpt('qkvb', l), N, C, 3 * C);
+      k.attentionForward(atty, lse, qkv, B, T, C, NH, p, siteSeed(this.#seed, 1 + 3 * l));
+      k.matmulForward(attproj, atty, this.p('attprojw', l), this.#pOpt('attprojb', l), N, C, C);
+      if (p > 0) k.dropoutForward(attproj, attproj, N * C, p, siteSeed(this.#seed, 2 + 3 * l), 0);
+      k.residualForward(res2, x, attproj, N * C);
+      if (!pre) k.layernormForward(ln1, ln1m, ln1r, res2, this.p('ln1w', l), this.p('ln1b', l), N, C, d.layerNormEps);
+
+      // MLP branch: input is LN2(res2) (pre-norm) or LN1(res2) (post-norm)
+      const h = pre ? ln2 : ln1;
+      if (pre) k.layernormForward(ln2, ln2m, ln2r, res2, this.p('ln2w', l), this.p('ln2b', l), N, C, d.layerNormEps);
+      k.matmulForward(fch, h, this.p('fcw', l), this.#pOpt('fcb', l), N, C, 4 * C);
+      if (d.activation === 'gelu') k.geluForward(fchAct, fch, N * 4 * C);
+      else k.reluForward(fchAct, fch, N * 4 * C);
+      k.matmulForward(fcproj, fchAct, this.p('fcprojw', l), this.#pOpt('fcprojb', l), N, 4 * C, C);
+      if (p > 0) k.dropoutForward(fcproj, fcproj, N * C, p, siteSeed(this.#seed, 3 + 3 * l), 0);
+      k.residualForward(res3, pre ? res2 : ln1, fcproj, N * C);
+      if (!pre) k.layernormForward(ln2, ln2m, ln2r, res3, this.p('ln2w', l), this.p('ln2b', l), N, C, d.layerNormEps);
+    }
+
+    let final = this.#blockOut(L - 1);
+    if (d.norm === 'pre') {
+      k.layernormForward(this.a('lnf'), this.a('lnf_mean'), this.a('lnf_rstd'), final, this.p('lnfw'), this.p('lnfb'), N, C, d.layerNormEps);
+      final = this.a('lnf');
+    }
+    k.matmulForward(this.a('logits'), final, this.#lmHead().w, null, N, C, V);
+    if (targets === undefined) {
+      this.#hasTargets = false;
+      return NaN;
+    }
+    k.writeI32(this.targets, targets);
+    this.#hasTargets = true;
+    this.#count = 0;
+    for (let i = 0; i < targets.length; i++) if (targets[i] !== -1) this.#count++;
+    return k.crossEntropyForward(this.a('losses'), this.a('logits_lse'), this.a('logits'), this.targets, N, V, -1);
+  }
+
+  zeroGrad(): void {
+    this.k.fill(this.grads, 0);
+  }
+
+  /** Accumulates d(mean loss)/d(params) into the gradients (call `zeroGrad` between steps). */
+  backward(): void {
+    if (!this.#hasTargets) throw new Error('backward() needs a forward() with targets first');
+    const { k, dims: d, B, T } = this;
+    const { nEmbd: C, nHead: NH, nLayer: L, vocabSize: V } = d;
+    const N = B * T;
+    const p = this.#training ? d.dropout : 0;
+    const pre = d.norm === 'pre';
+    const [dres, dln, dqkv, datty, dproj, dfch, dfchAct, dsink, dblock] =
+      ['dresidual', 'dln', 'dqkv', 'datty', 'dproj', 'dfch', 'dfch_act', 'dsink', 'dblock'].map((n) => this.a(n));
+
+    // classifier and loss: dlogits overwrites logits
+    const logits = this.a('logits');
+    k.crossEntropyBackward(logits, logits, this.a('logits_lse'), this.targets, N, V, -1, this.#count > 0 ? 1 / this.#count : 0);
+    const final = pre ? this.a('lnf') : this.#blockOut(L - 1);
+    const head = this.#lmHead();
+    // dblock = gradient flowing into the output of the last block
+    k.fill(dblock, 0);
+    if (pre) {
+      k.fill(dln, 0);
+      k.matmulBackward(dln, head.dw, null, logits, final, head.w, N, C, V);
+      k.layernormBackward(dblock, this.g('lnfw'), this.g('lnfb'), dln, this.#blockOut(L - 1), this.p('lnfw'), this.a('lnf_mean'), this.a('lnf_rstd'), N, C);
+    } else {
+      k.matmulBackward(dblock, head.dw, null, logits, final, head.w, N, C, V);
+    }
+
+    for (let l = L - 1; l >= 0; l--) {
+      const x = l === 0 ? this.a('encoded') : this.#blockOut(l - 1);
+      const [ln1, ln1m, ln1r] = [this.a('ln1', l), this.a('ln1_mean', l), this.a('ln1_rstd', l)];
+      const [ln2, ln2m, ln2r] = [this.a('ln2', l), this.a('ln2_mean', l), this.a('ln2_rstd', l)];
+      const [qkv, atty, lse] = [this.a('qkv', l), this.a('atty', l), this.a('att_lse', l)];
+      const [res2, fch, fchAct, res3] = [this.a('residual2', l), this.a('fch', l), this.a('fch_act', l), this.a('residual3', l)];
+
+      // dres = gradient w.r.t. res3 (the MLP residual sum)
+      if (pre) {
+        // res3 is the block output: dblock is its gradient already.
+        k.fill(dres, 0);
+        k.residualForward(dres, dblock, dres, N * C); // dres = dblock (a copy; dblock is rewritten below)
+      } else {
+        // out = LN2(res3)
+        k.fill(dres, 0);
+        k.layernormBackward(dres, this.g('ln2w', l), this.g('ln2b', l), dblock, res3, this.p('ln2w', l), ln2m, ln2r, N, C);
+      }
+      // res3 = h + dropout(fcproj), h = res2 (pre) or ln1 (post)
+      const dfcproj = p > 0 ? dproj : dres;
+      if (p > 0) k.dropoutBackward(dproj, dres, N * C, p, siteSeed(this.#seed, 3 + 3 * l), 0);
+      k.fill(dfchAct, 0);
+      k.matmulBackward(dfchAct, this.g('fcprojw', l), this.#gOpt('fcprojb', l), dfcproj, fchAct, this.p('fcprojw', l), N, 4 * C, C);
+      k.fill(dfch, 0);
+      if (d.activation === 'gelu') k.geluBackward(dfch, fch, dfchAct, N * 4 * C);
+      else k.reluBackward(dfch, fch, dfchAct, N * 4 * C);
+      k.fill(dln, 0);
+      k.matmulBackward(dln, this.g('fcw', l), this.#gOpt('fcb', l), dfch, pre ? ln2 : ln1, this.p('fcw', l), N, C, 4 * C);
+
+      // dres becomes the gradient w.r.t. res2 (the attention residual sum)
+      if (pre) {
+        // res3 = res2 + ...: dres already holds the pass-through part; add LN2's backward.
+        k.layernormBackward(dres, this.g('ln2w', l), this.g('ln2b', l), dln, res2, this.p('ln2w', l), ln2m, ln2r, N, C);
+      } else {
+        // res3 = ln1 + ...: dln += dres (dsink takes the unused second copy), then ln1 = LN1(res2).
+        k.fill(dsink, 0);
+        k.residualBackward(dln, dsink, dres, N * C);
+        k.fill(dres, 0);
+        k.layernormBackward(dres, this.g('ln1w', l), this.g('ln1b', l), dln, res2, this.p('ln1w', l), ln1m, ln1r, N, C);
+      }
+      // res2 = x + dropout(attproj)
+      const dattproj = p > 0 ? dproj : dres;
+      if (p > 0) k.dropoutBackward(dproj, dres, N * C, p, siteSeed(this.#seed, 2 + 3 * l), 0);
+      k.fill(datty, 0);
+      k.matmulBackward(datty, this.g('attprojw', l), this.#gOpt('attprojb', l), dattproj, atty, this.p('attprojw', l), N, C, C);
+      k.fill(dqkv, 0);
+      k.attentionBackward(dqkv, datty, qkv, atty, lse, B, T, C, NH, p, siteSeed(this.#seed, 1 + 3 * l));
+      // dblock ← gradient w.r.t. x, the block input: the residual pass-through plus the attention branch.
+      k.fill(dblock, 0);
+      if (pre) {
+        k.fill(dln, 0);
+        k.matmulBackward(dln, this.g('qkvw', l), this.#gOpt('qkvb', l), dqkv, ln1, this.p('qkvw', l), N, C, 3 * C);
+        k.layernormBackward(dblock, this.g('ln1w', l), this.g('ln1b', l), dln, x, this.p('ln1w', l), ln1m, ln1r, N, C);
+      } else {
+        k.matmulBackward(dblock, this.g('qkvw', l), this.#gOpt('qkvb', l), dqkv, x, this.p('qkvw', l), N, C, 3 * C);
+      }
+      k.fill(dsink, 0);
+      k.residualBackward(dblock, dsink, dres, N * C);
+    }
+
+    // embeddings
+    const denc = dblock;
+    if (p > 0) k.dropoutBackward(denc, denc, N * C, p, siteSeed(this.#seed, 0), 0);
+    k.encoderBackward(this.g('wte'), d.positional === 'learned' ? this.g('wpe') : null, denc, this.tokens, B, T, C);
+  }
+
+  /** Global gradient norm; when `maxNorm` is finite and exceeded, scales the gradients down to it. */
+  clipGradients(maxNorm: number): number {
+    const norm = this.k.gradNorm(this.grads, this.layout.total);
+    if (Number.isFinite(maxNorm) && norm > maxNorm) this.k.scale(this.grads, this.layout.total, maxNorm / (norm + 1e-6));
+    return norm;
+  }
+
+  /** One AdamW update; `step` counts from 1. */
+  update(h: AdamWHyper, step: number): void {
+    this.k.adamw(this.params, this.grads, this.m, this.v, this.layout.total, this.#decayRanges, this.#decayRangeCount,
+      h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, step);
+  }
+
+  /** GPT-2 initialisation: N(0, 0.02) weights, residual projections scaled by 1/√(2·nLayer), zero biases,
+   * LayerNorm γ = 1, β = 0. Seeded (Box–Muller over a 32-bit LCG) so every backend starts identically. */
+  initGpt2(seed: number): void {
+    const host = new Float32Array(this.layout.total);
+    let s = seed >>> 0 || 1;
+    const uniform = () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return (s + 0.5) / 4294967296;
+    };
+    const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+    for (const t of this.layout.tensors.values()) {
+      const isLn = t.name.startsWith('ln');
+      const isBias = t.name.endsWith('b') && !isLn && t.name !== 'wte';
+      if (isLn) {
+        host.fill(t.name.endsWith('w') ? 1 : 0, t.offset, t.offset + t.size);
+      } else if (!isBias) {
+        const std = 0.02 * (t.name === 'attprojw' || t.name === 'fcprojw' ? 1 / Math.sqrt(2 * this.dims.nLayer) : 1);
+        for (let i = 0; i < t.size; i++) host[t.offset + i] = std * normal();
+      }
+    }
+    this.k.write(this.params, host);
+    this.k.fill(this.m, 0);
+    this.k.fill(this.v, 0);
+  }
+
+  free(): void {
+    for (const b of [this.params, this.grads, this.m, this.v, this.acts]) this.k.free(b);
+    this.k.free(this.tokens);
+    this.k.free(this.targets);
+    this.k.free(this.#decayRanges);
+    if (this.#posTable) this.k.free(this.#posTable);
+  }
+}
