@@ -59,7 +59,7 @@ describe('residual', () => {
   });
 
   it('wasm on 1 and 2 threads agree bit for bit on a shape that goes parallel', () => {
-    const n = 300_000; // work 4·N ≥ 2^20
+    const n = 1_100_000; // the export's work estimate N must reach 2^20 for the pool to be used
     const [a, b, g] = [seeded(11, n), seeded(12, n), seeded(13, n)];
     const runs = backends().filter((x) => x.k.backend === 'wasm').map(({ k }) => [forward(k, a, b), ...backward(k, a, b, g)]);
     expect(runs.length).toBe(2);

@@ -215,10 +215,10 @@ unsafe fn relu_backward_chunk(dinp: *mut f32, inp: *const f32, dout: *const f32,
 mod ffi {
     use crate::ffi::{run, Status};
 
-    // Work estimates (≈ flops; the pool is entered from 2^20): GELU costs ~30 operations per element with
-    // its tanh, ReLU is memory-bound like a residual add.
+    // Work per element, calibrated so the pool (entered from 2^20) is used where two threads measured faster:
+    // GELU costs ~35 vector operations per 4 elements with its tanh; ReLU is memory-bound.
     const GELU_WORK: usize = 32;
-    const RELU_WORK: usize = 4;
+    const RELU_WORK: usize = 2;
 
     fn ok(ptrs: &[usize]) -> bool {
         ptrs.iter().all(|&p| p != 0)
