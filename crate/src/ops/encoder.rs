@@ -6,7 +6,8 @@
 //! the (b, t) rows in order: `TOKEN_TASKS` tasks own the dwte rows of tokens ≡ k (mod TOKEN_TASKS), and
 //! blocks of positions own their dwpe rows. Every element therefore receives its contributions in the
 //! reference's order, whatever the thread count (the fast backward is bitwise equal to the reference), and
-//! rows are added whole, contiguously. (Owning column chunks instead is also race-free, but walking dout
+//! rows are added whole, contiguously. Outside a thread pool the backward is simply the reference's single
+//! pass, which adds in that same order. (Owning column chunks instead is also race-free, but walking dout
 //! down a column chunk is a strided access the prefetchers miss: 2-3× slower at C = 384-768.)
 
 use crate::par::{self, SendConstPtr, SendPtr};
@@ -500,6 +501,11 @@ mod tests {
             })
         };
         let one = run(1);
+        // The pooled schedule (rows grouped by owner) against the reference's order.
+        let (mut dwte, mut dwpe) = (seeded(10, v * c), seeded(11, (t + 3) * c));
+        encoder_backward_ref(&mut dwte, Some(&mut dwpe), &g, &ids, b, t, c);
+        assert_bits_eq("pooled dwte vs reference", &one[1], &dwte);
+        assert_bits_eq("pooled dwpe vs reference", &one[2], &dwpe);
         for threads in [2, 3] {
             let other = run(threads);
             for (k, name) in ["out", "dwte", "dwpe", "sinusoid"].iter().enumerate() {
