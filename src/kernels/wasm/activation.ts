@@ -1,14 +1,19 @@
-// STUB: to be replaced by the activation op glue (crate/src/ops/activation.rs exports).
+/** GELU and ReLU on the wasm core (crate/src/ops/activation.rs). */
 import type { WasmCore } from '../../wasm/core.js';
 import type { WasmKernels } from '../index.js';
-import { notYet } from '../not-yet.js';
+
+/** The exports these ops call. */
+export const ACTIVATION_EXPORTS = ['wgpt_gelu_forward', 'wgpt_gelu_backward', 'wgpt_relu_forward', 'wgpt_relu_backward'] as const;
 
 export function wasmActivationOps(core: WasmCore): Pick<WasmKernels, 'geluForward' | 'geluBackward' | 'reluForward' | 'reluBackward'> {
-  void core;
   return {
-    geluForward: notYet('geluForward'),
-    geluBackward: notYet('geluBackward'),
-    reluForward: notYet('reluForward'),
-    reluBackward: notYet('reluBackward'),
+    // out (N) = gelu(inp); out may be inp.
+    geluForward: (out, inp, N) => core.invokeStatus('geluForward', (x) => x.wgpt_gelu_forward(out.ptr, inp.ptr, N)),
+    // dinp (N) += gelu'(inp) · dout.
+    geluBackward: (dinp, inp, dout, N) =>
+      core.invokeStatus('geluBackward', (x) => x.wgpt_gelu_backward(dinp.ptr, inp.ptr, dout.ptr, N)),
+    reluForward: (out, inp, N) => core.invokeStatus('reluForward', (x) => x.wgpt_relu_forward(out.ptr, inp.ptr, N)),
+    reluBackward: (dinp, inp, dout, N) =>
+      core.invokeStatus('reluBackward', (x) => x.wgpt_relu_backward(dinp.ptr, inp.ptr, dout.ptr, N)),
   };
 }
