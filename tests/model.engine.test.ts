@@ -59,7 +59,7 @@ describe('GPT engine (forward, backward, AdamW) on every backend', () => {
           checked++;
         }
       }
-      expect(checked).toBeGreaterThan(30);
+      expect(checked).toBeGreaterThanOrEqual(30);
       e.free();
     }
   });
