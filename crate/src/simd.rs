@@ -88,11 +88,13 @@ mod imp {
         pub fn round_ties_even(self) -> Self {
             F32x4(f32x4_nearest(self.0))
         }
-        /// `2^n` for lanes holding integers n in [-126, 127].
+        /// `2^n` for lanes holding integers n in [-126, 127]. Adding 1.5·2^23 puts n in the low mantissa
+        /// bits (exactly), which integer ops then move into the exponent field: cheaper in V8 than the
+        /// saturating float→int conversion, which needs a NaN/overflow fix-up sequence on x86.
         #[inline(always)]
         pub fn exp2_int(self) -> Self {
-            let n = i32x4_trunc_sat_f32x4(self.0);
-            F32x4(i32x4_shl(i32x4_add(n, i32x4_splat(127)), 23))
+            let k = f32x4_add(self.0, f32x4_splat(super::EXP2_MAGIC));
+            F32x4(i32x4_shl(i32x4_add(k, i32x4_splat(super::EXP2_BIAS)), 23))
         }
         #[inline(always)]
         pub fn lane(self, i: usize) -> f32 {
@@ -180,9 +182,13 @@ mod imp {
         pub fn round_ties_even(self) -> Self {
             F32x4(self.0.map(f32::round_ties_even))
         }
+        /// Same integer steps as the wasm version, lane by lane.
         #[inline(always)]
         pub fn exp2_int(self) -> Self {
-            F32x4(self.0.map(super::exp2_int_scalar))
+            F32x4(self.0.map(|n| {
+                let k = (n + super::EXP2_MAGIC).to_bits() as i32;
+                f32::from_bits((k.wrapping_add(super::EXP2_BIAS) as u32) << 23)
+            }))
         }
         #[inline(always)]
         pub fn lane(self, i: usize) -> f32 {
@@ -215,7 +221,13 @@ pub fn min_keep_nan(a: f32, b: f32) -> f32 {
     if b < a { b } else { a }
 }
 
-/// `2^n` for an integer-valued `n` in [-126, 127] (NaN gives 1, like the vector saturating conversion).
+/// 1.5·2^23: adding it to an integer-valued float n (|n| < 2^22) leaves `0x4B40_0000 + n` in its bits.
+const EXP2_MAGIC: f32 = 12_582_912.0;
+/// Turns those bits into the biased exponent n + 127.
+const EXP2_BIAS: i32 = 127 - 0x4B40_0000;
+
+/// `2^n` for an integer-valued `n` in [-126, 127] (same value as `F32x4::exp2_int`; for NaN n either gives
+/// some scale, and the NaN in the other factor of exp's result wins).
 #[inline(always)]
 pub fn exp2_int_scalar(n: f32) -> f32 {
     f32::from_bits(((n as i32).wrapping_add(127) as u32) << 23)
