@@ -44,15 +44,15 @@ describe.skipIf(!available)('in headless Chromium', () => {
     await browser?.close();
   });
 
-  async function load(isolated: boolean): Promise<PageResult> {
+  async function load<R = PageResult>(isolated: boolean, path = 'tests/browser/gemm.html'): Promise<R> {
     const server = await startServer({ isolated });
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     try {
-      await page.goto(`${server.url}/tests/browser/gemm.html`);
+      await page.goto(`${server.url}/${path}`);
       await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 60_000 });
-      const result = (await page.evaluate(() => (window as unknown as { __result: PageResult }).__result)) as PageResult;
+      const result = (await page.evaluate(() => (window as unknown as { __result: R }).__result)) as R;
       expect(errors).toEqual([]);
       return result;
     } finally {
@@ -60,6 +60,21 @@ describe.skipIf(!available)('in headless Chromium', () => {
       await server.close();
     }
   }
+
+  it('tokenizers and the data pipeline run in the page: BPE training, round trips, shards, batches', async () => {
+    const r = await load<Record<string, unknown>>(false, 'tests/browser/tokenizer.html');
+    expect(r.error).toBeUndefined();
+    expect(r.vocabSize).toBe(350);
+    expect(r.compression as number).toBeGreaterThan(2.5);
+    expect(r.roundTrips).toEqual([true, true, true, true]);
+    expect(r.sameIds).toBe(true);
+    expect(r.charRoundTrip).toBe(true);
+    expect(r.dtype).toBe('uint16');
+    expect((r.trainTokens as number) + (r.valTokens as number)).toBeGreaterThan(1000);
+    expect(r.valTokens as number).toBeGreaterThan(0);
+    expect(r.batchShape).toEqual([32, 32]);
+    expect(r.shifted).toBe(true);
+  });
 
   it('with COOP/COEP: a Worker gets the threads build and the main thread the single-thread one', async () => {
     const r = await load(true);
