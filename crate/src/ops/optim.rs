@@ -152,11 +152,22 @@ pub fn adamw(
 
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn adamw_span(params: SendPtr<f32>, grads: SendConstPtr<f32>, m: SendPtr<f32>, v: SendPtr<f32>, i0: usize, i1: usize, h: &AdamW, decay: bool) {
+unsafe fn adamw_span(
+    params: SendPtr<f32>,
+    grads: SendConstPtr<f32>,
+    m: SendPtr<f32>,
+    v: SendPtr<f32>,
+    i0: usize,
+    i1: usize,
+    h: &AdamW,
+    decay: bool,
+) {
     let (p, g, m, v) = (params.get(), grads.get(), m.get(), v.get());
     let lr_wd = if decay { h.lr_wd } else { 0.0 };
-    let (b1, omb1, b2, omb2) = (F32x4::splat(h.beta1), F32x4::splat(h.one_minus_beta1), F32x4::splat(h.beta2), F32x4::splat(h.one_minus_beta2));
-    let (bc1, bc2, eps, lr, wd4) = (F32x4::splat(h.bias_correction1), F32x4::splat(h.bias_correction2), F32x4::splat(h.eps), F32x4::splat(h.lr), F32x4::splat(lr_wd));
+    let splat = F32x4::splat;
+    let (b1, omb1, b2, omb2) = (splat(h.beta1), splat(h.one_minus_beta1), splat(h.beta2), splat(h.one_minus_beta2));
+    let (bc1, bc2) = (splat(h.bias_correction1), splat(h.bias_correction2));
+    let (eps, lr, wd4) = (splat(h.eps), splat(h.lr), splat(lr_wd));
     let mut i = i0;
     while i + 4 <= i1 {
         let gi = F32x4::load(g.add(i));
@@ -285,7 +296,8 @@ mod ffi {
         weight_decay: f32,
         step: u32,
     ) -> i32 {
-        if step == 0 || (r > 0 && decay_ranges.is_null()) || (n > 0 && (params.is_null() || grads.is_null() || m.is_null() || v.is_null())) {
+        let null_buffer = params.is_null() || grads.is_null() || m.is_null() || v.is_null();
+        if step == 0 || (r > 0 && decay_ranges.is_null()) || (n > 0 && null_buffer) {
             return Status::InvalidArgument as i32;
         }
         let ranges: &[i32] = if r == 0 { &[] } else { from_raw_parts(decay_ranges, 2 * r) };
