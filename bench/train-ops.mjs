@@ -6,7 +6,7 @@
 // (B·T)×V; dropout runs over (B·T)×C; AdamW / gradNorm / scale over 12·L·C² + V·C parameters.
 import { initWasm } from '../dist/index.js';
 import { createJsKernels, createWasmKernels } from '../dist/kernels/index.js';
-import { Results, fmt, medianMs, parseArgs, printTable } from './lib.mjs';
+import { Results, fmt, interleavedMedians, medianMs, parseArgs, printTable } from './lib.mjs';
 
 const args = parseArgs();
 const CONFIGS = [
@@ -36,17 +36,22 @@ for (const cfg of CONFIGS) {
   const P = 12 * L * C * C + V * C;
   const linears = [['qkv', C, 3 * C], ['attproj', C, C], ['fc', C, 4 * C], ['fcproj', 4 * C, C], ['lm_head', C, V]];
   const rows = [];
+  // The wasm variants are timed in alternating blocks (a busy machine slows them alike, so 1t/2t ratios stay
+  // meaningful); pure TS, seconds per call on the big products, separately with fewer repetitions.
   const measure = (op, shape, make) => {
+    const ctxs = IMPLS.map(([, , k]) => make(k));
+    const wasm = IMPLS.map(([name], i) => [name, i]).filter(([name]) => name !== 'js');
+    const ms = new Array(IMPLS.length);
+    interleavedMedians(wasm.map(([, i]) => ctxs[i].fn)).forEach((t, j) => (ms[wasm[j][1]] = t));
+    IMPLS.forEach(([name], i) => {
+      if (name === 'js') ms[i] = medianMs(ctxs[i].fn, { minReps: 3, maxReps: 20, minMs: 300 });
+    });
+    ctxs.forEach((c) => c.free());
     const row = [op, shape];
-    for (const [impl, threads, k] of IMPLS) {
-      const { fn, free } = make(k);
-      // Pure TS on the big products takes seconds per call: fewer repetitions there.
-      const opts = impl === 'js' ? { minReps: 3, maxReps: 20, minMs: 300 } : { minReps: 5, maxReps: 200, minMs: 400 };
-      const ms = medianMs(fn, opts);
-      free();
-      results.add('train-ops', impl, threads, `${cfg.name}:${op}:${shape}`, 'ms', ms);
-      row.push(fmt(ms, ms < 1 ? 3 : ms < 10 ? 2 : 1));
-    }
+    IMPLS.forEach(([impl, threads], i) => {
+      results.add('train-ops', impl, threads, `${cfg.name}:${op}:${shape}`, 'ms', ms[i]);
+      row.push(fmt(ms[i], ms[i] < 1 ? 3 : ms[i] < 10 ? 2 : 1));
+    });
     rows.push(row);
   };
   const bufs = (k, list) => {

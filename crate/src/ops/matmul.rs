@@ -17,8 +17,8 @@ use std::sync::Mutex;
 /// Packing scratch of the matmul SGEMMs; grows to the largest layer on the first (warm-up) step.
 static WORKSPACE: Mutex<Workspace> = Mutex::new(Workspace::new());
 
-/// Columns of dbias per parallel task (a multiple of 16: four vectors at a time).
-const DBIAS_COLS: usize = 64;
+/// Columns of dbias per parallel task (their running sums live in a 4 KiB stack array: one page of each row).
+const DBIAS_COLS: usize = 1024;
 /// Rows of `out` per task when broadcasting the bias.
 const BIAS_ROWS: usize = 64;
 
@@ -167,44 +167,29 @@ unsafe fn broadcast_rows(out: SendPtr<f32>, bias: SendConstPtr<f32>, r0: usize, 
     }
 }
 
-/// dbias[o] += dout[0,o] + dout[1,o] + … (one addition at a time, in row order) for o in [o0, o1).
+/// dbias[o] += dout[0,o] + dout[1,o] + … (one addition at a time, in row order) for o in [o0, o1), at most
+/// `DBIAS_COLS` columns: the running sums stay in a stack array (L1) while the rows stream through, each row
+/// contributing one contiguous run of up to 4 KiB (shorter runs at a large stride defeat the prefetcher).
 #[inline(never)]
 unsafe fn dbias_columns(dbias: SendPtr<f32>, dout: SendConstPtr<f32>, n: usize, oc: usize, o0: usize, o1: usize) {
     let (db, d) = (dbias.get(), dout.get());
-    let mut o = o0;
-    // Four vectors (16 columns: one cache line per row) at a time.
-    while o + 16 <= o1 {
-        let (mut a0, mut a1, mut a2, mut a3) =
-            (F32x4::load(db.add(o)), F32x4::load(db.add(o + 4)), F32x4::load(db.add(o + 8)), F32x4::load(db.add(o + 12)));
-        for i in 0..n {
-            let row = d.add(i * oc + o);
-            a0 = a0.add(F32x4::load(row));
-            a1 = a1.add(F32x4::load(row.add(4)));
-            a2 = a2.add(F32x4::load(row.add(8)));
-            a3 = a3.add(F32x4::load(row.add(12)));
+    let width = o1 - o0;
+    let mut acc = [0.0f32; DBIAS_COLS];
+    let a = acc.as_mut_ptr();
+    core::ptr::copy_nonoverlapping(db.add(o0), a, width);
+    let w4 = width & !3;
+    for i in 0..n {
+        let row = d.add(i * oc + o0);
+        let mut j = 0;
+        while j < w4 {
+            F32x4::load(a.add(j)).add(F32x4::load(row.add(j))).store(a.add(j));
+            j += 4;
         }
-        a0.store(db.add(o));
-        a1.store(db.add(o + 4));
-        a2.store(db.add(o + 8));
-        a3.store(db.add(o + 12));
-        o += 16;
-    }
-    while o + 4 <= o1 {
-        let mut a = F32x4::load(db.add(o));
-        for i in 0..n {
-            a = a.add(F32x4::load(d.add(i * oc + o)));
+        for j in w4..width {
+            *a.add(j) += *row.add(j);
         }
-        a.store(db.add(o));
-        o += 4;
     }
-    while o < o1 {
-        let mut a = *db.add(o);
-        for i in 0..n {
-            a += *d.add(i * oc + o);
-        }
-        *db.add(o) = a;
-        o += 1;
-    }
+    core::ptr::copy_nonoverlapping(a, db.add(o0), width);
 }
 
 // ---- wasm exports -----------------------------------------------------------------------------------------
@@ -306,7 +291,7 @@ mod tests {
     // Edges of the SGEMM tiles (MR = 6, NR = 8, KC = 256, small-M path below 4 rows) and of dbias blocks.
     const SHAPES: &[(usize, usize, usize)] = &[
         (1, 1, 1), (1, 7, 5), (2, 3, 17), (3, 13, 70), (4, 8, 8), (5, 33, 3), (7, 257, 19), (13, 64, 65),
-        (50, 31, 129), (97, 300, 40),
+        (50, 31, 129), (97, 300, 40), (5, 9, 1030),
     ];
 
     #[test]
@@ -373,7 +358,7 @@ mod tests {
     #[test]
     fn bitwise_equal_for_1_2_3_threads() {
         // Large enough for every SGEMM to go parallel (≥ 2^20 multiply-adds) and for several dbias blocks.
-        let (n, c, oc) = (130, 96, 200);
+        let (n, c, oc) = (130, 96, 1100);
         let s = Case { n, c, oc };
         let (inp, w, b) = data(&s, 60);
         let dout = seeded(61, n * oc);
