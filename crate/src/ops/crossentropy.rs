@@ -263,7 +263,7 @@ mod ffi {
             return Status::InvalidArgument as i32;
         }
         let p = [losses as usize, lse as usize, logits as usize, targets as usize];
-        let mean = run(WORK_PER_LOGIT * n * v, || unsafe {
+        let mean = run(WORK_PER_LOGIT.saturating_mul(n).saturating_mul(v), || unsafe {
             crossentropy_forward(
                 from_raw_parts_mut(p[0] as *mut f32, n),
                 from_raw_parts_mut(p[1] as *mut f32, n),
@@ -302,7 +302,7 @@ mod ffi {
             return Status::InvalidArgument as i32;
         }
         let p = [dlogits as usize, logits as usize, lse as usize, targets as usize];
-        run(WORK_PER_LOGIT * n * v, || unsafe {
+        run(WORK_PER_LOGIT.saturating_mul(n).saturating_mul(v), || unsafe {
             crossentropy_backward(
                 p[0] as *mut f32,
                 p[1] as *const f32,

@@ -143,7 +143,7 @@ mod ffi {
             return Status::InvalidArgument as i32;
         }
         let (o, x) = (out as usize, inp as usize);
-        run(WORK_PER_ELEM * n, || unsafe { dropout_forward(o as *mut f32, x as *const f32, n, p, seed, offset) });
+        run(WORK_PER_ELEM.saturating_mul(n), || unsafe { dropout_forward(o as *mut f32, x as *const f32, n, p, seed, offset) });
         Status::Ok as i32
     }
 
@@ -154,7 +154,7 @@ mod ffi {
             return Status::InvalidArgument as i32;
         }
         let (d, g) = (dinp as usize, dout as usize);
-        run(WORK_PER_ELEM * n, || unsafe { dropout_backward(d as *mut f32, g as *const f32, n, p, seed, offset) });
+        run(WORK_PER_ELEM.saturating_mul(n), || unsafe { dropout_backward(d as *mut f32, g as *const f32, n, p, seed, offset) });
         Status::Ok as i32
     }
 }

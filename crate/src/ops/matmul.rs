@@ -215,7 +215,9 @@ mod ffi {
             return Status::InvalidArgument as i32;
         }
         let (out, inp, weight, bias) = (out as usize, inp as usize, weight as usize, bias as usize);
-        run(2 * n * c * oc, || unsafe {
+        // Saturating: on wasm32 usize is 32 bits and 4·N·C·V exceeds it for an LM head (a wrapped estimate
+        // would keep the product off the pool).
+        run(2usize.saturating_mul(n).saturating_mul(c).saturating_mul(oc), || unsafe {
             let bias = (bias != 0).then(|| from_raw_parts(bias as *const f32, oc));
             matmul_forward(
                 from_raw_parts_mut(out as *mut f32, n * oc),
@@ -248,7 +250,7 @@ mod ffi {
             return Status::InvalidArgument as i32;
         }
         let p = [dinp as usize, dweight as usize, dbias as usize, dout as usize, inp as usize, weight as usize];
-        run(4 * n * c * oc, || unsafe {
+        run(4usize.saturating_mul(n).saturating_mul(c).saturating_mul(oc), || unsafe {
             let dbias = (p[2] != 0).then(|| from_raw_parts_mut(p[2] as *mut f32, oc));
             matmul_backward(
                 from_raw_parts_mut(p[0] as *mut f32, n * c),

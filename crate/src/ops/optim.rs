@@ -309,7 +309,7 @@ mod ffi {
         }
         let h = AdamW::new(lr, beta1, beta2, eps, weight_decay, step);
         let p = [params as usize, grads as usize, m as usize, v as usize];
-        run(16 * n, || unsafe {
+        run(16usize.saturating_mul(n), || unsafe {
             adamw(
                 from_raw_parts_mut(p[0] as *mut f32, n),
                 from_raw_parts(p[1] as *const f32, n),
@@ -330,7 +330,7 @@ mod ffi {
             return 0.0;
         }
         let g = grads as usize;
-        run(4 * n, || unsafe { grad_norm(from_raw_parts(g as *const f32, n), n) })
+        run(4usize.saturating_mul(n), || unsafe { grad_norm(from_raw_parts(g as *const f32, n), n) })
     }
 
     /// buf (N) *= s. Returns a `Status`.
@@ -343,7 +343,7 @@ mod ffi {
             return Status::InvalidArgument as i32;
         }
         let b = buf as usize;
-        run(2 * n, || unsafe { scale(from_raw_parts_mut(b as *mut f32, n), n, s) });
+        run(2usize.saturating_mul(n), || unsafe { scale(from_raw_parts_mut(b as *mut f32, n), n, s) });
         Status::Ok as i32
     }
 }
