@@ -133,8 +133,10 @@ mod ffi {
     use super::*;
     use crate::ffi::{run, Status};
 
-    /// Work per element (hash, compare, multiply).
-    const WORK_PER_ELEM: usize = 12;
+    /// Work units per element for `crate::ffi::run` (entered at 2^20): calibrated with bench/train-ops.mjs so
+    /// the pool is used from ~512 K elements, where it started to pay on a 2-core machine (262 K ran slower on
+    /// 2 threads than on 1; 786 K ran 1.5× faster).
+    const WORK_PER_ELEM: usize = 2;
 
     /// `dropout_forward` (out may equal inp). `InvalidArgument` unless 0 ≤ p < 1.
     #[no_mangle]

@@ -277,6 +277,11 @@ mod ffi {
     use crate::ffi::{run, Status};
     use core::slice::{from_raw_parts, from_raw_parts_mut};
 
+    // Work estimates for `crate::ffi::run` (which enters the pool at 2^20) are calibrated with
+    // bench/train-ops.mjs rather than counted in flops: these loops are memory-bound, and on a 2-core machine
+    // two threads paid off for 12 M elements (≈ 1.8×) but not for 0.8 M (scale, grad_norm slower; AdamW even).
+    // So AdamW goes parallel from 1 M elements, scale and grad_norm from 2 M.
+
     /// One AdamW step (see the module docs). Returns a `Status`: `InvalidArgument` when step is 0 or a decay
     /// range is not 0 ≤ start ≤ end ≤ N (checked before anything is written).
     #[no_mangle]
@@ -309,7 +314,7 @@ mod ffi {
         }
         let h = AdamW::new(lr, beta1, beta2, eps, weight_decay, step);
         let p = [params as usize, grads as usize, m as usize, v as usize];
-        run(16usize.saturating_mul(n), || unsafe {
+        run(n, || unsafe {
             adamw(
                 from_raw_parts_mut(p[0] as *mut f32, n),
                 from_raw_parts(p[1] as *const f32, n),
@@ -330,7 +335,7 @@ mod ffi {
             return 0.0;
         }
         let g = grads as usize;
-        run(4usize.saturating_mul(n), || unsafe { grad_norm(from_raw_parts(g as *const f32, n), n) })
+        run(n / 2, || unsafe { grad_norm(from_raw_parts(g as *const f32, n), n) })
     }
 
     /// buf (N) *= s. Returns a `Status`.
@@ -343,7 +348,7 @@ mod ffi {
             return Status::InvalidArgument as i32;
         }
         let b = buf as usize;
-        run(2usize.saturating_mul(n), || unsafe { scale(from_raw_parts_mut(b as *mut f32, n), n, s) });
+        run(n / 2, || unsafe { scale(from_raw_parts_mut(b as *mut f32, n), n, s) });
         Status::Ok as i32
     }
 }
