@@ -67,6 +67,11 @@ mod imp {
         pub fn div(self, o: Self) -> Self {
             F32x4(f32x4_div(self.0, o.0))
         }
+        /// Lane-wise square root (correctly rounded, like the scalar `f32::sqrt`).
+        #[inline(always)]
+        pub fn sqrt(self) -> Self {
+            F32x4(f32x4_sqrt(self.0))
+        }
         /// Lane-wise `if self < o { o } else { self }`: a max that keeps a NaN in `self`.
         #[inline(always)]
         pub fn max_keep_nan(self, o: Self) -> Self {
@@ -163,6 +168,10 @@ mod imp {
         #[inline(always)]
         pub fn div(self, o: Self) -> Self {
             self.map2(o, |a, b| a / b)
+        }
+        #[inline(always)]
+        pub fn sqrt(self) -> Self {
+            F32x4(self.0.map(f32::sqrt))
         }
         #[inline(always)]
         pub fn max_keep_nan(self, o: Self) -> Self {

@@ -1,12 +1,16 @@
-// STUB: to be replaced by the matmul op glue (crate/src/ops/matmul.rs exports).
+/** wasm glue of the linear layer (crate/src/ops/matmul.rs). A null bias / dbias passes pointer 0. */
 import type { WasmCore } from '../../wasm/core.js';
 import type { WasmKernels } from '../index.js';
-import { notYet } from '../not-yet.js';
+
+export const MATMUL_EXPORTS = ['wgpt_matmul_forward', 'wgpt_matmul_backward'] as const;
 
 export function wasmMatmulOps(core: WasmCore): Pick<WasmKernels, 'matmulForward' | 'matmulBackward'> {
-  void core;
   return {
-    matmulForward: notYet('matmulForward'),
-    matmulBackward: notYet('matmulBackward'),
+    matmulForward: (out, inp, weight, bias, N, C, OC) =>
+      core.invokeStatus('matmulForward', (x) => x.wgpt_matmul_forward(out.ptr, inp.ptr, weight.ptr, bias?.ptr ?? 0, N, C, OC)),
+    matmulBackward: (dinp, dweight, dbias, dout, inp, weight, N, C, OC) =>
+      core.invokeStatus('matmulBackward', (x) =>
+        x.wgpt_matmul_backward(dinp.ptr, dweight.ptr, dbias?.ptr ?? 0, dout.ptr, inp.ptr, weight.ptr, N, C, OC),
+      ),
   };
 }
