@@ -19,6 +19,7 @@
 //!   P = exp(S − lse), dP = dO_blk·V[..i1]ᵀ, dS = P ∘ (dP·mask − D),
 //!   dV[..i1] += (P·mask)ᵀ·dO_blk, dQ_blk += scale·dS·K[..i1], dK[..i1] += scale·dSᵀ·Q_blk.
 
+use super::dropout;
 use crate::gemm::{self, Workspace};
 use crate::par::{self, SendConstPtr, SendPtr};
 use crate::simd::{exp_f32x4, exp_scalar, max_keep_nan, F32x4};
@@ -27,22 +28,11 @@ use std::sync::Mutex;
 /// Query rows per block: 8 register tiles of 6 rows; the causal overshoot on the diagonal is BQ/2 keys a row.
 const BQ: usize = 48;
 
-/// `uniform(seed, counter)` in [0, 1): must match `dropoutUniform` in src/kernels/types.ts bit for bit.
+/// Dropout multiplier of probability (bh, t, j): 0 or 1/(1−p), decided exactly as `dropout.rs` and
+/// TypeScript's `dropoutUniform(seed, counter) >= p` do (integer threshold, p in float64).
 #[inline(always)]
-pub fn dropout_uniform(seed: u32, counter: u32) -> f32 {
-    let mut h = counter.wrapping_add(seed.wrapping_mul(0x9e37_79b9));
-    h ^= h >> 16;
-    h = h.wrapping_mul(0x7feb_352d);
-    h ^= h >> 15;
-    h = h.wrapping_mul(0x846c_a68b);
-    h ^= h >> 16;
-    (h >> 8) as f32 / 16_777_216.0
-}
-
-/// Dropout multiplier of probability (b·NH + h, t, j): 0 or 1/(1−p).
-#[inline(always)]
-fn keep_factor(seed: u32, p: f32, inv_keep: f32, row_counter: u32, j: usize) -> f32 {
-    if dropout_uniform(seed, row_counter.wrapping_add(j as u32)) >= p { inv_keep } else { 0.0 }
+fn keep_factor(seed: u32, threshold: u32, scale: f32, row_counter: u32, j: usize) -> f32 {
+    if dropout::hash(seed, row_counter.wrapping_add(j as u32)) >> 8 >= threshold { scale } else { 0.0 }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -58,12 +48,12 @@ pub fn attention_forward_ref(
     t_: usize,
     c: usize,
     nh: usize,
-    dropout: f32,
+    dropout: f64,
     seed: u32,
 ) {
     let hs = c / nh;
     let scale = 1.0 / (hs as f32).sqrt();
-    let inv_keep = 1.0 / (1.0 - dropout);
+    let (threshold, keep) = (dropout::keep_threshold(dropout), dropout::keep_scale(dropout));
     let mut p = vec![0.0f32; t_];
     for b in 0..b_ {
         for t in 0..t_ {
@@ -75,7 +65,7 @@ pub fn attention_forward_ref(
                 let o = &mut out[(b * t_ + t) * c + h * hs..][..hs];
                 o.iter_mut().for_each(|x| *x = 0.0);
                 for (j, &pj) in p[..=t].iter().enumerate() {
-                    let pd = if dropout > 0.0 { pj * keep_factor(seed, dropout, inv_keep, row_counter, j) } else { pj };
+                    let pd = if dropout > 0.0 { pj * keep_factor(seed, threshold, keep, row_counter, j) } else { pj };
                     let v = &qkv[(b * t_ + j) * 3 * c + 2 * c + h * hs..][..hs];
                     for d in 0..hs {
                         o[d] += pd * v[d];
@@ -119,12 +109,12 @@ pub fn attention_backward_ref(
     t_: usize,
     c: usize,
     nh: usize,
-    dropout: f32,
+    dropout: f64,
     seed: u32,
 ) {
     let hs = c / nh;
     let scale = 1.0 / (hs as f32).sqrt();
-    let inv_keep = 1.0 / (1.0 - dropout);
+    let (threshold, keep) = (dropout::keep_threshold(dropout), dropout::keep_scale(dropout));
     let mut p = vec![0.0f32; t_];
     let mut dp = vec![0.0f32; t_];
     for b in 0..b_ {
@@ -137,7 +127,7 @@ pub fn attention_backward_ref(
                 // forward: out_t = Σ_j p_j·mask_j·v_j
                 let mut dsum = 0.0f32;
                 for j in 0..=t {
-                    let mask = if dropout > 0.0 { keep_factor(seed, dropout, inv_keep, row_counter, j) } else { 1.0 };
+                    let mask = if dropout > 0.0 { keep_factor(seed, threshold, keep, row_counter, j) } else { 1.0 };
                     let v_off = (b * t_ + j) * 3 * c + 2 * c + h * hs;
                     let mut g = 0.0f32;
                     for d in 0..hs {
@@ -197,15 +187,17 @@ struct Dims {
     nh: usize,
     hs: usize,
     scale: f32,
-    dropout: f32,
-    inv_keep: f32,
+    dropout: f64,
+    threshold: u32,
+    keep: f32,
     seed: u32,
 }
 
 impl Dims {
-    fn new(t: usize, c: usize, nh: usize, dropout: f32, seed: u32) -> Self {
+    fn new(t: usize, c: usize, nh: usize, dropout: f64, seed: u32) -> Self {
         let hs = c / nh;
-        Dims { t, c, nh, hs, scale: 1.0 / (hs as f32).sqrt(), dropout, inv_keep: 1.0 / (1.0 - dropout), seed }
+        let (threshold, keep) = (dropout::keep_threshold(dropout), dropout::keep_scale(dropout));
+        Dims { t, c, nh, hs, scale: 1.0 / (hs as f32).sqrt(), dropout, threshold, keep, seed }
     }
     /// Counter of probability (bh, t, 0) in the dropout stream.
     fn row_counter(&self, bh: usize, t: usize) -> u32 {
@@ -226,7 +218,7 @@ pub unsafe fn attention_forward(
     t_: usize,
     c: usize,
     nh: usize,
-    dropout: f32,
+    dropout: f64,
     seed: u32,
 ) {
     let dims = Dims::new(t_, c, nh, dropout, seed);
@@ -260,7 +252,7 @@ unsafe fn forward_head(out: *mut f32, lse: *mut f32, qkv: *const f32, bh: usize,
             if d.dropout > 0.0 {
                 let rc = d.row_counter(bh, t);
                 for j in 0..=t {
-                    *row.add(j) *= keep_factor(d.seed, d.dropout, d.inv_keep, rc, j);
+                    *row.add(j) *= keep_factor(d.seed, d.threshold, d.keep, rc, j);
                 }
             }
         }
@@ -336,7 +328,7 @@ pub unsafe fn attention_backward(
     t_: usize,
     c: usize,
     nh: usize,
-    dropout: f32,
+    dropout: f64,
     seed: u32,
 ) {
     let dims = Dims::new(t_, c, nh, dropout, seed);
@@ -390,7 +382,7 @@ unsafe fn backward_head(
             if d.dropout > 0.0 {
                 let rc = d.row_counter(bh, t);
                 for j in 0..=t {
-                    let mask = keep_factor(d.seed, d.dropout, d.inv_keep, rc, j);
+                    let mask = keep_factor(d.seed, d.threshold, d.keep, rc, j);
                     let pj = *prow.add(j);
                     *dprow.add(j) = pj * (*dprow.add(j) * mask - delta);
                     *prow.add(j) = pj * mask;
@@ -464,13 +456,14 @@ unsafe fn dot(a: *const f32, b: *const f32, n: usize) -> f32 {
 mod ffi {
     use crate::ffi::{run, Status};
 
-    fn dims_ok(b: usize, t: usize, c: usize, nh: usize, dropout: f32) -> bool {
+    fn dims_ok(b: usize, t: usize, c: usize, nh: usize, dropout: f64) -> bool {
         b > 0 && t > 0 && c > 0 && nh > 0 && c % nh == 0 && (0.0..1.0).contains(&dropout)
     }
 
     /// Work estimate: the causal QKᵀ and PV products.
+    /// Saturating: usize is 32 bits on wasm32 and GPT-2-sized products overflow it.
     fn work(b: usize, t: usize, c: usize) -> usize {
-        2 * b * t * t * c
+        b.saturating_mul(t).saturating_mul(t).saturating_mul(c).saturating_mul(2)
     }
 
     #[no_mangle]
@@ -483,7 +476,7 @@ mod ffi {
         t: usize,
         c: usize,
         nh: usize,
-        dropout: f32,
+        dropout: f64,
         seed: u32,
     ) -> i32 {
         if !dims_ok(b, t, c, nh, dropout) {
@@ -508,14 +501,14 @@ mod ffi {
         t: usize,
         c: usize,
         nh: usize,
-        dropout: f32,
+        dropout: f64,
         seed: u32,
     ) -> i32 {
         if !dims_ok(b, t, c, nh, dropout) {
             return Status::InvalidArgument as i32;
         }
         let p = [dqkv as usize, dout as usize, qkv as usize, out as usize, lse as usize];
-        run(2 * work(b, t, c), || unsafe {
+        run(work(b, t, c).saturating_mul(2), || unsafe {
             super::attention_backward(p[0] as *mut f32, p[1] as *const f32, p[2] as *const f32, p[3] as *const f32,
                                       p[4] as *const f32, b, t, c, nh, dropout, seed)
         });
@@ -533,7 +526,7 @@ mod tests {
         t: usize,
         c: usize,
         nh: usize,
-        dropout: f32,
+        dropout: f64,
     }
 
     const CASES: &[Case] = &[
@@ -611,15 +604,6 @@ mod tests {
         for (x, y) in once.iter().zip(&twice) {
             assert!((2.0 * x - y).abs() <= 1e-6 * x.abs().max(1.0), "{x} doubled is not {y}");
         }
-    }
-
-    #[test]
-    fn dropout_uniform_matches_typescript() {
-        // Same values are asserted in tests/kernels.attention.test.ts against dropoutUniform.
-        assert_eq!(dropout_uniform(0, 0), 0.0);
-        assert_eq!(dropout_uniform(1, 0), 0.007_765_114_3);
-        assert_eq!(dropout_uniform(42, 123_456), 0.950_998_96);
-        assert_eq!(dropout_uniform(7, u32::MAX), 0.337_318_36);
     }
 
     #[cfg(feature = "threads")]
