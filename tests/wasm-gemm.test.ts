@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initWasm, ShapeError, WasmCore, WasmRuntimeError, type ArtifactName } from '../src/index.js';
 import { ARTIFACT_FILES, INITIAL_PAGES, MAX_PAGES, defaultArtifactUrl } from '../src/wasm/artifacts.js';
 import { CORE_EXPORT_NAMES, THREAD_EXPORT_NAMES } from '../src/wasm/exports.js';
+import { OP_EXPORT_NAMES } from '../src/kernels/index.js';
 import { bitsEqual, expectWithinBound, gemmReference64, seeded, type GemmCase } from './helpers/tolerance.js';
 import { readMemoryImport } from './helpers/wasm-binary.js';
 
@@ -211,7 +212,8 @@ describe('built artifacts', () => {
     const bytes = readFileSync(defaultArtifactUrl(name));
     const module = new WebAssembly.Module(bytes);
     const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
-    const wanted = name === 'threads-simd' ? [...CORE_EXPORT_NAMES, ...THREAD_EXPORT_NAMES] : CORE_EXPORT_NAMES;
+    const wanted = [...CORE_EXPORT_NAMES, ...OP_EXPORT_NAMES, ...(name === 'threads-simd' ? THREAD_EXPORT_NAMES : [])];
+    expect(OP_EXPORT_NAMES.length).toBe(22);
     expect(wanted.filter((n) => !exported.has(n))).toEqual([]);
     expect(readMemoryImport(bytes)).toEqual({
       module: 'env', name: 'memory', shared: name === 'threads-simd', initialPages: INITIAL_PAGES, maxPages: MAX_PAGES,

@@ -2,6 +2,15 @@
 import type { WasmCore, WasmF32Array, WasmI32Array } from '../wasm/core.js';
 import type { Kernels } from './types.js';
 import { wasmMemoryOps } from './wasm/memory.js';
+import { ACTIVATION_EXPORTS } from './wasm/activation.js';
+import { ATTENTION_EXPORTS } from './wasm/attention.js';
+import { CROSSENTROPY_EXPORTS } from './wasm/crossentropy.js';
+import { DROPOUT_EXPORTS } from './wasm/dropout.js';
+import { ENCODER_EXPORTS } from './wasm/encoder.js';
+import { LAYERNORM_EXPORTS } from './wasm/layernorm.js';
+import { MATMUL_EXPORTS } from './wasm/matmul.js';
+import { OPTIM_EXPORTS } from './wasm/optim.js';
+import { RESIDUAL_EXPORTS } from './wasm/residual.js';
 import { wasmEncoderOps } from './wasm/encoder.js';
 import { wasmLayernormOps } from './wasm/layernorm.js';
 import { wasmMatmulOps } from './wasm/matmul.js';
@@ -26,6 +35,12 @@ export type WasmKernels = Kernels<WasmF32Array, WasmI32Array>;
 export type JsKernels = Kernels<Float32Array, Int32Array>;
 export type { Kernels } from './types.js';
 export { dropoutUniform } from './types.js';
+
+/** Every wasm export the op glue calls (a test checks both artifacts provide them all). */
+export const OP_EXPORT_NAMES: readonly string[] = [
+  ...ENCODER_EXPORTS, ...LAYERNORM_EXPORTS, ...MATMUL_EXPORTS, ...ATTENTION_EXPORTS, ...ACTIVATION_EXPORTS,
+  ...RESIDUAL_EXPORTS, ...CROSSENTROPY_EXPORTS, ...DROPOUT_EXPORTS, ...OPTIM_EXPORTS,
+];
 
 export function createWasmKernels(core: WasmCore): WasmKernels {
   return {
