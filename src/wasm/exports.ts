@@ -36,6 +36,7 @@ export interface CoreExports {
     transA: number, transB: number, m: number, n: number, k: number, alpha: number,
     a: Ptr, lda: number, b: Ptr, ldb: number, beta: number, c: Ptr, ldc: number,
   ): number;
+  wgpt_fill(buf: Ptr, n: number, value: number): number;
   wgpt_simd_peak(iters: number, s: number): number;
   wgpt_simd_peak_flops_per_iter(): number;
   wgpt_debug_panic(): void;
@@ -52,7 +53,7 @@ export interface ThreadExports {
 export const CORE_EXPORT_NAMES: readonly (keyof CoreExports)[] = [
   'wgpt_abi_version', 'wgpt_init', 'wgpt_threads_supported', 'wgpt_simd_enabled', 'wgpt_alloc', 'wgpt_free',
   'wgpt_thread_pool_init', 'wgpt_worker_entry', 'wgpt_thread_count', 'wgpt_sgemm', 'wgpt_sgemm_ref',
-  'wgpt_simd_peak', 'wgpt_simd_peak_flops_per_iter', 'wgpt_debug_panic',
+  'wgpt_fill', 'wgpt_simd_peak', 'wgpt_simd_peak_flops_per_iter', 'wgpt_debug_panic',
 ];
 
 export const THREAD_EXPORT_NAMES: readonly (keyof ThreadExports)[] = [

@@ -12,7 +12,7 @@ export function wasmMemoryOps(core: WasmCore): MemoryOps {
     read: (buf, out) => buf.read(out),
     write: (buf, data, offset = 0) => void buf.set(data, offset),
     writeI32: (buf, data, offset = 0) => void buf.set(data, offset),
-    fill: (buf, value) => void buf.view().fill(value),
+    fill: (buf, value) => core.invokeStatus('fill', (x) => x.wgpt_fill(buf.ptr, buf.length, value)),
     view: (buf, offset, length) => buf.subarray(offset, length),
     viewI32: (buf, offset, length) => buf.subarray(offset, length),
     free: (buf) => buf.free(),
