@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dropoutUniform } from '../src/kernels/index.js';
 import { bitsEqual, seeded } from './helpers/tolerance.js';
 import { useKernelBackends, type AnyKernels } from './helpers/kernels.js';
+import { expectClose } from './helpers/close.js';
 
 /** The definition in float64: softmax(scale·q·kᵀ) over keys ≤ t, times v, heads side by side. */
 function attention64(qkv: Float32Array, B: number, T: number, C: number, NH: number, dropout: number, seed: number) {
@@ -25,16 +26,6 @@ function attention64(qkv: Float32Array, B: number, T: number, C: number, NH: num
     }
   }
   return { out, lse };
-}
-
-function expectClose(got: Float32Array, want: Float64Array, abs: number, rel: number, label: string) {
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < got.length; i++) {
-    const r = Math.abs(got[i] - want[i]) / (abs + rel * Math.abs(want[i]));
-    if (!(r <= worst)) { worst = r; at = i; }
-  }
-  expect(worst, `${label}: worst at [${at}] got ${got[at]} want ${want[at]}`).toBeLessThanOrEqual(1);
 }
 
 function run(k: AnyKernels, qkvData: Float32Array, doutData: Float32Array, B: number, T: number, C: number, NH: number, dropout: number) {
@@ -70,8 +61,8 @@ describe('causal self-attention kernels', () => {
     const want = attention64(qkv, B, T, C, NH, dropout, 11);
     for (const { name, k } of backends()) {
       const r = run(k, qkv, dout, B, T, C, NH, dropout);
-      expectClose(r.out, want.out, 2e-5, 2e-4, `${name} out`);
-      expectClose(r.lse, want.lse, 2e-5, 2e-4, `${name} lse`);
+      expectClose(r.out, want.out, { abs: 2e-5, rel: 2e-4 }, `${name} out`);
+      expectClose(r.lse, want.lse, { abs: 2e-5, rel: 2e-4 }, `${name} lse`);
       for (let i = 0; i < r.dqkv.length; i++) {
         expect(Math.abs(r.twice[i] - 2 * r.dqkv[i])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(r.dqkv[i])));
       }
