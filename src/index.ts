@@ -6,3 +6,4 @@ export { matmulJs, matmulJsNaive, gemmJs } from './js/gemm.js';
 export { WasmGptError, WasmRuntimeError, ShapeError, FormatError, TokenizerError } from './errors.js';
 export * from './tokenizer/index.js';
 export * from './data/index.js';
+export { createWasmKernels, createJsKernels, dropoutUniform, type Kernels, type WasmKernels, type JsKernels } from './kernels/index.js';
