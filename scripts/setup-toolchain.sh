@@ -36,7 +36,7 @@ apt_install() {
   fi
   if [ "$apt_updated" = 0 ]; then apt-get update -qq; apt_updated=1; fi
   echo "wasm-gpt: installing $*" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
 if [ "${WASM_GPT_TOOLCHAIN:-}" != rustup ] && command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
