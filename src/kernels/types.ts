@@ -75,6 +75,7 @@ export interface Kernels<F, I> {
   reluBackward(dinp: F, inp: F, dout: F, N: number): void;
 
   // ---- residual.rs --------------------------------------------------------------------------------
+  /** out = inp1 + inp2; `out` may be `inp1` (accumulate in place). */
   residualForward(out: F, inp1: F, inp2: F, N: number): void;
   residualBackward(dinp1: F, dinp2: F, dout: F, N: number): void;
 

@@ -82,11 +82,26 @@ export class GPTEngine<F, I> {
     return this.#view(this.grads, name, layer);
   }
 
+  // Views are made once and reused: a step asks for a few hundred of them.
+  readonly #views = new Map<string, F>();
+
+  #cached(key: string, make: () => F): F {
+    let v = this.#views.get(key);
+    if (v === undefined) {
+      v = make();
+      this.#views.set(key, v);
+    }
+    return v;
+  }
+
   #view(buf: F, name: string, layer?: number): F {
-    const t = this.layout.tensors.get(name);
-    if (t === undefined) throw new Error(`no parameter ${name}`);
-    if (layer === undefined) return this.k.view(buf, t.offset, t.size);
-    return this.k.view(buf, t.offset + layer * t.layerStride, t.layerStride);
+    const which = buf === this.params ? 'p' : 'g';
+    return this.#cached(`${which}:${name}:${layer ?? ''}`, () => {
+      const t = this.layout.tensors.get(name);
+      if (t === undefined) throw new Error(`no parameter ${name}`);
+      if (layer === undefined) return this.k.view(buf, t.offset, t.size);
+      return this.k.view(buf, t.offset + layer * t.layerStride, t.layerStride);
+    });
   }
 
   #pOpt(name: string, layer: number): F | null {
@@ -99,11 +114,13 @@ export class GPTEngine<F, I> {
 
   /** Window of activation `name` (one layer's slice when `layer` is given). */
   a(name: string, layer?: number): F {
-    const t = this.actLayout.tensors.get(name);
-    if (t === undefined) throw new Error(`no activation ${name}`);
-    if (layer === undefined) return this.k.view(this.acts, t.offset, t.size);
-    const stride = t.size / this.dims.nLayer;
-    return this.k.view(this.acts, t.offset + layer * stride, stride);
+    return this.#cached(`a:${name}:${layer ?? ''}`, () => {
+      const t = this.actLayout.tensors.get(name);
+      if (t === undefined) throw new Error(`no activation ${name}`);
+      if (layer === undefined) return this.k.view(this.acts, t.offset, t.size);
+      const stride = t.size / this.dims.nLayer;
+      return this.k.view(this.acts, t.offset + layer * stride, stride);
+    });
   }
 
   /** Output of layer l (input of layer l+1). */
@@ -193,22 +210,23 @@ export class GPTEngine<F, I> {
     const N = B * T;
     const p = this.#training ? d.dropout : 0;
     const pre = d.norm === 'pre';
-    const [dres, dln, dqkv, datty, dproj, dfch, dfchAct, dsink, dblock] =
-      ['dresidual', 'dln', 'dqkv', 'datty', 'dproj', 'dfch', 'dfch_act', 'dsink', 'dblock'].map((n) => this.a(n));
+    const [dln, dqkv, datty, dproj, dfch, dfchAct] = ['dln', 'dqkv', 'datty', 'dproj', 'dfch', 'dfch_act'].map((n) => this.a(n));
+    // `g`: gradient w.r.t. the current block's output, walking down the layers. Post-norm also needs `h`,
+    // a second residual-stream gradient; the two swap roles every layer.
+    let g = this.a('dresidual');
+    let h = this.a('dblock');
 
     // classifier and loss: dlogits overwrites logits
     const logits = this.a('logits');
     k.crossEntropyBackward(logits, logits, this.a('logits_lse'), this.targets, N, V, -1, this.#count > 0 ? 1 / this.#count : 0);
-    const final = pre ? this.a('lnf') : this.#blockOut(L - 1);
     const head = this.#lmHead();
-    // dblock = gradient flowing into the output of the last block
-    k.fill(dblock, 0);
+    k.fill(g, 0);
     if (pre) {
       k.fill(dln, 0);
-      k.matmulBackward(dln, head.dw, null, logits, final, head.w, N, C, V);
-      k.layernormBackward(dblock, this.g('lnfw'), this.g('lnfb'), dln, this.#blockOut(L - 1), this.p('lnfw'), this.a('lnf_mean'), this.a('lnf_rstd'), N, C);
+      k.matmulBackward(dln, head.dw, null, logits, this.a('lnf'), head.w, N, C, V);
+      k.layernormBackward(g, this.g('lnfw'), this.g('lnfb'), dln, this.#blockOut(L - 1), this.p('lnfw'), this.a('lnf_mean'), this.a('lnf_rstd'), N, C);
     } else {
-      k.matmulBackward(dblock, head.dw, null, logits, final, head.w, N, C, V);
+      k.matmulBackward(g, head.dw, null, logits, this.#blockOut(L - 1), head.w, N, C, V);
     }
 
     for (let l = L - 1; l >= 0; l--) {
@@ -218,19 +236,18 @@ export class GPTEngine<F, I> {
       const [qkv, atty, lse] = [this.a('qkv', l), this.a('atty', l), this.a('att_lse', l)];
       const [res2, fch, fchAct, res3] = [this.a('residual2', l), this.a('fch', l), this.a('fch_act', l), this.a('residual3', l)];
 
-      // dres = gradient w.r.t. res3 (the MLP residual sum)
-      if (pre) {
-        // res3 is the block output: dblock is its gradient already.
-        k.fill(dres, 0);
-        k.residualForward(dres, dblock, dres, N * C); // dres = dblock (a copy; dblock is rewritten below)
-      } else {
-        // out = LN2(res3)
-        k.fill(dres, 0);
-        k.layernormBackward(dres, this.g('ln2w', l), this.g('ln2b', l), dblock, res3, this.p('ln2w', l), ln2m, ln2r, N, C);
+      // dres3: gradient w.r.t. res3 = h_in + dropout(fcproj).
+      // Pre-norm: res3 is the block output, so it is g itself, and g keeps accumulating below: the residual
+      // stream's gradient passes straight through and each LayerNorm backward adds its branch into it.
+      // Post-norm: the block output is LN2(res3).
+      let dres3 = g;
+      if (!pre) {
+        k.fill(h, 0);
+        k.layernormBackward(h, this.g('ln2w', l), this.g('ln2b', l), g, res3, this.p('ln2w', l), ln2m, ln2r, N, C);
+        dres3 = h;
       }
-      // res3 = h + dropout(fcproj), h = res2 (pre) or ln1 (post)
-      const dfcproj = p > 0 ? dproj : dres;
-      if (p > 0) k.dropoutBackward(dproj, dres, N * C, p, siteSeed(this.#seed, 3 + 3 * l), 0);
+      const dfcproj = p > 0 ? dproj : dres3;
+      if (p > 0) k.dropoutBackward(dproj, dres3, N * C, p, siteSeed(this.#seed, 3 + 3 * l), 0);
       k.fill(dfchAct, 0);
       k.matmulBackward(dfchAct, this.g('fcprojw', l), this.#gOpt('fcprojb', l), dfcproj, fchAct, this.p('fcprojw', l), N, 4 * C, C);
       k.fill(dfch, 0);
@@ -239,41 +256,42 @@ export class GPTEngine<F, I> {
       k.fill(dln, 0);
       k.matmulBackward(dln, this.g('fcw', l), this.#gOpt('fcb', l), dfch, pre ? ln2 : ln1, this.p('fcw', l), N, C, 4 * C);
 
-      // dres becomes the gradient w.r.t. res2 (the attention residual sum)
+      // dres2: gradient w.r.t. res2 = x + dropout(attproj).
+      let dres2: F;
       if (pre) {
-        // res3 = res2 + ...: dres already holds the pass-through part; add LN2's backward.
-        k.layernormBackward(dres, this.g('ln2w', l), this.g('ln2b', l), dln, res2, this.p('ln2w', l), ln2m, ln2r, N, C);
+        // res3 = res2 + MLP(LN2(res2)): add LN2's backward into g, which becomes dres2.
+        k.layernormBackward(g, this.g('ln2w', l), this.g('ln2b', l), dln, res2, this.p('ln2w', l), ln2m, ln2r, N, C);
+        dres2 = g;
       } else {
-        // res3 = ln1 + ...: dln += dres (dsink takes the unused second copy), then ln1 = LN1(res2).
-        k.fill(dsink, 0);
-        k.residualBackward(dln, dsink, dres, N * C);
-        k.fill(dres, 0);
-        k.layernormBackward(dres, this.g('ln1w', l), this.g('ln1b', l), dln, res2, this.p('ln1w', l), ln1m, ln1r, N, C);
+        // res3 = ln1 + MLP(ln1), ln1 = LN1(res2): dln += dres3, then LN1's backward into g (no longer needed).
+        k.residualForward(dln, dln, dres3, N * C);
+        k.fill(g, 0);
+        k.layernormBackward(g, this.g('ln1w', l), this.g('ln1b', l), dln, res2, this.p('ln1w', l), ln1m, ln1r, N, C);
+        dres2 = g;
       }
-      // res2 = x + dropout(attproj)
-      const dattproj = p > 0 ? dproj : dres;
-      if (p > 0) k.dropoutBackward(dproj, dres, N * C, p, siteSeed(this.#seed, 2 + 3 * l), 0);
+      const dattproj = p > 0 ? dproj : dres2;
+      if (p > 0) k.dropoutBackward(dproj, dres2, N * C, p, siteSeed(this.#seed, 2 + 3 * l), 0);
       k.fill(datty, 0);
       k.matmulBackward(datty, this.g('attprojw', l), this.#gOpt('attprojb', l), dattproj, atty, this.p('attprojw', l), N, C, C);
       k.fill(dqkv, 0);
       k.attentionBackward(dqkv, datty, qkv, atty, lse, B, T, C, NH, p, siteSeed(this.#seed, 1 + 3 * l));
-      // dblock ← gradient w.r.t. x, the block input: the residual pass-through plus the attention branch.
-      k.fill(dblock, 0);
+
+      // gradient w.r.t. x, the block input: the pass-through dres2 plus the attention branch.
       if (pre) {
         k.fill(dln, 0);
         k.matmulBackward(dln, this.g('qkvw', l), this.#gOpt('qkvb', l), dqkv, ln1, this.p('qkvw', l), N, C, 3 * C);
-        k.layernormBackward(dblock, this.g('ln1w', l), this.g('ln1b', l), dln, x, this.p('ln1w', l), ln1m, ln1r, N, C);
+        k.layernormBackward(g, this.g('ln1w', l), this.g('ln1b', l), dln, x, this.p('ln1w', l), ln1m, ln1r, N, C);
       } else {
-        k.matmulBackward(dblock, this.g('qkvw', l), this.#gOpt('qkvb', l), dqkv, x, this.p('qkvw', l), N, C, 3 * C);
+        k.fill(h, 0);
+        k.matmulBackward(h, this.g('qkvw', l), this.#gOpt('qkvb', l), dqkv, x, this.p('qkvw', l), N, C, 3 * C);
+        k.residualForward(h, h, dres2, N * C);
+        [g, h] = [h, g];
       }
-      k.fill(dsink, 0);
-      k.residualBackward(dblock, dsink, dres, N * C);
     }
 
     // embeddings
-    const denc = dblock;
-    if (p > 0) k.dropoutBackward(denc, denc, N * C, p, siteSeed(this.#seed, 0), 0);
-    k.encoderBackward(this.g('wte'), d.positional === 'learned' ? this.g('wpe') : null, denc, this.tokens, B, T, C);
+    if (p > 0) k.dropoutBackward(g, g, N * C, p, siteSeed(this.#seed, 0), 0);
+    k.encoderBackward(this.g('wte'), d.positional === 'learned' ? this.g('wpe') : null, g, this.tokens, B, T, C);
   }
 
   /** Global gradient norm; when `maxNorm` is finite and exceeded, scales the gradients down to it. */

@@ -101,7 +101,7 @@ export function activationLayout(d: ModelDims, B: number, T: number): Activation
     ['logits_lse', [N]],
     // Backward scratch, reused by every layer (llm.c keeps the same few buffers).
     ['dresidual', [N, C]], ['dln', [N, C]], ['dqkv', [N, 3 * C]], ['datty', [N, C]], ['dproj', [N, C]],
-    ['dfch', [N, 4 * C]], ['dfch_act', [N, 4 * C]], ['dsink', [N, C]], ['dblock', [N, C]],
+    ['dfch', [N, 4 * C]], ['dfch_act', [N, 4 * C]], ['dblock', [N, C]],
   ];
   const tensors = new Map<string, { shape: number[]; offset: number; size: number }>();
   let offset = 0;

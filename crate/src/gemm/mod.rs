@@ -45,11 +45,12 @@ pub fn worth_parallel(m: usize, n: usize, k: usize) -> bool {
 }
 
 /// Floats of workspace a product of this shape needs.
-pub fn workspace_len(m: usize, n: usize, k: usize, trans_a: bool) -> usize {
+pub fn workspace_len(m: usize, n: usize, k: usize, trans_a: bool, trans_b: bool) -> usize {
     if m == 0 || n == 0 || k == 0 {
         0
     } else if m < SMALL_M {
-        if trans_a { m * k } else { 0 }
+        // Only the dot-product form (B transposed) gathers rows of a transposed A.
+        if trans_a && trans_b { m * k } else { 0 }
     } else {
         round_up(m, MR) * k + k * round_up(n.min(NC), NR)
     }
@@ -144,7 +145,7 @@ unsafe fn sgemm_impl(
             (0..tasks).for_each(f)
         }
     };
-    let ws_ptr = ws.reserve(workspace_len(m, n, k, trans_a));
+    let ws_ptr = ws.reserve(workspace_len(m, n, k, trans_a, trans_b));
     let (a, b, c, ws_ptr) = (SendConstPtr(a), SendConstPtr(b), SendPtr(c), SendPtr(ws_ptr));
 
     if m < SMALL_M {

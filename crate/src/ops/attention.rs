@@ -120,8 +120,8 @@ pub fn attention_backward_ref(
     for b in 0..b_ {
         for t in 0..t_ {
             for h in 0..nh {
-                let q: Vec<f32> = qkv[(b * t_ + t) * 3 * c + h * hs..][..hs].to_vec();
-                ref_probs(&mut p[..=t], &q, qkv, b, t_, c, h, hs, scale);
+                let q = &qkv[(b * t_ + t) * 3 * c + h * hs..][..hs];
+                ref_probs(&mut p[..=t], q, qkv, b, t_, c, h, hs, scale);
                 let row_counter = (((b * nh + h) * t_ + t) * t_) as u32;
                 let dout_t = &dout[(b * t_ + t) * c + h * hs..][..hs];
                 // forward: out_t = Σ_j p_j·mask_j·v_j
