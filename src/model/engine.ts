@@ -48,7 +48,13 @@ export class GPTEngine<F, I> {
   #hasTargets = false;
   #count = 0;
 
-  constructor(k: Kernels<F, I>, dims: ModelDims, B: number, T: number) {
+  readonly #ownsParams: boolean;
+
+  /**
+   * `params` (the layout's `total` floats) may be shared with another owner (the `GPT`, an inference
+   * session); the engine then never frees it. Otherwise the engine allocates its own.
+   */
+  constructor(k: Kernels<F, I>, dims: ModelDims, B: number, T: number, params?: F) {
     this.k = k;
     this.dims = dims;
     this.B = B;
@@ -56,7 +62,8 @@ export class GPTEngine<F, I> {
     this.layout = paramLayout(dims);
     this.actLayout = activationLayout(dims, B, T);
     const n = this.layout.total;
-    this.params = k.alloc(n);
+    this.#ownsParams = params === undefined;
+    this.params = params ?? k.alloc(n);
     this.grads = k.alloc(n);
     this.m = k.alloc(n);
     this.v = k.alloc(n);
@@ -333,7 +340,8 @@ export class GPTEngine<F, I> {
   }
 
   free(): void {
-    for (const b of [this.params, this.grads, this.m, this.v, this.acts]) this.k.free(b);
+    if (this.#ownsParams) this.k.free(this.params);
+    for (const b of [this.grads, this.m, this.v, this.acts]) this.k.free(b);
     this.k.free(this.tokens);
     this.k.free(this.targets);
     this.k.free(this.#decayRanges);
