@@ -41,3 +41,25 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `Array(${value.length})`;
   return typeof value;
 }
+
+/** A model, trainer or sampler option is unknown, of the wrong type, or inconsistent with another. */
+export class ConfigError extends WasmGptError {
+  /** The offending option's name (dotted for nested options). */
+  readonly key: string;
+  constructor(key: string, message: string) {
+    super(message);
+    this.key = key;
+  }
+}
+
+/** The model or its training state would not fit in memory (wasm32 has a 4 GiB address space). */
+export class MemoryLimitError extends WasmGptError {}
+
+/** A training step produced a NaN or infinite loss or gradient; the step was not applied. */
+export class NonFiniteError extends WasmGptError {
+  readonly step: number;
+  constructor(step: number, message: string) {
+    super(message);
+    this.step = step;
+  }
+}

@@ -3,7 +3,13 @@ export { WasmCore, WasmF32Array, WasmI32Array, type Capabilities } from './wasm/
 export type { ArtifactName } from './wasm/artifacts.js';
 export type { MatmulOptions, GemmOptions } from './gemm-args.js';
 export { matmulJs, matmulJsNaive, gemmJs } from './js/gemm.js';
-export { WasmGptError, WasmRuntimeError, ShapeError, FormatError, TokenizerError } from './errors.js';
+export { WasmGptError, WasmRuntimeError, ShapeError, FormatError, TokenizerError, ConfigError, MemoryLimitError, NonFiniteError } from './errors.js';
 export * from './tokenizer/index.js';
 export * from './data/index.js';
 export { createWasmKernels, createJsKernels, dropoutUniform, type Kernels, type WasmKernels, type JsKernels } from './kernels/index.js';
+export { GPT, type GPTOptions } from './model/gpt.js';
+export { resolveConfig, PRESETS, GPT_DEFAULTS, type GPTConfig, type GPTConfigInput, type PresetName } from './model/config.js';
+export { INIT_SCHEMES, type InitScheme } from './model/init.js';
+export { estimateMemory, type MemoryEstimate } from './model/memory.js';
+export { Trainer, type TrainerOptions, type StepInfo, type EvalInfo, type TrainEvent, type RunOptions, type TrainOptions, type TrainSummary, type TrainerState, type TrainerStateMeta } from './train/trainer.js';
+export { learningRate, validateSchedule, type ScheduleSpec } from './train/schedule.js';

@@ -11,7 +11,8 @@
  * residual branch, with masks from (step seed, site), so they are reproducible on every backend.
  */
 import type { Kernels } from '../kernels/types.js';
-import { activationLayout, paramLayout, type ActivationLayout, type ModelDims, type ParamLayout } from './layout.js';
+import { activationLayout, paramLayout, type ActivationLayout, type ModelDims, type ParamLayout, type TensorSpec } from './layout.js';
+import { initParameters, type InitScheme } from './init.js';
 
 export interface AdamWHyper {
   lr: number;
@@ -41,7 +42,7 @@ export class GPTEngine<F, I> {
   readonly tokens: I;
   readonly targets: I;
   readonly #decayRanges: I;
-  readonly #decayRangeCount: number;
+  #decayRangeCount = 0;
   readonly #posTable: F | undefined;
   #training = false;
   #seed = 0;
@@ -49,12 +50,13 @@ export class GPTEngine<F, I> {
   #count = 0;
 
   readonly #ownsParams: boolean;
+  readonly inferenceOnly: boolean;
 
   /**
    * `params` (the layout's `total` floats) may be shared with another owner (the `GPT`, an inference
    * session); the engine then never frees it. Otherwise the engine allocates its own.
    */
-  constructor(k: Kernels<F, I>, dims: ModelDims, B: number, T: number, params?: F) {
+  constructor(k: Kernels<F, I>, dims: ModelDims, B: number, T: number, params?: F, inferenceOnly = false) {
     this.k = k;
     this.dims = dims;
     this.B = B;
@@ -64,15 +66,16 @@ export class GPTEngine<F, I> {
     const n = this.layout.total;
     this.#ownsParams = params === undefined;
     this.params = params ?? k.alloc(n);
-    this.grads = k.alloc(n);
-    this.m = k.alloc(n);
-    this.v = k.alloc(n);
+    this.inferenceOnly = inferenceOnly;
+    const trainN = inferenceOnly ? 1 : n;
+    this.grads = k.alloc(trainN);
+    this.m = k.alloc(trainN);
+    this.v = k.alloc(trainN);
     this.acts = k.alloc(this.actLayout.total);
     this.tokens = k.allocI32(B * T);
     this.targets = k.allocI32(B * T);
-    const ranges = [...this.layout.tensors.values()].filter((t) => t.decay).flatMap((t) => [t.offset, t.offset + t.size]);
-    this.#decayRangeCount = ranges.length / 2;
-    this.#decayRanges = k.fromI32(ranges.length ? ranges : [0, 0]);
+    this.#decayRanges = k.allocI32(2 * this.layout.tensors.size);
+    this.setWeightDecayTensors((t) => t.decay);
     if (dims.positional === 'sinusoidal') {
       this.#posTable = k.alloc(dims.blockSize * dims.nEmbd);
       k.positionalSinusoidal(this.#posTable, dims.blockSize, dims.nEmbd);
@@ -136,9 +139,8 @@ export class GPTEngine<F, I> {
   }
 
   /** The classifier weight: wte when tied. */
-  #lmHead(): { w: F; dw: F } {
-    const name = this.dims.tieEmbeddings ? 'wte' : 'lm_head';
-    return { w: this.p(name), dw: this.g(name) };
+  #lmHeadName(): string {
+    return this.dims.tieEmbeddings ? 'wte' : 'lm_head';
   }
 
   /**
@@ -193,7 +195,7 @@ export class GPTEngine<F, I> {
       k.layernormForward(this.a('lnf'), this.a('lnf_mean'), this.a('lnf_rstd'), final, this.p('lnfw'), this.p('lnfb'), N, C, d.layerNormEps);
       final = this.a('lnf');
     }
-    k.matmulForward(this.a('logits'), final, this.#lmHead().w, null, N, C, V);
+    k.matmulForward(this.a('logits'), final, this.p(this.#lmHeadName()), null, N, C, V);
     if (targets === undefined) {
       this.#hasTargets = false;
       return NaN;
@@ -211,6 +213,7 @@ export class GPTEngine<F, I> {
 
   /** Accumulates d(mean loss)/d(params) into the gradients (call `zeroGrad` between steps). */
   backward(): void {
+    if (this.inferenceOnly) throw new Error('backward() on an inference-only engine');
     if (!this.#hasTargets) throw new Error('backward() needs a forward() with targets first');
     const { k, dims: d, B, T } = this;
     const { nEmbd: C, nHead: NH, nLayer: L, vocabSize: V } = d;
@@ -226,7 +229,7 @@ export class GPTEngine<F, I> {
     // classifier and loss: dlogits overwrites logits
     const logits = this.a('logits');
     k.crossEntropyBackward(logits, logits, this.a('logits_lse'), this.targets, N, V, -1, this.#count > 0 ? 1 / this.#count : 0);
-    const head = this.#lmHead();
+    const head = { w: this.p(this.#lmHeadName()), dw: this.g(this.#lmHeadName()) };
     k.fill(g, 0);
     if (pre) {
       k.fill(dln, 0);
@@ -308,35 +311,32 @@ export class GPTEngine<F, I> {
     return norm;
   }
 
+  /** Chooses which parameter tensors AdamW's weight decay applies to (default: the layout's `decay` flags). */
+  setWeightDecayTensors(select: (t: TensorSpec) => boolean): void {
+    const ranges = [...this.layout.tensors.values()].filter(select).flatMap((t) => [t.offset, t.offset + t.size]);
+    this.#decayRangeCount = ranges.length / 2;
+    if (ranges.length) this.k.writeI32(this.#decayRanges, ranges);
+  }
+
   /** One AdamW update; `step` counts from 1. */
   update(h: AdamWHyper, step: number): void {
+    if (this.inferenceOnly) throw new Error('update() on an inference-only engine');
     this.k.adamw(this.params, this.grads, this.m, this.v, this.layout.total, this.#decayRanges, this.#decayRangeCount,
       h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, step);
   }
 
-  /** GPT-2 initialisation: N(0, 0.02) weights, residual projections scaled by 1/√(2·nLayer), zero biases,
-   * LayerNorm γ = 1, β = 0. Seeded (Box–Muller over a 32-bit LCG) so every backend starts identically. */
-  initGpt2(seed: number): void {
+  /** Fresh parameters from `scheme` (see init.ts) and zeroed optimizer moments. */
+  init(scheme: InitScheme, seed: number): void {
     const host = new Float32Array(this.layout.total);
-    let s = seed >>> 0 || 1;
-    const uniform = () => {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      return (s + 0.5) / 4294967296;
-    };
-    const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-    for (const t of this.layout.tensors.values()) {
-      const isLn = t.name.startsWith('ln');
-      const isBias = t.name.endsWith('b') && !isLn && t.name !== 'wte';
-      if (isLn) {
-        host.fill(t.name.endsWith('w') ? 1 : 0, t.offset, t.offset + t.size);
-      } else if (!isBias) {
-        const std = 0.02 * (t.name === 'attprojw' || t.name === 'fcprojw' ? 1 / Math.sqrt(2 * this.dims.nLayer) : 1);
-        for (let i = 0; i < t.size; i++) host[t.offset + i] = std * normal();
-      }
-    }
+    initParameters(host, this.dims, this.layout, scheme, seed);
     this.k.write(this.params, host);
     this.k.fill(this.m, 0);
     this.k.fill(this.v, 0);
+  }
+
+  /** GPT-2 initialisation (N(0, 0.02), scaled residual projections); see init.ts. */
+  initGpt2(seed: number): void {
+    this.init('gpt2', seed);
   }
 
   free(): void {

@@ -1,0 +1,248 @@
+/**
+ * `GPT`: a decoder-only transformer with its parameters resident on a backend (the wasm core, or the
+ * pure-TypeScript twin). It validates the config, checks the memory estimate before allocating, initialises
+ * with a named scheme, and runs forward passes; `Trainer` trains it, `Sampler` generates from it.
+ */
+import { ConfigError, ShapeError, describeValue } from '../errors.js';
+import { createJsKernels, createWasmKernels, type Kernels } from '../kernels/index.js';
+import { initWasm } from '../wasm/loader.js';
+import type { WasmCore } from '../wasm/core.js';
+import { resolveConfig, type GPTConfig, type GPTConfigInput, type PresetName } from './config.js';
+import { GPTEngine } from './engine.js';
+import { INIT_SCHEMES, initParameters, type InitScheme } from './init.js';
+import { paramLayout, type ParamLayout } from './layout.js';
+import { checkMemory, estimateMemory, type MemoryEstimate } from './memory.js';
+
+/** Kernels of either backend; buffers are opaque handles outside the kernel layer. */
+export type AnyKernels = Kernels<unknown, unknown>;
+
+export interface GPTOptions {
+  /**
+   * 'wasm' (default): the Rust core, threads + SIMD when the environment allows, else SIMD on one thread.
+   * 'js': the pure-TypeScript twin (slow; for comparison, or where WebAssembly SIMD is missing).
+   * 'auto': wasm, falling back to js when this WebAssembly has no SIMD.
+   */
+  backend?: 'wasm' | 'js' | 'auto';
+  /** Threads for the wasm core (default: all cores). Ignored when `core` is given. */
+  threads?: number;
+  /** An already loaded core to share between models (else one is loaded per thread count and shared). */
+  core?: WasmCore;
+  /** Initialisation scheme (default 'gpt2'); see init.ts. */
+  init?: InitScheme;
+  /** Seed of the initialisation (default 0). */
+  seed?: number;
+}
+
+const OPTION_KEYS = new Set(['backend', 'threads', 'core', 'init', 'seed']);
+
+const sharedCores = new Map<number | undefined, Promise<WasmCore>>();
+
+function sharedCore(threads: number | undefined): Promise<WasmCore> {
+  let c = sharedCores.get(threads);
+  if (c === undefined) {
+    c = initWasm({ threads });
+    c.catch(() => sharedCores.delete(threads));
+    sharedCores.set(threads, c);
+  }
+  return c;
+}
+
+/** A 1-function module using an i32x4.splat: validates only where WebAssembly SIMD exists. */
+function wasmSimdSupported(): boolean {
+  const bytes = new Uint8Array([
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+  ]);
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
+  } catch {
+    return false;
+  }
+}
+
+async function kernelsFor(options: GPTOptions): Promise<AnyKernels> {
+  const backend = options.backend ?? 'wasm';
+  if (backend === 'js' || (backend === 'auto' && !wasmSimdSupported())) return createJsKernels() as AnyKernels;
+  const core = options.core ?? (await sharedCore(options.threads));
+  return createWasmKernels(core) as AnyKernels;
+}
+
+function checkOptions(options: GPTOptions): void {
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) throw new ConfigError(key, `GPT options have no '${key}' (known: ${[...OPTION_KEYS].join(', ')})`);
+  }
+  if (options.backend !== undefined && !['wasm', 'js', 'auto'].includes(options.backend)) {
+    throw new ConfigError('backend', `GPT option backend must be 'wasm', 'js' or 'auto', got ${describeValue(options.backend)}`);
+  }
+  if (options.init !== undefined && !INIT_SCHEMES.includes(options.init)) {
+    throw new ConfigError('init', `GPT option init must be one of ${INIT_SCHEMES.map((s) => `'${s}'`).join(', ')}, got ${describeValue(options.init)}`);
+  }
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
+    throw new ConfigError('seed', `GPT option seed must be a safe integer, got ${describeValue(options.seed)}`);
+  }
+}
+
+export class GPT {
+  readonly config: GPTConfig;
+  readonly kernels: AnyKernels;
+  /** Flat parameter buffer in `layout` order, resident on the backend (pass to kernels, not to user code). */
+  readonly params: unknown;
+  readonly layout: ParamLayout;
+  #inference: GPTEngine<unknown, unknown> | undefined;
+  #disposed = false;
+
+  private constructor(config: GPTConfig, kernels: AnyKernels) {
+    this.config = config;
+    this.kernels = kernels;
+    this.layout = paramLayout(config);
+    this.params = kernels.alloc(this.layout.total);
+  }
+
+  /**
+   * A freshly initialised model. `config` is a preset name or options (a `preset` plus overrides, or all five
+   * sizes); see `GPTConfig`. Throws `ConfigError` naming a bad key, `MemoryLimitError` when the parameters
+   * alone cannot fit.
+   */
+  static async create(config: GPTConfigInput | PresetName, options: GPTOptions = {}): Promise<GPT> {
+    checkOptions(options);
+    const resolved = resolveConfig(config);
+    const kernels = await kernelsFor(options);
+    if (kernels.backend === 'wasm') checkMemory(resolved, 1, 1, false);
+    const gpt = new GPT(resolved, kernels);
+    gpt.init(options.init ?? 'gpt2', options.seed ?? 0);
+    return gpt;
+  }
+
+  /** A model with the given parameters (our layout; see `getParameters`), e.g. from a checkpoint. */
+  static async fromParameters(config: GPTConfigInput | PresetName, params: Float32Array, options: GPTOptions = {}): Promise<GPT> {
+    checkOptions(options);
+    const resolved = resolveConfig(config);
+    const kernels = await kernelsFor(options);
+    if (kernels.backend === 'wasm') checkMemory(resolved, 1, 1, false);
+    const gpt = new GPT(resolved, kernels);
+    gpt.setParameters(params);
+    return gpt;
+  }
+
+  get backend(): 'wasm' | 'js' {
+    return this.kernels.backend;
+  }
+
+  /** Number of trainable parameters (tied embeddings counted once). */
+  get parameterCount(): number {
+    return this.layout.total;
+  }
+
+  /** Bytes needed to train (or, with `training: false`, to run) on (batchSize, blockSize) batches. */
+  estimateMemory(batchSize: number, blockSize = this.config.blockSize, training = true): MemoryEstimate {
+    return estimateMemory(this.config, batchSize, blockSize, training);
+  }
+
+  /** Re-initialises every parameter. */
+  init(scheme: InitScheme = 'gpt2', seed = 0): void {
+    this.#live();
+    const host = new Float32Array(this.layout.total);
+    initParameters(host, this.config, this.layout, scheme, seed);
+    this.kernels.write(this.params, host);
+  }
+
+  /** A copy of all parameters, in `layout` order. */
+  getParameters(): Float32Array {
+    this.#live();
+    return this.kernels.read(this.params);
+  }
+
+  setParameters(data: Float32Array): void {
+    this.#live();
+    if (!(data instanceof Float32Array) || data.length !== this.layout.total) {
+      throw new ShapeError(`GPT.setParameters: expected a Float32Array of ${this.layout.total} floats, got ${describeValue(data)}`);
+    }
+    this.kernels.write(this.params, data);
+  }
+
+  /**
+   * Logits (B, T, V), row-major, for tokens (B·T ids, row-major). T ≤ blockSize. Positions are 0…T-1 in every
+   * row, and row t sees tokens 0…t of its own row only.
+   */
+  forward(tokens: ArrayLike<number>, B: number, T: number): Float32Array {
+    const engine = this.#engineFor(tokens, B, T, 'forward');
+    engine.forward(tokens);
+    return this.kernels.read(engine.a('logits'));
+  }
+
+  /**
+   * Mean next-token cross-entropy of `targets` given `inputs` (both B·T ids; target -1 is ignored). B and T
+   * default to one row of all the tokens.
+   */
+  loss(inputs: ArrayLike<number>, targets: ArrayLike<number>, B = 1, T = inputs.length / B): number {
+    const engine = this.#engineFor(inputs, B, T, 'loss');
+    if (targets.length !== inputs.length) {
+      throw new ShapeError(`GPT.loss: targets has ${targets.length} ids, inputs has ${inputs.length}`);
+    }
+    checkIds('GPT.loss', 'targets', targets, this.config.vocabSize, true);
+    return engine.forward(inputs, targets);
+  }
+
+  /**
+   * @internal A training engine on this model's parameters for (B, T) batches (gradients, AdamW moments and
+   * activations of its own). Checks the memory estimate first.
+   */
+  createTrainingEngine(B: number, T: number): GPTEngine<unknown, unknown> {
+    this.#live();
+    this.#checkShape('Trainer', B, T);
+    if (this.kernels.backend === 'wasm') {
+      // The inference engine (if any) is released first: its activations would count against the limit.
+      this.#freeInference();
+      checkMemory(this.config, B, T, true);
+    }
+    return new GPTEngine(this.kernels, this.config, B, T, this.params);
+  }
+
+  /** Releases the backend buffers. The model is unusable afterwards. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#freeInference();
+    this.kernels.free(this.params);
+    this.#disposed = true;
+  }
+
+  #live(): void {
+    if (this.#disposed) throw new Error('GPT: this model was disposed');
+  }
+
+  #checkShape(fn: string, B: number, T: number): void {
+    if (!Number.isInteger(B) || B < 1) throw new ShapeError(`${fn}: batch size B must be a positive integer, got ${describeValue(B)}`);
+    if (!Number.isInteger(T) || T < 1 || T > this.config.blockSize) {
+      throw new ShapeError(`${fn}: sequence length T must be an integer in [1, blockSize = ${this.config.blockSize}], got ${describeValue(T)}`);
+    }
+  }
+
+  #freeInference(): void {
+    this.#inference?.free();
+    this.#inference = undefined;
+  }
+
+  #engineFor(tokens: ArrayLike<number>, B: number, T: number, fn: string): GPTEngine<unknown, unknown> {
+    this.#live();
+    this.#checkShape(`GPT.${fn}`, B, T);
+    if (tokens.length !== B * T) {
+      throw new ShapeError(`GPT.${fn}: expected B·T = ${B}·${T} = ${B * T} token ids, got ${tokens.length}`);
+    }
+    checkIds(`GPT.${fn}`, 'tokens', tokens, this.config.vocabSize, false);
+    const e = this.#inference;
+    if (e !== undefined && e.B === B && e.T === T) return e;
+    this.#freeInference();
+    if (this.kernels.backend === 'wasm') checkMemory(this.config, B, T, false);
+    this.#inference = new GPTEngine(this.kernels, this.config, B, T, this.params, true);
+    return this.#inference;
+  }
+}
+
+/** Every id an integer in [0, V) (or -1 where `allowIgnore`). */
+export function checkIds(fn: string, what: string, ids: ArrayLike<number>, V: number, allowIgnore: boolean): void {
+  for (let i = 0; i < ids.length; i++) {
+    const t = ids[i];
+    if (!(Number.isInteger(t) && t < V && (t >= 0 || (allowIgnore && t === -1)))) {
+      throw new RangeError(`${fn}: ${what}[${i}] = ${describeValue(t)} is not a token id in [0, ${V})${allowIgnore ? ' or -1 (ignored)' : ''}`);
+    }
+  }
+}

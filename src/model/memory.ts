@@ -1,0 +1,62 @@
+/**
+ * Memory a model needs, computed from the config before anything is allocated, so a model that cannot fit in
+ * wasm32's 4 GiB address space fails with the estimate and what to shrink instead of an allocation failure
+ * half-way through.
+ */
+import { MemoryLimitError } from '../errors.js';
+import { WASM32_MAX_BYTES } from '../wasm/artifacts.js';
+import { activationFloatsPerLayer, activationLayout, paramLayout, type ModelDims } from './layout.js';
+
+export interface MemoryEstimate {
+  parameters: number;
+  /** Number of parameters (floats), for reference. */
+  parameterCount: number;
+  gradients: number;
+  /** AdamW's two moments. */
+  optimizer: number;
+  /** Forward activations cached for the backward, plus the backward's reused scratch. */
+  activations: number;
+  /** Kernel scratch (GEMM packing, attention tiles, per thread) and the wasm runtime: a fixed allowance. */
+  reserve: number;
+  /** Sum of the above, in bytes. */
+  total: number;
+}
+
+const F32 = 4;
+/** GEMM packing (~4 MiB per thread), attention scratch, stacks and the allocator's slack. */
+const RESERVE_BYTES = 96 * 2 ** 20;
+
+/**
+ * Bytes for a model with (B, T) batches. `training: false` leaves out gradients and optimizer state.
+ * Activations per layer are B·T·(17·C + 4 + NH) floats (see `activationFloatsPerLayer`).
+ */
+export function estimateMemory(dims: ModelDims, B: number, T: number, training = true): MemoryEstimate {
+  const parameterCount = paramLayout(dims).total;
+  const parameters = parameterCount * F32;
+  const gradients = training ? parameters : 0;
+  const optimizer = training ? 2 * parameters : 0;
+  const activations = activationLayout(dims, B, T).total * F32;
+  const total = parameters + gradients + optimizer + activations + RESERVE_BYTES;
+  return { parameters, parameterCount, gradients, optimizer, activations, reserve: RESERVE_BYTES, total };
+}
+
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+
+/** Throws `MemoryLimitError` when the estimate exceeds `limitBytes` (default: the wasm32 address space). */
+export function checkMemory(dims: ModelDims, B: number, T: number, training: boolean, limitBytes = WASM32_MAX_BYTES): MemoryEstimate {
+  const e = estimateMemory(dims, B, T, training);
+  if (e.total <= limitBytes) return e;
+  const perLayer = activationFloatsPerLayer(dims, B, T) * F32;
+  const advice: string[] = [];
+  if (e.activations > e.total / 3) {
+    advice.push(`activations grow with batchSize × blockSize (${gib(perLayer)} per layer at B=${B}, T=${T}): lower batchSize and use gradient accumulation, or shorten blockSize`);
+  }
+  advice.push(training
+    ? `parameters cost 16 bytes each when training (weights, gradients, two AdamW moments): lower nLayer or nEmbd, or vocabSize`
+    : `lower nLayer, nEmbd or vocabSize`);
+  throw new MemoryLimitError(
+    `model needs ~${gib(e.total)} (parameters ${gib(e.parameters)} for ${e.parameterCount.toLocaleString('en-US')} floats, ` +
+      `gradients ${gib(e.gradients)}, optimizer ${gib(e.optimizer)}, activations ${gib(e.activations)} for B=${B}, T=${T}, ` +
+      `reserve ${gib(e.reserve)}), above the ${gib(limitBytes)} limit of wasm32 memory; ${advice.join('; ')}`,
+  );
+}
