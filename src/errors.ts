@@ -63,3 +63,10 @@ export class NonFiniteError extends WasmGptError {
     this.step = step;
   }
 }
+
+/**
+ * A wasm-gpt worker (see `createWorker`) is gone: it crashed (uncaught exception, out of memory), exited, or was
+ * terminated. Every call that was pending, and every call made afterwards, rejects with it; `cause` is the
+ * worker's own error where there is one.
+ */
+export class WorkerError extends WasmGptError {}

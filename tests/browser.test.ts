@@ -2,11 +2,14 @@
  * Real-browser test: headless Chromium (Debian's `chromium`, driven by playwright-core) loads a page that runs
  * the GEMM checks on the page's main thread and in a module Worker, once with COOP/COEP headers (cross-origin
  * isolated: the worker must pick the threads build) and once without (everything must fall back to the
- * single-thread SIMD build and still be right).
+ * single-thread SIMD build and still be right). The worker page (createWorker from a page: a GPT trains in a
+ * wasm-gpt worker while the page's main thread stays free) is bundled with esbuild first, since it and the
+ * worker import the 'comlink' package.
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
+import { build } from 'esbuild';
 // @ts-expect-error plain JS helper without types
 import { startServer } from './browser/server.mjs';
 
@@ -43,6 +46,23 @@ describe.skipIf(!available)('in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
   });
+
+  let bundled: Promise<unknown> | undefined;
+  /** tests/browser/bundle/{worker-page,gpt-worker}.js from the built dist/. */
+  function bundleWorkerPage(): Promise<unknown> {
+    bundled ??= build({
+      entryPoints: { 'worker-page': 'tests/browser/worker-page.js', 'gpt-worker': 'dist/worker/gpt-worker.js' },
+      outdir: 'tests/browser/bundle',
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      // Only reached in Node (behind isNode() checks); a browser never loads them.
+      external: ['node:*'],
+      logLevel: 'silent',
+    });
+    return bundled;
+  }
 
   async function load<R = PageResult>(isolated: boolean, path = 'tests/browser/gemm.html'): Promise<R> {
     const server = await startServer({ isolated });
@@ -105,5 +125,61 @@ describe.skipIf(!available)('in headless Chromium', () => {
     }
     expect(r.worker.capabilities.reason).toMatch(/SharedArrayBuffer is unavailable/);
     expect(r.bitwiseEqualAcrossRuns).toBe(true);
+  });
+
+  interface WorkerPageResult {
+    error?: string;
+    crossOriginIsolated: boolean;
+    hardwareConcurrency: number;
+    capabilities: { artifact: string; threads: boolean; threadCount: number; reason: string };
+    losses: number[];
+    steps: number;
+    trainMs: number;
+    ticks: number;
+    maxGap: number;
+    abortedRun: { steps: number; aborted: boolean };
+    parameters: boolean;
+    sentDetached: boolean;
+    afterTerminate: string;
+    missingWorker: string;
+  }
+
+  function checkWorkerPage(r: WorkerPageResult): void {
+    expect(r.error).toBeUndefined();
+    expect(r.steps).toBe(60);
+    expect(r.losses.length).toBe(60);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(r.losses.slice(0, 5))).toBeCloseTo(Math.log(32), 0);
+    expect(mean(r.losses.slice(-5))).toBeLessThan(mean(r.losses.slice(0, 5)) - 1);
+    // The page's thread kept running its 10 ms timer through training: never blocked for long, although
+    // training itself took much longer than the largest gap.
+    expect(r.maxGap).toBeLessThan(250);
+    expect(r.trainMs).toBeGreaterThan(4 * r.maxGap);
+    expect(r.ticks).toBeGreaterThan(r.trainMs / 10 / 4);
+    expect(r.abortedRun.aborted).toBe(true);
+    expect(r.abortedRun.steps).toBeGreaterThanOrEqual(2);
+    expect(r.abortedRun.steps).toBeLessThan(50);
+    expect(r.parameters).toBe(true);
+    expect(r.sentDetached).toBe(true);
+    expect(r.afterTerminate).toBe('WorkerError: wasm-gpt worker was terminated');
+    expect(r.missingWorker).toMatch(/^WorkerError: wasm-gpt worker crashed/);
+  }
+
+  it('createWorker from a page, cross-origin isolated: trains on the threads build, main thread stays free', async () => {
+    await bundleWorkerPage();
+    const r = await load<WorkerPageResult>(true, 'tests/browser/worker.html');
+    expect(r.crossOriginIsolated).toBe(true);
+    expect(r.capabilities.artifact).toBe('threads-simd');
+    expect(r.capabilities.threadCount).toBe(r.hardwareConcurrency);
+    checkWorkerPage(r);
+  });
+
+  it('createWorker from a page without COOP/COEP: single-thread build in the worker, same behaviour', async () => {
+    await bundleWorkerPage();
+    const r = await load<WorkerPageResult>(false, 'tests/browser/worker.html');
+    expect(r.crossOriginIsolated).toBe(false);
+    expect(r.capabilities.artifact).toBe('simd');
+    expect(r.capabilities.threads).toBe(false);
+    checkWorkerPage(r);
   });
 });

@@ -1,0 +1,537 @@
+/**
+ * The main side of the worker: `createWorker()` starts `gpt-worker.js` (a module Worker in browsers, a
+ * `worker_threads` Worker in Node) and returns typed async twins of `GPT` and `Trainer` that run there, so a
+ * page's main thread never blocks on training (and the wasm core may use its thread pool, which a page's main
+ * thread may not).
+ *
+ * Guarantees:
+ *   - Types: every call goes through comlink's `Remote<...>` of the interfaces in protocol.ts, which the worker
+ *     implements; the pass-through methods' public types are derived from the same interfaces (`Client<...>`).
+ *   - No hang: every call races the worker's death. A crash (uncaught exception, out of memory, exit) or
+ *     `terminate()` rejects every pending call, and every later one, with a `WorkerError` whose `cause` is the
+ *     worker's error.
+ *   - Transfer, not copy: logits, parameters and trainer state come back transferred; `setParameters`,
+ *     `modelFromParameters` and `setState` transfer what they are given (the caller's buffers are detached).
+ *   - Node: the worker keeps the process alive only while a call is pending, so a script may end without
+ *     `terminate()`.
+ */
+import { expose, releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
+import { isNode } from '../env.js';
+import {
+  ConfigError, FormatError, MemoryLimitError, NonFiniteError, ShapeError, TokenizerError, WasmGptError,
+  WasmRuntimeError, WorkerError, describeValue,
+} from '../errors.js';
+import type { GPTConfig, GPTConfigInput, PresetName } from '../model/config.js';
+import type { ScheduleSpec } from '../train/schedule.js';
+import type { RunOptions, TrainerOptions, TrainerState, TrainEvent, TrainOptions, TrainSummary } from '../train/trainer.js';
+import type { ArtifactName } from '../wasm/artifacts.js';
+import type { Capabilities } from '../wasm/core.js';
+import {
+  isWireError, type Handle, type ModelApi, type ModelInfo, type TrainerApi, type TrainerInfo, type TrainerStatus,
+  type TrainEventsApi, type WireCoreOptions, type WireError, type WorkerApi, type WorkerModelOptions,
+} from './protocol.js';
+
+/** The async twin of a wire interface: same arguments, results as promises. */
+export type Client<Api> = {
+  [K in keyof Api]: Api[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
+};
+
+/** The part of a Node `worker_threads` Worker used here (structural, so browser builds need no Node types). */
+export interface NodeWorkerLike {
+  postMessage(message: unknown, transfer?: readonly unknown[]): void;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  off(event: string, listener: (...args: any[]) => void): unknown;
+  terminate(): Promise<number>;
+  ref(): void;
+  unref(): void;
+}
+
+export interface WorkerOptions {
+  /** Threads of the worker's wasm core (default: all cores). Its pool is nested in the worker. */
+  threads?: number;
+  /** Which wasm build the worker loads (see `initWasm`). */
+  artifact?: 'auto' | ArtifactName;
+  /** Where the .wasm files are, when a bundler moved them (see `initWasm`). */
+  wasmUrl?: Partial<Record<ArtifactName, string | URL>>;
+  /** Where `threads/thread-worker.js` is, when a bundler moved it (`initWasm`'s `workerUrl`). */
+  threadWorkerUrl?: string | URL;
+  /** Where `worker/gpt-worker.js` is (default: next to this module). */
+  url?: string | URL;
+  /**
+   * An already started gpt-worker instead of `url`: a browser `Worker` (e.g. written as
+   * `new Worker(new URL('wasm-gpt/worker/gpt-worker.js', import.meta.url), { type: 'module' })` so a bundler
+   * sees it) or a Node `worker_threads` Worker. `terminate()` ends it.
+   */
+  worker?: Worker | NodeWorkerLike;
+}
+
+const WORKER_OPTION_KEYS = new Set(['threads', 'artifact', 'wasmUrl', 'threadWorkerUrl', 'url', 'worker']);
+
+const ERROR_CLASSES: Record<string, new (message: string) => Error> = {
+  WasmGptError, WasmRuntimeError, FormatError, TokenizerError, MemoryLimitError, WorkerError, ShapeError,
+  RangeError, TypeError, SyntaxError, Error,
+};
+
+/** The typed error a `WireError` stands for, its stack the worker's. */
+function fromWire(wire: WireError): Error {
+  let err: Error;
+  if (wire.name === 'ConfigError') err = new ConfigError(wire.key ?? '', wire.message);
+  else if (wire.name === 'NonFiniteError') err = new NonFiniteError(wire.step ?? NaN, wire.message);
+  else {
+    const Class = ERROR_CLASSES[wire.name];
+    err = Class ? new Class(wire.message) : Object.assign(new Error(wire.message), { name: wire.name });
+  }
+  if (wire.cause !== undefined) Object.defineProperty(err, 'cause', { value: fromWire(wire.cause), configurable: true, writable: true });
+  if (wire.stack !== undefined) err.stack = wire.stack;
+  return err;
+}
+
+/** A MessagePort that may hold a Node process open (Node's ports can be unref'd; browsers' need not). */
+function unrefPort(port: MessagePort): void {
+  (port as unknown as { unref?: () => void }).unref?.();
+}
+
+function isNodeWorker(w: Worker | NodeWorkerLike): w is NodeWorkerLike {
+  return typeof (w as NodeWorkerLike).on === 'function' && typeof (w as NodeWorkerLike).unref === 'function';
+}
+
+/**
+ * One worker's lifetime: races every call against its death, counts pending calls (a Node worker is ref'd only
+ * while some are pending), and closes the main side's ports when it ends.
+ */
+class Link {
+  readonly #dead: Promise<never>;
+  #die!: (err: WorkerError) => void;
+  #error: WorkerError | undefined;
+  #pending = 0;
+  readonly #ports = new Set<MessagePort>();
+  readonly #ref: (on: boolean) => void;
+
+  constructor(ref: (on: boolean) => void) {
+    this.#ref = ref;
+    this.#dead = new Promise<never>((_, reject) => {
+      this.#die = reject;
+    });
+    this.#dead.catch(() => {}); // observed through call(); not an unhandled rejection by itself
+  }
+
+  get error(): WorkerError | undefined {
+    return this.#error;
+  }
+
+  /** Marks the worker dead (first cause wins) and rejects everything pending. */
+  fail(err: WorkerError): void {
+    if (this.#error !== undefined) return;
+    this.#error = err;
+    this.#die(err);
+    for (const port of this.#ports) port.close();
+    this.#ports.clear();
+    this.#ref(false);
+  }
+
+  /** Keeps a main-side port for closing when the worker ends. */
+  adopt(port: MessagePort): void {
+    unrefPort(port);
+    if (this.#error !== undefined) port.close();
+    else this.#ports.add(port);
+  }
+
+  forget(port: MessagePort): void {
+    this.#ports.delete(port);
+    port.close();
+  }
+
+  async call<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#error !== undefined) throw this.#error;
+    if (this.#pending++ === 0) this.#ref(true);
+    try {
+      return await Promise.race([fn(), this.#dead]);
+    } catch (err) {
+      throw isWireError(err) ? fromWire(err) : err;
+    } finally {
+      if (--this.#pending === 0 && this.#error === undefined) this.#ref(false);
+    }
+  }
+
+  /** A comlink proxy of the object served on a handle's port. */
+  open<Api, Info>(handle: Handle<Api, Info>): Remote<Api> {
+    const remote = wrap<Api>(handle.port as unknown as Endpoint);
+    this.adopt(handle.port); // after wrap(): Node refs a port when its first listener is added
+    return remote;
+  }
+}
+
+/** `data` ready to transfer: itself when it owns its whole (non-shared) buffer, else a copy of its elements. */
+function transferable(data: Float32Array): Float32Array {
+  const whole = data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+  return whole ? data : data.slice();
+}
+
+function checkFloats(fn: string, what: string, data: unknown, length: number): asserts data is Float32Array {
+  if (!(data instanceof Float32Array) || data.length !== length) {
+    throw new ShapeError(`${fn}: ${what} must be a Float32Array of ${length} floats, got ${describeValue(data)}`);
+  }
+}
+
+/** A `Trainer` running in the worker. Methods mirror `Trainer`'s, as promises. */
+export class RemoteTrainer implements Pick<Client<TrainerApi>, 'step' | 'evaluate' | 'getState' | 'dispose'> {
+  readonly model: RemoteGPT;
+  readonly batchSize: number;
+  readonly blockSize: number;
+  readonly gradAccumSteps: number;
+  readonly schedule: ScheduleSpec;
+  readonly #link: Link;
+  readonly #remote: Remote<TrainerApi>;
+  readonly #port: MessagePort;
+  #disposed = false;
+
+  /** @internal */
+  constructor(link: Link, model: RemoteGPT, handle: Handle<TrainerApi, TrainerInfo>) {
+    this.#link = link;
+    this.model = model;
+    this.#port = handle.port;
+    this.#remote = link.open(handle);
+    ({ batchSize: this.batchSize, blockSize: this.blockSize, gradAccumSteps: this.gradAccumSteps, schedule: this.schedule } = handle.info);
+  }
+
+  step() {
+    return this.#call(() => this.#remote.step());
+  }
+
+  evaluate(batches?: number) {
+    return this.#call(() => this.#remote.evaluate(batches));
+  }
+
+  /** Steps done so far and the learning rate of the next one. */
+  status(): Promise<TrainerStatus> {
+    return this.#call(() => this.#remote.status());
+  }
+
+  /**
+   * `Trainer.train` in the worker: the callbacks run here, on this thread, in step order, all before the promise
+   * resolves; `signal` stops training between two steps. A callback that throws stops training and rejects.
+   */
+  async train({ steps, signal, onStep, onEval }: TrainOptions): Promise<TrainSummary> {
+    this.#live();
+    let events: MessagePort | undefined;
+    let sinkPort: MessagePort | undefined;
+    if (onStep !== undefined || onEval !== undefined) {
+      const channel = new MessageChannel();
+      const sink: TrainEventsApi = {
+        event(ev: TrainEvent) {
+          if (ev.type === 'step') onStep?.(ev);
+          else onEval?.(ev);
+        },
+      };
+      expose(sink, channel.port1 as unknown as Endpoint);
+      this.#link.adopt(channel.port1);
+      sinkPort = channel.port1;
+      events = channel.port2;
+    }
+    const onAbort = () => {
+      this.#link.call(() => this.#remote.abort()).catch(() => {});
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const options = { steps, aborted: signal?.aborted === true, events };
+      return await this.#call(() => this.#remote.train(events ? transfer(options, [events]) : options));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (sinkPort !== undefined) this.#link.forget(sinkPort);
+    }
+  }
+
+  /** `Trainer.run` in the worker: step and eval events as an async iterator; leaving the loop early stops training. */
+  async *run({ steps, signal }: RunOptions): AsyncGenerator<TrainEvent> {
+    const queue: TrainEvent[] = [];
+    let wake: (() => void) | undefined;
+    let finished = false;
+    let failure: unknown;
+    const stop = new AbortController();
+    const forward = () => stop.abort();
+    if (signal?.aborted) stop.abort();
+    signal?.addEventListener('abort', forward, { once: true });
+    const push = (ev: TrainEvent) => {
+      queue.push(ev);
+      wake?.();
+    };
+    const done = this.train({ steps, signal: stop.signal, onStep: (s) => push({ ...s, type: 'step' }), onEval: (e) => push({ ...e, type: 'eval' }) }).then(
+      () => {},
+      (err: unknown) => {
+        failure = err;
+      },
+    ).finally(() => {
+      finished = true;
+      wake?.();
+    });
+    try {
+      for (;;) {
+        const ev = queue.shift();
+        if (ev !== undefined) yield ev;
+        else if (finished) break;
+        else await new Promise<void>((resolve) => (wake = resolve));
+      }
+      if (failure !== undefined) throw failure;
+    } finally {
+      signal?.removeEventListener('abort', forward);
+      stop.abort();
+      await done;
+    }
+  }
+
+  /** Moments and metadata; the moments arrive transferred. */
+  getState() {
+    return this.#call(() => this.#remote.getState());
+  }
+
+  /** Continues from `getState()` output. Transfers the two moment arrays (they are detached afterwards). */
+  setState(state: TrainerState): Promise<void> {
+    return this.#call(() => {
+      const m = state?.tensors?.['adamw.m'];
+      const v = state?.tensors?.['adamw.v'];
+      if (!(m instanceof Float32Array) || !(v instanceof Float32Array)) return this.#remote.setState(state);
+      const moved = { ...state, tensors: { 'adamw.m': transferable(m), 'adamw.v': transferable(v) } };
+      return this.#remote.setState(transfer(moved, [moved.tensors['adamw.m'].buffer, moved.tensors['adamw.v'].buffer]));
+    });
+  }
+
+  /** Frees the trainer in the worker (the model stays usable). */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    try {
+      if (this.#link.error === undefined) await this.#link.call(() => this.#remote.dispose());
+    } finally {
+      this.#remote[releaseProxy]();
+      this.#link.forget(this.#port);
+    }
+  }
+
+  #live(): void {
+    if (this.#disposed) throw new WasmGptError('RemoteTrainer: this trainer was disposed');
+  }
+
+  #call<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#disposed) return Promise.reject(new WasmGptError('RemoteTrainer: this trainer was disposed'));
+    return this.#link.call(fn);
+  }
+}
+
+/** A `GPT` living in the worker. Methods mirror `GPT`'s, as promises. */
+export class RemoteGPT implements Pick<Client<ModelApi>, 'forward' | 'loss' | 'getParameters' | 'init' | 'estimateMemory' | 'dispose'> {
+  readonly config: GPTConfig;
+  readonly parameterCount: number;
+  readonly backend: 'wasm' | 'js';
+  readonly #link: Link;
+  readonly #remote: Remote<ModelApi>;
+  readonly #port: MessagePort;
+  #disposed = false;
+
+  /** @internal */
+  constructor(link: Link, handle: Handle<ModelApi, ModelInfo>) {
+    this.#link = link;
+    this.#port = handle.port;
+    this.#remote = link.open(handle);
+    ({ config: this.config, parameterCount: this.parameterCount, backend: this.backend } = handle.info);
+  }
+
+  /** Logits (B, T, V), transferred from the worker. */
+  forward(tokens: ArrayLike<number>, B: number, T: number) {
+    return this.#call(() => this.#remote.forward(tokens, B, T));
+  }
+
+  loss(inputs: ArrayLike<number>, targets: ArrayLike<number>, B?: number, T?: number) {
+    return this.#call(() => this.#remote.loss(inputs, targets, B, T));
+  }
+
+  /** All parameters in layout order, transferred from the worker (no copy on the way). */
+  getParameters() {
+    return this.#call(() => this.#remote.getParameters());
+  }
+
+  /** Transfers `data` to the worker: its buffer is detached afterwards (pass `data.slice()` to keep it). */
+  setParameters(data: Float32Array): Promise<void> {
+    return this.#call(async () => {
+      checkFloats('RemoteGPT.setParameters', 'data', data, this.parameterCount);
+      const moved = transferable(data);
+      return this.#remote.setParameters(transfer(moved, [moved.buffer]));
+    });
+  }
+
+  init(scheme?: Parameters<ModelApi['init']>[0], seed?: number) {
+    return this.#call(() => this.#remote.init(scheme, seed));
+  }
+
+  estimateMemory(batchSize: number, blockSize?: number, training?: boolean) {
+    return this.#call(() => this.#remote.estimateMemory(batchSize, blockSize, training));
+  }
+
+  /** A `Trainer` on this model, in the worker. The token arrays are copied (you may keep using them). */
+  async createTrainer(options: TrainerOptions): Promise<RemoteTrainer> {
+    const handle = await this.#call(() => this.#remote.createTrainer(options));
+    return new RemoteTrainer(this.#link, this, handle);
+  }
+
+  // EXTENSION POINT (checkpoints): saveCheckpoint(...) → this.#call(() => this.#remote.saveCheckpoint(...))
+  // EXTENSION POINT (Sampler): createSampler(options) → new RemoteSampler(this.#link, this, handle), whose
+  //   streaming generate() follows RemoteTrainer.train (events port, AbortSignal → abort()).
+
+  /** Frees the model in the worker. Trainers created from it must not be used afterwards. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    try {
+      if (this.#link.error === undefined) await this.#link.call(() => this.#remote.dispose());
+    } finally {
+      this.#remote[releaseProxy]();
+      this.#link.forget(this.#port);
+    }
+  }
+
+  #call<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#disposed) return Promise.reject(new WasmGptError('RemoteGPT: this model was disposed'));
+    return this.#link.call(fn);
+  }
+}
+
+/** A running gpt-worker. Create models in it; `terminate()` ends it and its thread pool. */
+export class GPTWorker {
+  /** Of the wasm core inside the worker. */
+  readonly capabilities: Capabilities;
+  readonly #link: Link;
+  readonly #remote: Remote<WorkerApi>;
+  readonly #terminate: () => Promise<void>;
+
+  /** @internal */
+  constructor(link: Link, remote: Remote<WorkerApi>, capabilities: Capabilities, terminate: () => Promise<void>) {
+    this.#link = link;
+    this.#remote = remote;
+    this.capabilities = capabilities;
+    this.#terminate = terminate;
+  }
+
+  /** Set once the worker has crashed, exited or been terminated: the error every call rejects with. */
+  get error(): WorkerError | undefined {
+    return this.#link.error;
+  }
+
+  /** `GPT.create` in the worker. */
+  async createModel(config: GPTConfigInput | PresetName, options: WorkerModelOptions = {}): Promise<RemoteGPT> {
+    return new RemoteGPT(this.#link, await this.#link.call(() => this.#remote.createModel(config, options)));
+  }
+
+  /** `GPT.fromParameters` in the worker. Transfers `params` (its buffer is detached afterwards). */
+  async modelFromParameters(config: GPTConfigInput | PresetName, params: Float32Array, options: WorkerModelOptions = {}): Promise<RemoteGPT> {
+    const handle = await this.#link.call(async () => {
+      if (!(params instanceof Float32Array)) {
+        throw new ShapeError(`GPTWorker.modelFromParameters: params must be a Float32Array, got ${describeValue(params)}`);
+      }
+      const moved = transferable(params);
+      return this.#remote.modelFromParameters(config, transfer(moved, [moved.buffer]), options);
+    });
+    return new RemoteGPT(this.#link, handle);
+  }
+
+  // EXTENSION POINT (checkpoints): loadCheckpoint(bytes: Uint8Array, options) → new RemoteGPT(this.#link, handle),
+  //   bytes transferred like modelFromParameters' params.
+
+  /** Ends the worker and its thread pool at once; pending calls reject with a `WorkerError`. */
+  terminate(): Promise<void> {
+    this.#link.fail(new WorkerError('wasm-gpt worker was terminated'));
+    return this.#terminate();
+  }
+}
+
+function absoluteUrl(u: string | URL, base: string): string {
+  return u instanceof URL ? u.href : new URL(u, base).href;
+}
+
+async function callerBase(): Promise<string> {
+  const href = (globalThis as { location?: { href: string } }).location?.href;
+  if (href !== undefined) return href;
+  if (isNode()) {
+    const { pathToFileURL } = await import('node:url');
+    return pathToFileURL(process.cwd() + '/').href;
+  }
+  return import.meta.url;
+}
+
+/**
+ * Starts a gpt-worker and loads its wasm core. Resolves when the core is ready (rejects, with the worker
+ * ended, if it cannot load).
+ *
+ *   const w = await createWorker({ threads: 2 });
+ *   const model = await w.createModel('tiny', { seed: 1 });
+ *   const trainer = await model.createTrainer({ trainData, batchSize: 8 });
+ *   await trainer.train({ steps: 100, onStep: (s) => console.log(s.step, s.loss), signal });
+ *   await w.terminate();
+ */
+export async function createWorker(options: WorkerOptions = {}): Promise<GPTWorker> {
+  if (options === null || typeof options !== 'object') throw new ConfigError('options', `createWorker needs an options object, got ${describeValue(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!WORKER_OPTION_KEYS.has(key)) throw new ConfigError(key, `createWorker has no option '${key}' (known: ${[...WORKER_OPTION_KEYS].join(', ')})`);
+  }
+  const base = await callerBase();
+  const core: WireCoreOptions = { threads: options.threads, artifact: options.artifact };
+  if (options.wasmUrl !== undefined) {
+    core.wasmUrl = {};
+    for (const [name, u] of Object.entries(options.wasmUrl) as [ArtifactName, string | URL][]) core.wasmUrl[name] = absoluteUrl(u, base);
+  }
+  if (options.threadWorkerUrl !== undefined) core.threadWorkerUrl = absoluteUrl(options.threadWorkerUrl, base);
+
+  const url = options.url ?? new URL('./gpt-worker.js', import.meta.url);
+  let worker = options.worker;
+  if (worker === undefined) {
+    if (isNode()) {
+      const { Worker: NodeWorker } = await import('node:worker_threads');
+      // No inherited Node flags (see threads/pool.ts): some make a file worker fail to start.
+      worker = new NodeWorker(typeof url === 'string' ? new URL(url, base) : url, { execArgv: [] }) as unknown as NodeWorkerLike;
+    } else {
+      worker = new Worker(url, { type: 'module', name: 'wasm-gpt' });
+    }
+  }
+
+  let endpoint: Endpoint;
+  let terminate: () => Promise<void>;
+  let link: Link;
+  if (isNodeWorker(worker)) {
+    const w = worker;
+    link = new Link((on) => (on ? w.ref() : w.unref()));
+    let terminating = false;
+    w.on('error', (err: Error) => {
+      link.fail(new WorkerError(`wasm-gpt worker crashed: ${err?.message ?? String(err)}`, { cause: err }));
+    });
+    w.on('exit', (code: number) => {
+      if (!terminating) link.fail(new WorkerError(`wasm-gpt worker exited with code ${code}`));
+    });
+    const adapter = await import('comlink/dist/umd/node-adapter.js');
+    const nodeEndpoint = (adapter.default ?? adapter) as unknown as (w: NodeWorkerLike) => Endpoint;
+    endpoint = nodeEndpoint(w);
+    terminate = async () => {
+      terminating = true;
+      await w.terminate();
+    };
+  } else {
+    const w = worker;
+    link = new Link(() => {});
+    w.addEventListener('error', (e: ErrorEvent) => {
+      // A browser worker survives an uncaught exception, but whatever it was doing is lost: end it.
+      const cause = e.error ?? new Error(e.message || 'the worker script failed to load');
+      link.fail(new WorkerError(`wasm-gpt worker crashed: ${e.message || 'the worker script failed to load'}`, { cause }));
+      w.terminate();
+    });
+    endpoint = w as unknown as Endpoint;
+    terminate = async () => w.terminate();
+  }
+
+  const remote = wrap<WorkerApi>(endpoint);
+  let capabilities: Capabilities;
+  try {
+    capabilities = await link.call(() => remote.init(core));
+  } catch (err) {
+    link.fail(new WorkerError('wasm-gpt worker failed to start', { cause: err }));
+    await terminate();
+    throw err;
+  }
+  return new GPTWorker(link, remote, capabilities, terminate);
+}

@@ -1,0 +1,234 @@
+/**
+ * The worker side of `createWorker()`: a module Worker (browsers) or a `worker_threads` Worker (Node) that
+ * serves `WorkerApi` with comlink. It loads one wasm core (which starts its own thread pool: workers nested in
+ * this one) and runs every model and trainer on it, so the thread that blocks on the pool is this worker, never
+ * a page's main thread.
+ *
+ * Each model or trainer is exposed on a MessageChannel of its own (see protocol.ts). Errors leave as
+ * `WireError`s so the client can rebuild their classes.
+ */
+import { expose, finalizer, transfer, wrap, type Endpoint, type Remote } from 'comlink';
+import { isNode } from '../env.js';
+import { ConfigError, WasmGptError } from '../errors.js';
+import { GPT } from '../model/gpt.js';
+import type { GPTConfigInput, PresetName } from '../model/config.js';
+import type { InitScheme } from '../model/init.js';
+import type { MemoryEstimate } from '../model/memory.js';
+import { Trainer, type EvalInfo, type StepInfo, type TrainerOptions, type TrainerState, type TrainEvent, type TrainSummary } from '../train/trainer.js';
+import type { WasmCore, Capabilities } from '../wasm/core.js';
+import { initWasm } from '../wasm/loader.js';
+import {
+  toWireError, type Handle, type ModelApi, type ModelInfo, type TrainerApi, type TrainerInfo, type TrainerStatus,
+  type TrainEventsApi, type WireCoreOptions, type WireTrainOptions, type WorkerApi, type WorkerModelOptions,
+} from './protocol.js';
+
+/** Calls `fn`, turning a throw or rejection into a `WireError` rejection. */
+async function wired<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toWireError(err);
+  }
+}
+
+/**
+ * Exposes `service` on a new channel and returns the handle to send back. Every method's errors are wired;
+ * comlink calls `dispose` when the client releases its end (explicitly or when its proxy is collected).
+ */
+function serve<Api, Info>(service: Api & { dispose(): void }, info: Info): Handle<Api, Info> {
+  const exposed: Record<string | symbol, unknown> = {};
+  let proto = Object.getPrototypeOf(service);
+  for (; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const method = (service as Record<string, unknown>)[name];
+      if (name === 'constructor' || typeof method !== 'function' || name in exposed) continue;
+      exposed[name] = (...args: unknown[]) => wired(() => (method as (...a: unknown[]) => unknown).apply(service, args));
+    }
+  }
+  exposed[finalizer] = () => service.dispose();
+  const { port1, port2 } = new MessageChannel();
+  expose(exposed, port1 as unknown as Endpoint);
+  return transfer({ port: port2, info }, [port2]);
+}
+
+class TrainerService implements TrainerApi {
+  readonly #trainer: Trainer;
+  #running: AbortController | undefined;
+
+  constructor(trainer: Trainer) {
+    this.#trainer = trainer;
+  }
+
+  step(): StepInfo {
+    return this.#trainer.step();
+  }
+
+  evaluate(batches?: number): EvalInfo {
+    return batches === undefined ? this.#trainer.evaluate() : this.#trainer.evaluate(batches);
+  }
+
+  async train({ steps, aborted, events }: WireTrainOptions): Promise<TrainSummary> {
+    if (this.#running !== undefined) throw new WasmGptError('Trainer.train: this trainer is already training (one run at a time)');
+    const controller = new AbortController();
+    if (aborted) controller.abort();
+    this.#running = controller;
+    const sink: Remote<TrainEventsApi> | undefined = events && wrap<TrainEventsApi>(events as unknown as Endpoint);
+    // Events are not awaited one by one (a slow page must not slow training); replies come back in order, so
+    // awaiting the last one means the main side has seen every event before `train` resolves there.
+    let delivered: Promise<unknown> = Promise.resolve();
+    let callbackError: unknown;
+    const send = (ev: TrainEvent) => {
+      delivered = sink!.event(ev).catch((err: unknown) => {
+        callbackError ??= err;
+        controller.abort();
+      });
+    };
+    try {
+      const summary = await this.#trainer.train({
+        steps,
+        signal: controller.signal,
+        onStep: sink && ((info) => send(info as TrainEvent)),
+        onEval: sink && ((info) => send(info as TrainEvent)),
+      });
+      await delivered;
+      if (callbackError !== undefined) throw callbackError;
+      return summary;
+    } finally {
+      this.#running = undefined;
+      events?.close();
+    }
+  }
+
+  abort(): void {
+    this.#running?.abort();
+  }
+
+  getState(): TrainerState {
+    const state = this.#trainer.getState();
+    const { 'adamw.m': m, 'adamw.v': v } = state.tensors;
+    return transfer(state, [m.buffer, v.buffer]);
+  }
+
+  setState(state: TrainerState): void {
+    this.#trainer.setState(state);
+  }
+
+  status(): TrainerStatus {
+    return { stepCount: this.#trainer.stepCount, currentLr: this.#trainer.currentLr };
+  }
+
+  dispose(): void {
+    this.#running?.abort();
+    this.#trainer.dispose();
+  }
+}
+
+class ModelService implements ModelApi {
+  readonly #gpt: GPT;
+
+  constructor(gpt: GPT) {
+    this.#gpt = gpt;
+  }
+
+  forward(tokens: ArrayLike<number>, B: number, T: number): Float32Array {
+    const logits = this.#gpt.forward(tokens, B, T);
+    return transfer(logits, [logits.buffer]);
+  }
+
+  loss(inputs: ArrayLike<number>, targets: ArrayLike<number>, B?: number, T?: number): number {
+    return this.#gpt.loss(inputs, targets, B, T);
+  }
+
+  getParameters(): Float32Array {
+    const params = this.#gpt.getParameters();
+    return transfer(params, [params.buffer]);
+  }
+
+  setParameters(data: Float32Array): void {
+    this.#gpt.setParameters(data);
+  }
+
+  init(scheme?: InitScheme, seed?: number): void {
+    this.#gpt.init(scheme, seed);
+  }
+
+  estimateMemory(batchSize: number, blockSize?: number, training?: boolean): MemoryEstimate {
+    return this.#gpt.estimateMemory(batchSize, blockSize, training);
+  }
+
+  createTrainer(options: TrainerOptions): Handle<TrainerApi, TrainerInfo> {
+    const trainer = new Trainer(this.#gpt, options);
+    const { batchSize, blockSize, gradAccumSteps, schedule } = trainer;
+    return serve<TrainerApi, TrainerInfo>(new TrainerService(trainer), { batchSize, blockSize, gradAccumSteps, schedule });
+  }
+
+  dispose(): void {
+    this.#gpt.dispose();
+  }
+
+  // EXTENSION POINT (checkpoints): saveCheckpoint(...) { const bytes = encodeCheckpoint(...); return transfer(bytes, [bytes.buffer]); }
+  // EXTENSION POINT (Sampler): createSampler(options) { return serve<SamplerApi, SamplerInfo>(new SamplerService(new Sampler(this.#gpt, options)), info); }
+}
+
+function modelHandle(gpt: GPT): Handle<ModelApi, ModelInfo> {
+  return serve<ModelApi, ModelInfo>(new ModelService(gpt), { config: gpt.config, parameterCount: gpt.parameterCount, backend: gpt.backend });
+}
+
+function checkModelOptions(options: WorkerModelOptions): void {
+  for (const key of ['threads', 'core']) {
+    if (options !== null && typeof options === 'object' && key in options) {
+      throw new ConfigError(key, `model option '${key}' belongs to the worker: pass it to createWorker(), not createModel()`);
+    }
+  }
+}
+
+class WorkerService implements WorkerApi {
+  #core: Promise<WasmCore> | undefined;
+
+  init(options: WireCoreOptions): Promise<Capabilities> {
+    return wired(async () => {
+      this.#core ??= initWasm({
+        threads: options.threads,
+        artifact: options.artifact,
+        wasmUrl: options.wasmUrl,
+        workerUrl: options.threadWorkerUrl,
+      });
+      return (await this.#core).capabilities();
+    });
+  }
+
+  createModel(config: GPTConfigInput | PresetName, options: WorkerModelOptions): Promise<Handle<ModelApi, ModelInfo>> {
+    return wired(async () => {
+      checkModelOptions(options);
+      return modelHandle(await GPT.create(config, { ...options, core: await this.#loadedCore() }));
+    });
+  }
+
+  modelFromParameters(config: GPTConfigInput | PresetName, params: Float32Array, options: WorkerModelOptions): Promise<Handle<ModelApi, ModelInfo>> {
+    return wired(async () => {
+      checkModelOptions(options);
+      return modelHandle(await GPT.fromParameters(config, params, { ...options, core: await this.#loadedCore() }));
+    });
+  }
+
+  // EXTENSION POINT (checkpoints): loadCheckpoint(bytes, options) {
+  //   return wired(async () => modelHandle(await gptFromCheckpoint(decodeCheckpoint(bytes), { ...options, core: await this.#loadedCore() })));
+  // }
+
+  #loadedCore(): Promise<WasmCore> {
+    if (this.#core === undefined) throw new WasmGptError('wasm-gpt worker: init() must come first (createWorker does it)');
+    return this.#core;
+  }
+}
+
+const service = new WorkerService();
+if (isNode()) {
+  const { parentPort } = await import('node:worker_threads');
+  if (parentPort === null) throw new WasmGptError('gpt-worker.js runs as a worker: start it with createWorker()');
+  // comlink ships its Node adapter as a separate UMD file (no package exports map to name it otherwise).
+  const adapter = await import('comlink/dist/umd/node-adapter.js');
+  const nodeEndpoint = (adapter.default ?? adapter) as unknown as (port: unknown) => Endpoint;
+  expose(service, nodeEndpoint(parentPort));
+} else {
+  expose(service, globalThis as unknown as Endpoint);
+}

@@ -1,0 +1,149 @@
+/**
+ * The wire protocol between `createWorker()` (main side, client.ts) and `gpt-worker.js` (worker side): one
+ * interface per remote object. The worker implements each interface (`implements WorkerApi`, ...), and the main
+ * side calls it through comlink's `Remote<...>` of the same interface, so a change on either side that the other
+ * does not follow is a compile error.
+ *
+ * Every object created in the worker (a model, a trainer) gets its own MessageChannel: it crosses the wire as a
+ * `Handle` (the port that serves it plus the facts the client needs synchronously), and the main side wraps the
+ * port. Releasing a client closes its port and frees the object in the worker.
+ *
+ * Extension points, for the pieces being built in parallel (one method each, same pattern as here):
+ *   - checkpoints (src/checkpoint/, `encodeCheckpoint`/`decodeCheckpoint` on bytes):
+ *       WorkerApi.loadCheckpoint(bytes: Uint8Array, options: WorkerModelOptions): Promise<Handle<ModelApi, ModelInfo>>
+ *       ModelApi.saveCheckpoint(trainer?: ...): Uint8Array            (the bytes transferred back, not copied)
+ *   - Sampler (streaming generation):
+ *       ModelApi.createSampler(options): Handle<SamplerApi, SamplerInfo>
+ *       SamplerApi.generate(options: { ...; aborted: boolean; events?: MessagePort }) streaming tokens through an
+ *       events port exactly as TrainerApi.train streams steps (`TrainEventsApi`), with `abort()` beside it.
+ *   Search for "EXTENSION POINT" in gpt-worker.ts and client.ts for where each goes.
+ */
+import type { GPTConfig, GPTConfigInput, PresetName } from '../model/config.js';
+import type { GPTOptions } from '../model/gpt.js';
+import type { InitScheme } from '../model/init.js';
+import type { MemoryEstimate } from '../model/memory.js';
+import type { ScheduleSpec } from '../train/schedule.js';
+import type { EvalInfo, StepInfo, TrainEvent, TrainerOptions, TrainerState, TrainSummary } from '../train/trainer.js';
+import type { ArtifactName } from '../wasm/artifacts.js';
+import type { Capabilities } from '../wasm/core.js';
+
+declare const servedApi: unique symbol;
+
+/** An object living in the worker, as it crosses the wire: the port that serves `Api`, and `info` about it. */
+export interface Handle<Api, Info> {
+  port: MessagePort;
+  info: Info;
+  /** Type only (never present): which interface `port` serves. */
+  readonly [servedApi]?: Api;
+}
+
+/** The wasm core the worker loads once and shares between its models. URLs travel as absolute strings. */
+export interface WireCoreOptions {
+  threads?: number;
+  artifact?: 'auto' | ArtifactName;
+  wasmUrl?: Partial<Record<ArtifactName, string>>;
+  threadWorkerUrl?: string;
+}
+
+/** GPT options that make sense per model inside a worker (threads and the core belong to the worker). */
+export type WorkerModelOptions = Omit<GPTOptions, 'core' | 'threads'>;
+
+export interface WorkerApi {
+  /** Loads the wasm core; resolves to its capabilities. Called once, by `createWorker`. */
+  init(options: WireCoreOptions): Promise<Capabilities>;
+  createModel(config: GPTConfigInput | PresetName, options: WorkerModelOptions): Promise<Handle<ModelApi, ModelInfo>>;
+  /** `params` arrives transferred. */
+  modelFromParameters(config: GPTConfigInput | PresetName, params: Float32Array, options: WorkerModelOptions): Promise<Handle<ModelApi, ModelInfo>>;
+  // EXTENSION POINT (checkpoints): loadCheckpoint(bytes, options) → Handle<ModelApi, ModelInfo>
+}
+
+export interface ModelInfo {
+  config: GPTConfig;
+  parameterCount: number;
+  backend: 'wasm' | 'js';
+}
+
+export interface ModelApi {
+  /** Logits, transferred. */
+  forward(tokens: ArrayLike<number>, B: number, T: number): Float32Array;
+  loss(inputs: ArrayLike<number>, targets: ArrayLike<number>, B?: number, T?: number): number;
+  /** Parameters in layout order, transferred. */
+  getParameters(): Float32Array;
+  /** `data` arrives transferred. */
+  setParameters(data: Float32Array): void;
+  init(scheme?: InitScheme, seed?: number): void;
+  estimateMemory(batchSize: number, blockSize?: number, training?: boolean): MemoryEstimate;
+  createTrainer(options: TrainerOptions): Handle<TrainerApi, TrainerInfo>;
+  dispose(): void;
+  // EXTENSION POINT (checkpoints): saveCheckpoint(...) → Uint8Array, transferred
+  // EXTENSION POINT (Sampler): createSampler(options) → Handle<SamplerApi, SamplerInfo>
+}
+
+export interface TrainerInfo {
+  batchSize: number;
+  blockSize: number;
+  gradAccumSteps: number;
+  schedule: ScheduleSpec;
+}
+
+/** `Trainer.train` as it crosses the wire: the AbortSignal becomes `aborted` + `abort()`, callbacks an events port. */
+export interface WireTrainOptions {
+  steps: number;
+  /** The caller's signal was already aborted: run no step. */
+  aborted: boolean;
+  /** Serves `TrainEventsApi` on the main side; absent when the caller passed no callback. */
+  events?: MessagePort;
+}
+
+/** Served by the main side on `WireTrainOptions.events`; the worker awaits the last delivery before resolving. */
+export interface TrainEventsApi {
+  event(ev: TrainEvent): void;
+}
+
+export interface TrainerStatus {
+  stepCount: number;
+  currentLr: number;
+}
+
+export interface TrainerApi {
+  step(): StepInfo;
+  evaluate(batches?: number): EvalInfo;
+  train(options: WireTrainOptions): Promise<TrainSummary>;
+  /** Stops the running `train` between two steps (no-op when none runs). */
+  abort(): void;
+  /** Moments transferred. */
+  getState(): TrainerState;
+  /** Moments arrive transferred. */
+  setState(state: TrainerState): void;
+  status(): TrainerStatus;
+  dispose(): void;
+}
+
+/**
+ * An error as it crosses the wire. comlink keeps only an Error's name, message and stack, so the worker sends
+ * this plain object instead and the client rebuilds the typed error (`ConfigError.key`, `NonFiniteError.step`,
+ * the `cause` chain).
+ */
+export interface WireError {
+  wasmGptWireError: 1;
+  name: string;
+  message: string;
+  stack?: string;
+  key?: string;
+  step?: number;
+  cause?: WireError;
+}
+
+export function toWireError(err: unknown, depth = 0): WireError {
+  if (!(err instanceof Error)) return { wasmGptWireError: 1, name: 'Error', message: String(err) };
+  const e = err as Error & { key?: unknown; step?: unknown };
+  const wire: WireError = { wasmGptWireError: 1, name: e.name, message: e.message, stack: e.stack };
+  if (typeof e.key === 'string') wire.key = e.key;
+  if (typeof e.step === 'number') wire.step = e.step;
+  if (e.cause !== undefined && depth < 4) wire.cause = toWireError(e.cause, depth + 1);
+  return wire;
+}
+
+export function isWireError(value: unknown): value is WireError {
+  return typeof value === 'object' && value !== null && (value as WireError).wasmGptWireError === 1;
+}
