@@ -149,8 +149,8 @@ describe.skipIf(!available)('in headless Chromium', () => {
     expect(r.steps).toBe(60);
     expect(r.losses.length).toBe(60);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    expect(mean(r.losses.slice(0, 5))).toBeCloseTo(Math.log(32), 0);
-    expect(mean(r.losses.slice(-5))).toBeLessThan(mean(r.losses.slice(0, 5)) - 1);
+    expect(r.losses[0]).toBeCloseTo(Math.log(32), 0);
+    expect(mean(r.losses.slice(-5))).toBeLessThan(r.losses[0] - 1);
     // The page's thread kept running its 10 ms timer through training: never blocked for long, although
     // training itself took much longer than the largest gap.
     expect(r.maxGap).toBeLessThan(250);

@@ -1,4 +1,4 @@
-/** The README's Node example must run as written (it imports 'wasm-gpt', which resolves to this package). */
+/** The README's Node examples must run as written (they import 'wasm-gpt', which resolves to this package). */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -6,21 +6,36 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** Runs the first ```ts block under `heading`; returns its stdout after checking it exited cleanly. */
+function runExample(heading: string): string {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const at = readme.indexOf(`\n${heading}\n`);
+  expect(at, `no "${heading}" section`).toBeGreaterThan(-1);
+  const code = /```ts\n([\s\S]*?)```/.exec(readme.slice(at))?.[1];
+  expect(code, `no \`\`\`ts block under "${heading}"`).toBeDefined();
+  const file = `${root}readme-example.${process.pid}.tmp.mjs`;
+  writeFileSync(file, code as string);
+  try {
+    const res = spawnSync(process.execPath, [file], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+    return res.stdout;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
 describe('README', () => {
   it('the Node example runs and reports its capabilities', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(readme.indexOf('## Using it from Node'));
-    const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
-    expect(code, 'no ```ts block under "Using it from Node"').toBeDefined();
-    const file = `${root}readme-example.${process.pid}.tmp.mjs`;
-    writeFileSync(file, code as string);
-    try {
-      const res = spawnSync(process.execPath, [file], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-      expect(res.stderr).toBe('');
-      expect(res.status).toBe(0);
-      expect(res.stdout).toMatch(/artifact: 'threads-simd'/);
-    } finally {
-      rmSync(file, { force: true });
-    }
+    expect(runExample('## Using it from Node')).toMatch(/artifact: 'threads-simd'/);
+  });
+
+  it('the Workers example trains in a worker, printing a falling loss', () => {
+    const out = runExample('## Workers');
+    const losses = [...out.matchAll(/^step (\d+): loss (\d+\.\d+)$/gm)].map((m) => [+m[1], +m[2]]);
+    expect(losses.map(([step]) => step)).toEqual([10, 20, 30, 40]);
+    expect(losses[3][1]).toBeLessThan(losses[0][1]);
+    expect(out).toMatch(/^threads-simd$/m);
+    expect(out).toMatch(/^40 30$/m);
   });
 });

@@ -58,9 +58,9 @@ export interface WorkerOptions {
   /** Where `worker/gpt-worker.js` is (default: next to this module). */
   url?: string | URL;
   /**
-   * An already started gpt-worker instead of `url`: a browser `Worker` (e.g. written as
-   * `new Worker(new URL('wasm-gpt/worker/gpt-worker.js', import.meta.url), { type: 'module' })` so a bundler
-   * sees it) or a Node `worker_threads` Worker. `terminate()` ends it.
+   * An already started gpt-worker instead of `url`: a browser module `Worker` (e.g. created where a bundler
+   * recognises it) or a Node `worker_threads` Worker, running `gpt-worker.js` or a script that imports it.
+   * `terminate()` ends it.
    */
   worker?: Worker | NodeWorkerLike;
 }
