@@ -46,6 +46,14 @@ export interface NodeWorkerLike {
   unref(): void;
 }
 
+/** The part of a browser `Worker` used here (structural, so Node builds need no DOM types). */
+export interface BrowserWorkerLike {
+  postMessage(message: any, transfer: any[]): void;
+  addEventListener(type: string, listener: (event: any) => void): void;
+  removeEventListener(type: string, listener: (event: any) => void): void;
+  terminate(): void;
+}
+
 export interface WorkerOptions {
   /** Threads of the worker's wasm core (default: all cores). Its pool is nested in the worker. */
   threads?: number;
@@ -62,7 +70,7 @@ export interface WorkerOptions {
    * recognises it) or a Node `worker_threads` Worker, running `gpt-worker.js` or a script that imports it.
    * `terminate()` ends it.
    */
-  worker?: Worker | NodeWorkerLike;
+  worker?: BrowserWorkerLike | NodeWorkerLike;
 }
 
 const WORKER_OPTION_KEYS = new Set(['threads', 'artifact', 'wasmUrl', 'threadWorkerUrl', 'url', 'worker']);
@@ -91,7 +99,7 @@ function unrefPort(port: MessagePort): void {
   (port as unknown as { unref?: () => void }).unref?.();
 }
 
-function isNodeWorker(w: Worker | NodeWorkerLike): w is NodeWorkerLike {
+function isNodeWorker(w: BrowserWorkerLike | NodeWorkerLike): w is NodeWorkerLike {
   return typeof (w as NodeWorkerLike).on === 'function' && typeof (w as NodeWorkerLike).unref === 'function';
 }
 
@@ -487,7 +495,7 @@ export async function createWorker(options: WorkerOptions = {}): Promise<GPTWork
       // No inherited Node flags (see threads/pool.ts): some make a file worker fail to start.
       worker = new NodeWorker(typeof url === 'string' ? new URL(url, base) : url, { execArgv: [] }) as unknown as NodeWorkerLike;
     } else {
-      worker = new Worker(url, { type: 'module', name: 'wasm-gpt' });
+      worker = new Worker(url, { type: 'module', name: 'wasm-gpt' }) satisfies BrowserWorkerLike;
     }
   }
 
