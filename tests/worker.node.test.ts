@@ -230,6 +230,12 @@ describe('a dying worker rejects what is pending', () => {
     return err as WorkerError;
   }
 
+  it('a worker script that cannot load: createWorker rejects with a WorkerError', async () => {
+    const err = await createWorker({ url: new URL('./no-such-worker.mjs', import.meta.url) }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkerError);
+    expect((err as Error).message).toMatch(/crashed: .*no-such-worker\.mjs/);
+  });
+
   it('an uncaught exception: WorkerError carrying the worker\'s error', async () => {
     const err = await trainUntilKilled((wk) => wk.postMessage({ crashTest: 'throw' }));
     expect(err.message).toMatch(/crashed: boom from inside the worker/);

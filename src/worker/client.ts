@@ -488,6 +488,12 @@ export async function createWorker(options: WorkerOptions = {}): Promise<GPTWork
   if (options.threadWorkerUrl !== undefined) core.threadWorkerUrl = absoluteUrl(options.threadWorkerUrl, base);
 
   const url = options.url ?? new URL('./gpt-worker.js', import.meta.url);
+  let nodeEndpoint: ((w: NodeWorkerLike) => Endpoint) | undefined;
+  if (isNode() || (options.worker !== undefined && isNodeWorker(options.worker))) {
+    // Loaded before the worker starts: nothing may stand between starting it and listening for its death.
+    const adapter = await import('comlink/dist/umd/node-adapter.js');
+    nodeEndpoint = (adapter.default ?? adapter) as unknown as (w: NodeWorkerLike) => Endpoint;
+  }
   let worker = options.worker;
   if (worker === undefined) {
     if (isNode()) {
@@ -512,9 +518,7 @@ export async function createWorker(options: WorkerOptions = {}): Promise<GPTWork
     w.on('exit', (code: number) => {
       if (!terminating) link.fail(new WorkerError(`wasm-gpt worker exited with code ${code}`));
     });
-    const adapter = await import('comlink/dist/umd/node-adapter.js');
-    const nodeEndpoint = (adapter.default ?? adapter) as unknown as (w: NodeWorkerLike) => Endpoint;
-    endpoint = nodeEndpoint(w);
+    endpoint = nodeEndpoint!(w);
     terminate = async () => {
       terminating = true;
       await w.terminate();
