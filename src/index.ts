@@ -13,3 +13,7 @@ export { INIT_SCHEMES, type InitScheme } from './model/init.js';
 export { estimateMemory, type MemoryEstimate } from './model/memory.js';
 export { Trainer, type TrainerOptions, type StepInfo, type EvalInfo, type TrainEvent, type RunOptions, type TrainOptions, type TrainSummary, type TrainerState, type TrainerStateMeta } from './train/trainer.js';
 export { learningRate, validateSchedule, type ScheduleSpec } from './train/schedule.js';
+export {
+  encodeCheckpoint, decodeCheckpoint, saveCheckpointOPFS, loadCheckpointOPFS, configToHF, configFromHF, paramsToHF,
+  paramsFromHF, readSafetensors, writeSafetensors, type Checkpoint, type TrainingState, type HFGPT2Config,
+} from './checkpoint/index.js';

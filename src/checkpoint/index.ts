@@ -1,0 +1,243 @@
+/**
+ * Checkpoints as files (browser-safe: no `node:` imports). A checkpoint is a small set of named files:
+ *
+ *   config.json                  Hugging Face GPT2Config keys (+ our variant keys)      configToHF
+ *   model.safetensors            parameters, HF GPT-2 names and Conv1D layout, float32  paramsToHF
+ *   training_state.safetensors   optional: named float32 arrays (AdamW moments, in our flat layout)
+ *   training_state.json          optional: { version, meta } with the trainer's opaque `meta`
+ *
+ * `encodeCheckpoint` / `decodeCheckpoint` turn (dims, params, state) into those bytes and back, so any storage
+ * works (a Node directory: ./node.ts; OPFS: below; IndexedDB, a download, fetch). The first two files are a
+ * complete Hugging Face checkpoint: `GPT2LMHeadModel.from_pretrained(dir)` loads them.
+ */
+import { FormatError, ShapeError, WasmGptError } from '../errors.js';
+import { paramLayout, type ModelDims } from '../model/layout.js';
+import { configFromHF, configToHF, paramsFromHF, paramsToHF } from './hf-gpt2.js';
+import { readSafetensors, writeSafetensors, type Float32Tensor } from './safetensors.js';
+
+export { configFromHF, configToHF, paramsFromHF, paramsToHF, type HFGPT2Config, type TensorInput } from './hf-gpt2.js';
+export {
+  readSafetensors, writeSafetensors, f16BitsToF32, f32ToF16Bits, bf16BitsToF32, f32ToBf16Bits,
+  type Float32Tensor, type SafetensorsDtype, type SafetensorsFile, type SafetensorsTensor,
+} from './safetensors.js';
+
+/** What a trainer needs besides the weights to resume exactly. `meta` is the trainer's, stored as JSON. */
+export interface TrainingState {
+  tensors: Record<string, Float32Array>;
+  meta: unknown;
+}
+
+export interface Checkpoint {
+  dims: ModelDims;
+  params: Float32Array;
+  state?: TrainingState;
+}
+
+export const CHECKPOINT_FILES = {
+  config: 'config.json',
+  model: 'model.safetensors',
+  stateTensors: 'training_state.safetensors',
+  stateMeta: 'training_state.json',
+} as const;
+
+/** Bumped when the training-state files change incompatibly; model files follow HF and carry no version. */
+const TRAINING_STATE_VERSION = 1;
+const STATE_FORMAT = 'wasm-gpt-training-state';
+
+/** The checkpoint's files, by name. `params` is the flat layout of `paramLayout(dims)`. */
+export function encodeCheckpoint(dims: ModelDims, params: Float32Array, state?: TrainingState): Map<string, Uint8Array> {
+  const total = paramLayout(dims).total;
+  if (params.length !== total) throw new ShapeError(`encodeCheckpoint: ${params.length} parameters, the config needs ${total}`);
+  const text = new TextEncoder();
+  const files = new Map<string, Uint8Array>();
+  files.set(CHECKPOINT_FILES.config, text.encode(JSON.stringify(configToHF(dims), null, 2) + '\n'));
+  // HF's loader refuses safetensors files whose metadata lacks format "pt".
+  files.set(CHECKPOINT_FILES.model, writeSafetensors(paramsToHF(dims, params), { format: 'pt' }));
+  if (state !== undefined) {
+    const tensors: [string, Float32Tensor][] = Object.entries(state.tensors).map(([name, data]) => {
+      if (!(data instanceof Float32Array)) throw new ShapeError(`encodeCheckpoint: training state tensor ${JSON.stringify(name)} is not a Float32Array`);
+      return [name, { shape: [data.length], data }];
+    });
+    files.set(CHECKPOINT_FILES.stateTensors, writeSafetensors(tensors, { format: STATE_FORMAT, version: String(TRAINING_STATE_VERSION) }));
+    const meta = JSON.stringify({ format: STATE_FORMAT, version: TRAINING_STATE_VERSION, meta: state.meta ?? null }, null, 2);
+    files.set(CHECKPOINT_FILES.stateMeta, text.encode(meta + '\n'));
+  }
+  return files;
+}
+
+/**
+ * Reads a checkpoint's files (`config.json` and `model.safetensors`, plus both training-state files or
+ * neither). `source` prefixes every file name in errors (the directory, say). Parameters come back as a fresh
+ * array; training-state tensors may share memory with the given bytes.
+ */
+export function decodeCheckpoint(files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>, source = 'checkpoint'): Checkpoint {
+  const get = (name: string): Uint8Array | undefined => (files instanceof Map ? files.get(name) : (files as Record<string, Uint8Array>)[name]);
+  const need = (name: string): Uint8Array => {
+    const bytes = get(name);
+    if (bytes === undefined) throw new FormatError(`${source}: missing ${name}`);
+    return bytes;
+  };
+  const path = (name: string) => `${source}/${name}`;
+
+  const dims = configFromHF(parseJson(need(CHECKPOINT_FILES.config), path(CHECKPOINT_FILES.config)), path(CHECKPOINT_FILES.config));
+  const model = readSafetensors(need(CHECKPOINT_FILES.model), path(CHECKPOINT_FILES.model));
+  const params = paramsFromHF(dims, model.tensors, path(CHECKPOINT_FILES.model));
+
+  const stateBytes = get(CHECKPOINT_FILES.stateTensors);
+  const metaBytes = get(CHECKPOINT_FILES.stateMeta);
+  if (stateBytes === undefined && metaBytes === undefined) return { dims, params };
+  if (stateBytes === undefined || metaBytes === undefined) {
+    const [have, missing] = stateBytes === undefined
+      ? [CHECKPOINT_FILES.stateMeta, CHECKPOINT_FILES.stateTensors]
+      : [CHECKPOINT_FILES.stateTensors, CHECKPOINT_FILES.stateMeta];
+    throw new FormatError(`${source}: has ${have} but not ${missing} (the training state needs both)`);
+  }
+  const metaFile = parseJson(metaBytes, path(CHECKPOINT_FILES.stateMeta)) as Record<string, unknown> | null;
+  if (metaFile === null || typeof metaFile !== 'object' || metaFile.format !== STATE_FORMAT || !('meta' in metaFile)) {
+    throw new FormatError(`${path(CHECKPOINT_FILES.stateMeta)}: not a wasm-gpt training state (format "${STATE_FORMAT}" with a "meta" key)`);
+  }
+  if (metaFile.version !== TRAINING_STATE_VERSION) {
+    throw new FormatError(`${path(CHECKPOINT_FILES.stateMeta)}: training state version ${JSON.stringify(metaFile.version)}, this library reads ${TRAINING_STATE_VERSION}`);
+  }
+  const stateFile = readSafetensors(stateBytes, path(CHECKPOINT_FILES.stateTensors));
+  const tensors: Record<string, Float32Array> = {};
+  for (const [name, t] of stateFile.tensors) tensors[name] = t.toFloat32();
+  return { dims, params, state: { tensors, meta: metaFile.meta } };
+}
+
+function parseJson(bytes: Uint8Array, source: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (e) {
+    throw new FormatError(`${source}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+// ---- Origin Private File System ---------------------------------------------------------------------------
+//
+// OPFS has no rename of a directory and `FileSystemHandle.move` is not everywhere, so a checkpoint save is a
+// small journal inside the checkpoint's directory:
+//   1. write every file as `<name>.tmp`; then write the marker `commit.tmp`, which says the .tmp set is complete;
+//   2. commit: each `<name>.tmp` becomes `<name>` (move() where it exists, else a copy through createWritable,
+//      which itself replaces the target only when the writable is closed), then the .tmp files and the marker
+//      are removed (marker last); files of the old checkpoint that the new one lacks (training state) go too.
+// A crash in step 1 leaves the old checkpoint untouched (the next load drops the stray .tmp files); a crash in
+// step 2 leaves a complete .tmp set plus its marker, and the next load (or save) finishes the commit first. So a
+// load sees either the old checkpoint or the new one, never a mix. Two tabs saving into the same directory at
+// once are not coordinated (use distinct directories, or the Web Locks API around the calls).
+
+const COMMIT_MARKER = 'commit.tmp';
+const ALL_FILES: string[] = Object.values(CHECKPOINT_FILES);
+
+/** The subset of the File System Access API used here (so tests can pass an in-memory twin). */
+export interface OPFSDirectory {
+  getDirectoryHandle(name: string, options?: { create?: boolean }): Promise<OPFSDirectory>;
+  getFileHandle(name: string, options?: { create?: boolean }): Promise<OPFSFile>;
+  removeEntry(name: string): Promise<void>;
+}
+export interface OPFSFile {
+  getFile(): Promise<Blob>;
+  createWritable(): Promise<{ write(data: Uint8Array): Promise<void>; close(): Promise<void>; abort?(): Promise<void> }>;
+  move?(newName: string): Promise<void>;
+}
+
+async function opfsRoot(root?: OPFSDirectory): Promise<OPFSDirectory> {
+  if (root !== undefined) return root;
+  const storage = (globalThis as { navigator?: { storage?: { getDirectory?: () => Promise<unknown> } } }).navigator?.storage;
+  if (storage?.getDirectory === undefined) throw new WasmGptError('OPFS is not available here (no navigator.storage.getDirectory)');
+  return (await storage.getDirectory()) as OPFSDirectory;
+}
+
+async function handleOpt(dir: OPFSDirectory, name: string): Promise<OPFSFile | undefined> {
+  try {
+    return await dir.getFileHandle(name);
+  } catch (e) {
+    if ((e as { name?: string }).name === 'NotFoundError') return undefined;
+    throw e;
+  }
+}
+
+async function readOpt(dir: OPFSDirectory, name: string): Promise<Uint8Array | undefined> {
+  const handle = await handleOpt(dir, name);
+  return handle === undefined ? undefined : new Uint8Array(await (await handle.getFile()).arrayBuffer());
+}
+
+async function removeOpt(dir: OPFSDirectory, name: string): Promise<void> {
+  try {
+    await dir.removeEntry(name);
+  } catch (e) {
+    if ((e as { name?: string }).name !== 'NotFoundError') throw e;
+  }
+}
+
+async function writeFile(dir: OPFSDirectory, name: string, bytes: Uint8Array): Promise<void> {
+  const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
+  try {
+    await w.write(bytes);
+  } catch (e) {
+    await w.abort?.();
+    throw e;
+  }
+  await w.close();
+}
+
+/** Finishes an interrupted save (marker present) or drops the debris of one that never completed. */
+async function recover(dir: OPFSDirectory): Promise<void> {
+  const marker = await readOpt(dir, COMMIT_MARKER);
+  if (marker === undefined) {
+    for (const name of ALL_FILES) await removeOpt(dir, `${name}.tmp`);
+    return;
+  }
+  const names = JSON.parse(new TextDecoder().decode(marker)) as string[];
+  for (const name of names) {
+    const handle = await handleOpt(dir, `${name}.tmp`);
+    if (handle === undefined) continue; // already moved into place before the interruption
+    if (typeof handle.move === 'function') {
+      await removeOpt(dir, name);
+      await handle.move(name);
+    } else {
+      await writeFile(dir, name, new Uint8Array(await (await handle.getFile()).arrayBuffer()));
+      await dir.removeEntry(`${name}.tmp`);
+    }
+  }
+  for (const name of ALL_FILES) if (!names.includes(name)) await removeOpt(dir, name);
+  await dir.removeEntry(COMMIT_MARKER);
+}
+
+/**
+ * Saves a checkpoint into OPFS directory `dirName` (created if needed), replacing the one there without ever
+ * exposing a half-written mix (see the journal above). `root` defaults to `navigator.storage.getDirectory()`.
+ */
+export async function saveCheckpointOPFS(
+  dirName: string, dims: ModelDims, params: Float32Array, state?: TrainingState, root?: OPFSDirectory,
+): Promise<void> {
+  const files = encodeCheckpoint(dims, params, state);
+  const dir = await (await opfsRoot(root)).getDirectoryHandle(dirName, { create: true });
+  await recover(dir);
+  try {
+    for (const [name, bytes] of files) await writeFile(dir, `${name}.tmp`, bytes);
+  } catch (e) {
+    for (const name of files.keys()) await removeOpt(dir, `${name}.tmp`).catch(() => undefined);
+    throw e;
+  }
+  await writeFile(dir, COMMIT_MARKER, new TextEncoder().encode(JSON.stringify([...files.keys()])));
+  await recover(dir);
+}
+
+/** Loads the checkpoint in OPFS directory `dirName`, first finishing a save that was interrupted mid-commit. */
+export async function loadCheckpointOPFS(dirName: string, root?: OPFSDirectory): Promise<Checkpoint> {
+  let dir: OPFSDirectory;
+  try {
+    dir = await (await opfsRoot(root)).getDirectoryHandle(dirName);
+  } catch (e) {
+    if ((e as { name?: string }).name === 'NotFoundError') throw new FormatError(`OPFS ${dirName}: no such checkpoint directory`);
+    throw e;
+  }
+  await recover(dir);
+  const files = new Map<string, Uint8Array>();
+  for (const name of ALL_FILES) {
+    const bytes = await readOpt(dir, name);
+    if (bytes !== undefined) files.set(name, bytes);
+  }
+  return decodeCheckpoint(files, `OPFS ${dirName}`);
+}
