@@ -21,11 +21,17 @@ Debian's python3-torch (1.13) has no transformers or safetensors packages, so th
 exactly those float32 values in float64.
 
 Run: /usr/bin/python3 scripts/make-fixture.py     (apt-get install -y python3-torch python3-numpy)
+
+The other direction: `make-fixture.py --check DIR` loads a checkpoint directory written by wasm-gpt into this
+model under Hugging Face's loading rules (safetensors metadata format "pt"; names all prefixed `transformer.`
+or all bare, and bare names never beside an `lm_head.weight`, which from_pretrained rejects as corrupted; no
+missing or unexpected parameter), reads {"tokens": [[...]]} from stdin and prints {"logits": [...]} (float64).
 """
 import json
 import math
 import os
 import struct
+import sys
 
 import torch
 import torch.nn.functional as F
@@ -61,6 +67,22 @@ def write_safetensors(path, tensors, metadata):
         f.write(text)
         for raw in blobs:
             f.write(raw)
+
+
+def read_safetensors(path):
+    """F32 tensors of a safetensors file as float64 torch tensors, plus the metadata."""
+    with open(path, 'rb') as f:
+        raw = f.read()
+    (n,) = struct.unpack('<Q', raw[:8])
+    header = json.loads(raw[8:8 + n].decode('utf-8'))
+    metadata = header.pop('__metadata__', {})
+    tensors = {}
+    for name, e in header.items():
+        assert e['dtype'] == 'F32', f'{path}: {name} is {e["dtype"]}'
+        start, end = e['data_offsets']
+        data = torch.frombuffer(bytearray(raw[8 + n + start:8 + n + end]), dtype=torch.float32)
+        tensors[name] = data.reshape(e['shape']).to(DT)
+    return tensors, metadata
 
 
 # ---- the model (Hugging Face GPT-2's modules and names, plus our variants) -----------------------------------
@@ -287,7 +309,32 @@ BASE = {
     'positional_encoding': 'learned', 'norm_placement': 'pre', 'bias': True,
 }
 
+def check(directory):
+    with open(os.path.join(directory, 'config.json')) as f:
+        cfg = {**BASE, **{k: v for k, v in json.load(f).items() if k in BASE}}
+    tensors, metadata = read_safetensors(os.path.join(directory, 'model.safetensors'))
+    assert metadata.get('format') == 'pt', f'metadata {metadata}: transformers requires format "pt"'
+    prefixed = [k.startswith('transformer.') for k in tensors if k != 'lm_head.weight']
+    assert all(prefixed) or not any(prefixed), 'mixed prefixed and bare names'
+    assert any(prefixed) or 'lm_head.weight' not in tensors, 'bare names beside lm_head.weight: HF calls this corrupted'
+    if not any(prefixed):
+        tensors = {('transformer.' + k if k != 'lm_head.weight' else k): v for k, v in tensors.items()}
+    model = GPT2LMHeadModel(cfg)
+    expected = {n for n, _ in model.named_params()}
+    assert set(tensors) == expected, f'missing {expected - set(tensors)}, unexpected {set(tensors) - expected}'
+    with torch.no_grad():
+        for n, p in model.named_params():
+            assert tuple(tensors[n].shape) == tuple(p.shape), f'{n}: {tuple(tensors[n].shape)} vs {tuple(p.shape)}'
+            p.copy_(tensors[n])
+        tokens = torch.tensor(json.load(sys.stdin)['tokens'])
+        logits = model.lm_head(model.transformer(tokens))
+    json.dump({'logits': logits.flatten().tolist()}, sys.stdout)
+
+
 if __name__ == '__main__':
+    if len(sys.argv) == 3 and sys.argv[1] == '--check':
+        check(sys.argv[2])
+        sys.exit(0)
     torch.use_deterministic_algorithms(True)
     make('gpt2-tiny', BASE, hub_style=True, B=2, T=8, seed=1337)
     make('variant-tiny', {**BASE, 'activation_function': 'relu', 'tie_word_embeddings': False,

@@ -5,10 +5,13 @@
  * model.safetensors into a GPTEngine on every backend and each tensor is compared under the one rule of
  * helpers/golden.ts, with a per-tensor report (max abs/rel error, worst index).
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCheckpointDir } from '../src/checkpoint/node.js';
+import { createJsKernels } from '../src/kernels/index.js';
+import { loadCheckpointDir, saveCheckpointDir } from '../src/checkpoint/node.js';
 import { paramsToHF, readSafetensors } from '../src/checkpoint/index.js';
 import { GPTEngine } from '../src/model/engine.js';
 import { formatDiff, goldenDiff, type Diff } from './helpers/golden.js';
@@ -18,6 +21,9 @@ import { bitsEqual } from './helpers/tolerance.js';
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const FIXTURE_VERSION = 1;
 const HINT = '---> HINT: regenerate with /usr/bin/python3 scripts/make-fixture.py';
+const PYTHON = '/usr/bin/python3';
+// The reverse check runs PyTorch; Debian's python3-torch is a developer tool here, not a CI requirement.
+const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 
 interface Reference {
   version: number;
@@ -54,6 +60,35 @@ function verdict(name: string, diffs: Diff[]): void {
   if (bad.length > 0 || process.env.WASM_GPT_FIXTURE_REPORT) console.log(`${name}\n${report}`);
   expect(bad.map((d) => d.label), `${name}: tensors outside the golden tolerance\n${report}`).toEqual([]);
 }
+
+describe('PyTorch fixtures', () => {
+  it('are saved as Hugging Face saves GPT-2, so the loader meets the real variations', () => {
+    const names = (fixture: string) => {
+      const bytes = readFileSync(join(FIXTURES, fixture, 'model.safetensors'));
+      return readSafetensors(new Uint8Array(bytes), fixture).tensors;
+    };
+    // gpt2-tiny: the Hub's layout: bare names, boolean causal masks and masked_bias, no tied head
+    const hub = names('gpt2-tiny');
+    expect(hub.get('wte.weight')!.shape).toEqual([64, 16]);
+    expect(hub.get('h.1.attn.bias')!.dtype).toBe('BOOL');
+    expect(hub.get('h.1.attn.masked_bias')!.shape).toEqual([]);
+    expect(hub.has('lm_head.weight')).toBe(false);
+    // variant-tiny: save_pretrained's layout: prefixed names plus the untied head
+    const saved = names('variant-tiny');
+    expect([...saved.keys()].filter((n) => !n.startsWith('transformer.'))).toEqual(['lm_head.weight']);
+  });
+
+  it('the golden rule catches a 1e-4-relative error in one gradient entry', () => {
+    const { grads } = loadReference('gpt2-tiny');
+    const want = grads.get('transformer.h.0.attn.c_attn.weight')!;
+    const got = want.slice();
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) if (Math.abs(want[i]) > Math.abs(want[worst])) worst = i;
+    expect(goldenDiff('same', got, want).ratio).toBe(0);
+    got[worst] *= 1 + 1e-4 * 1.2;
+    expect(goldenDiff('perturbed', got, want).ratio).toBeGreaterThan(1);
+  });
+});
 
 describe.each(['gpt2-tiny', 'variant-tiny'])('PyTorch fixture %s', (name) => {
   const backends = useKernelBackends();
@@ -104,6 +139,40 @@ describe.each(['gpt2-tiny', 'variant-tiny'])('PyTorch fixture %s', (name) => {
       const diffs = losses.map((l, i) => goldenDiff(`step ${i + 1} loss`, [l], [ref.json.losses[i]]));
       diffs.push(...norms.map((n, i) => goldenDiff(`step ${i + 1} grad norm`, [n], [ref.json.grad_norms[i]])));
       verdict(`${name} AdamW on ${backend}`, diffs);
+    }
+  });
+});
+
+describe.skipIf(!hasTorch)('checkpoints saved by wasm-gpt, loaded by PyTorch', () => {
+  it.each(['gpt2-tiny', 'variant-tiny'])('%s after 3 AdamW steps: loads under HF\'s rules and gives our logits', async (name) => {
+    const ref = loadReference(name);
+    const { dims, params } = await loadCheckpointDir(ref.dir);
+    const { B, T } = ref.json;
+    const k = createJsKernels();
+    const e = new GPTEngine(k, dims, B, T);
+    k.write(e.params, params);
+    for (let step = 1; step <= 3; step++) {
+      e.zeroGrad();
+      e.forward(ref.tokens, ref.targets);
+      e.backward();
+      e.clipGradients(1);
+      e.update({ lr: 1e-2, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 }, step);
+    }
+    e.forward(ref.tokens);
+    const logits = k.read(e.a('logits'));
+    const dir = mkdtempSync(join(tmpdir(), 'wasm-gpt-torch-'));
+    try {
+      await saveCheckpointDir(join(dir, 'ckpt'), dims, k.read(e.params));
+      const tokens = Array.from({ length: B }, (_, b) => Array.from(ref.tokens.subarray(b * T, (b + 1) * T)));
+      const run = spawnSync(PYTHON, ['scripts/make-fixture.py', '--check', join(dir, 'ckpt')], {
+        input: JSON.stringify({ tokens }), encoding: 'utf8', cwd: join(import.meta.dirname, '..'),
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const torchLogits = (JSON.parse(run.stdout) as { logits: number[] }).logits;
+      verdict(`${name}: PyTorch logits of our checkpoint`, [goldenDiff('logits', logits, torchLogits)]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      e.free();
     }
   });
 });

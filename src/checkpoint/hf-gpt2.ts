@@ -276,11 +276,13 @@ export function paramsFromHF(dims: ModelDims, tensors: ReadonlyMap<string, Tenso
   const head = byName.get('lm_head.weight');
   if (dims.tieEmbeddings && head !== undefined) {
     // A tied head saved anyway (some exporters do): fine when it really is wte, a config mismatch otherwise.
-    const wte = byName.get(PREFIX + 'wte.weight');
-    if (wte !== undefined && problems.length === 0) {
-      if (!sameShape(head.shape, wte.shape)) {
-        problems.push(`lm_head.weight: shape [${head.shape.join(', ')}], expected [${wte.shape.join(', ')}] (tied to wte.weight)`);
-      } else if (!sameValues(float32Of(head), float32Of(wte))) {
+    const wte = [dims.vocabSize, dims.nEmbd];
+    if (!sameShape(head.shape, wte)) {
+      problems.push(`lm_head.weight: shape [${head.shape.join(', ')}], expected [${wte.join(', ')}] (tied to wte.weight)`);
+    } else if (problems.length === 0) {
+      // wte loaded fine (no problems so far), so compare against what landed in params
+      const { offset, size } = paramLayout(dims).tensors.get('wte')!;
+      if (!sameValues(float32Of(head), params.subarray(offset, offset + size))) {
         problems.push('lm_head.weight: differs from wte.weight, but tie_word_embeddings is true (set it to false to load an untied head)');
       }
     }
