@@ -1,0 +1,57 @@
+/**
+ * Checkpoints in a real browser: headless Chromium saves, reloads and replaces a checkpoint in the Origin
+ * Private File System, and a load finishes a commit interrupted halfway (see the OPFS journal in
+ * src/checkpoint/index.ts).
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+// @ts-expect-error plain JS helper without types
+import { startServer } from './browser/server.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI) {
+  throw new Error(`browser tests need Chromium at ${CHROMIUM}: run 'bash scripts/setup-toolchain.sh --browser'`);
+}
+
+describe.skipIf(!available)('checkpoints in headless Chromium (OPFS)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('save, load, replace and recover an interrupted commit in the Origin Private File System', async () => {
+    const server = await startServer({ isolated: false });
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto(`${server.url}/tests/browser/checkpoint.html`);
+      await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 60_000 });
+      const r = (await page.evaluate(() => (window as unknown as { __result: Record<string, unknown> }).__result));
+      expect(errors).toEqual([]);
+      expect(r.error).toBeUndefined();
+      expect(r.afterFirst).toEqual(['config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
+      expect(r.firstBits).toBe(true);
+      expect(r.firstMeta).toEqual({ step: 7 });
+      expect(r.afterSecond).toEqual(['config.json', 'model.safetensors']);
+      expect(r.secondBits).toBe(true);
+      expect(r.secondState).toBe(true);
+      expect(r.recoveredEps).toBe(1e-6);
+      expect(r.recoveredBits).toBe(true);
+      expect(r.afterRecovery).toEqual(['config.json', 'model.safetensors']);
+      console.log(`OPFS FileSystemFileHandle.move: ${r.hasMove ? 'present (commit by move)' : 'absent (commit by copy)'}`);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+});
