@@ -499,6 +499,16 @@ describe.each([['with move()', true], ['without move() (copy)', false]])('OPFS c
     expect([...dir.files.keys()].sort()).toEqual(['config.json', 'model.safetensors']);
   });
 
+  it('an unreadable commit marker counts as no commit: the old checkpoint stays', async () => {
+    const root = new MemoryDirectory(withMove);
+    await saveCheckpointOPFS('run', GPT2, paramsA, undefined, root);
+    const dir = root.dirs.get('run')!;
+    dir.files.set('model.safetensors.tmp', encodeCheckpoint(GPT2, paramsB).get('model.safetensors')!);
+    dir.files.set('commit.tmp', new TextEncoder().encode('["config.js'));
+    expect(bitsEqual((await loadCheckpointOPFS('run', root)).params, paramsA)).toBe(true);
+    expect([...dir.files.keys()].sort()).toEqual(['config.json', 'model.safetensors']);
+  });
+
   it('without an OPFS root and no navigator.storage, says so', async () => {
     await expect(loadCheckpointOPFS('x')).rejects.toThrow('OPFS is not available here');
   });

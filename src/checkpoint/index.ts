@@ -181,14 +181,27 @@ async function writeFile(dir: OPFSDirectory, name: string, bytes: Uint8Array): P
   await w.close();
 }
 
+/** The file list of a commit marker, or undefined when it is unreadable (a write that never closed). */
+function parseMarker(bytes: Uint8Array): string[] | undefined {
+  try {
+    const names: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    if (Array.isArray(names) && names.length > 0 && names.every((n) => ALL_FILES.includes(n))) return names as string[];
+  } catch {
+    // fall through
+  }
+  return undefined;
+}
+
 /** Finishes an interrupted save (marker present) or drops the debris of one that never completed. */
 async function recover(dir: OPFSDirectory): Promise<void> {
   const marker = await readOpt(dir, COMMIT_MARKER);
-  if (marker === undefined) {
+  const names = marker === undefined ? undefined : parseMarker(marker);
+  if (names === undefined) {
+    // No complete marker: the save never reached its commit, so the final files are the old checkpoint.
     for (const name of ALL_FILES) await removeOpt(dir, `${name}.tmp`);
+    await removeOpt(dir, COMMIT_MARKER);
     return;
   }
-  const names = JSON.parse(new TextDecoder().decode(marker)) as string[];
   for (const name of names) {
     const handle = await handleOpt(dir, `${name}.tmp`);
     if (handle === undefined) continue; // already moved into place before the interruption
