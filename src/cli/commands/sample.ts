@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadCheckpointDir } from '../../checkpoint/node.js';
+import { FormatError } from '../../errors.js';
+import { GPT } from '../../model/gpt.js';
+import { loadTokenizerFile } from '../../tokenizer/node-io.js';
+import type { Tokenizer } from '../../tokenizer/types.js';
+import { UsageError, type Command, type ParsedArgs } from '../args.js';
+import { generateText, type DecodeOptions } from '../decode.js';
+import type { CheckpointMeta } from '../run.js';
+
+/** The model of a checkpoint directory and its tokenizer (`tokenizer.json` beside it, else the one it was trained with). */
+export async function loadModelAndTokenizer(dir: string, options: { tokenizer?: string; backend?: 'wasm' | 'js'; threads?: number }): Promise<{ gpt: GPT; tokenizer: Tokenizer }> {
+  const ckpt = await loadCheckpointDir(dir);
+  let path = options.tokenizer;
+  if (path === undefined) {
+    const trainedWith = (ckpt.state?.meta as CheckpointMeta | undefined)?.run?.tokenizer;
+    path = existsSync(join(dir, 'tokenizer.json')) ? join(dir, 'tokenizer.json') : trainedWith;
+    if (path === undefined) throw new UsageError(`${dir} has no tokenizer.json; pass --tokenizer FILE`);
+  }
+  const tokenizer = await loadTokenizerFile(path);
+  if (tokenizer.vocabSize !== ckpt.dims.vocabSize) {
+    throw new FormatError(`${path}: the tokenizer has ${tokenizer.vocabSize} ids, the model in ${dir} has ${ckpt.dims.vocabSize}`);
+  }
+  const gpt = await GPT.fromParameters(ckpt.dims, ckpt.params, { backend: options.backend ?? 'wasm', threads: options.threads });
+  return { gpt, tokenizer };
+}
+
+/** The decoding flags shared by `sample` (and documented once). */
+export function decodeOptionsFromArgs(args: ParsedArgs): Partial<DecodeOptions> {
+  const o: Partial<DecodeOptions> = {};
+  o.maxNewTokens = args.int('max-new-tokens', 1, undefined, 200);
+  o.temperature = args.number('temperature', (v) => v >= 0, 'a number ≥ 0 (0 = greedy)', 1);
+  if (args.flag('greedy')) {
+    if (args.has('temperature') && o.temperature !== 0) throw new UsageError('--greedy contradicts --temperature (greedy is temperature 0)');
+    o.temperature = 0;
+  }
+  o.topK = args.int('top-k', 0, undefined, 0);
+  o.topP = args.number('top-p', (v) => v > 0 && v <= 1, 'a number in (0, 1]', 1);
+  o.repetitionPenalty = args.number('repetition-penalty', (v) => v >= 1, 'a number ≥ 1', 1);
+  o.numBeams = args.int('beams', 1, undefined, 1);
+  o.lengthPenalty = args.number('length-penalty', () => true, 'a number', 1);
+  o.stop = args.strings('stop');
+  o.seed = args.int('seed', 0, Number.MAX_SAFE_INTEGER, 0);
+  if (o.numBeams > 1) {
+    for (const f of ['temperature', 'top-k', 'top-p', 'greedy'] as const) {
+      if (args.has(f)) throw new UsageError(`--${f} does not apply to beam search (--beams ${o.numBeams}): beam search is deterministic`);
+    }
+  } else if (args.has('length-penalty')) {
+    throw new UsageError('--length-penalty applies to beam search only (add --beams N)');
+  }
+  if (o.temperature === 0 && (args.has('top-k') || args.has('top-p'))) throw new UsageError('--top-k/--top-p need sampling (temperature > 0), not greedy decoding');
+  return o;
+}
+
+export const sampleCommand: Command = {
+  name: 'sample',
+  summary: 'generate text from a checkpoint, streamed to stdout',
+  usage: 'wasm-gpt sample --checkpoint DIR [--prompt TEXT] [decoding options]',
+  flags: {
+    checkpoint: { type: 'string', short: 'c', value: 'DIR', help: 'Checkpoint directory (wasm-gpt train, or a Hugging Face GPT-2 directory)' },
+    tokenizer: { type: 'string', value: 'FILE', help: 'tokenizer.json (default: the one in the checkpoint directory)' },
+    prompt: { type: 'string', short: 'p', value: 'TEXT', help: 'Text to continue (default: start from the end-of-text token)' },
+    'max-new-tokens': { type: 'string', short: 'n', value: 'N', help: 'Tokens to generate (default 200)' },
+    greedy: { type: 'boolean', help: 'Always take the most likely token (same as --temperature 0)' },
+    temperature: { type: 'string', short: 't', value: 'T', help: 'Sampling temperature (default 1; 0 = greedy)' },
+    'top-k': { type: 'string', value: 'K', help: 'Sample among the K most likely tokens (default 0 = all)' },
+    'top-p': { type: 'string', value: 'P', help: 'Nucleus sampling: smallest set with probability ≥ P, in (0, 1] (default 1)' },
+    'repetition-penalty': { type: 'string', value: 'R', help: 'Penalise tokens already present, ≥ 1 (default 1 = off)' },
+    beams: { type: 'string', value: 'N', help: 'Beam search with N beams (default 1 = no beam search)' },
+    'length-penalty': { type: 'string', value: 'A', help: 'Beam score = log-prob / length^A (default 1)' },
+    stop: { type: 'string', multiple: true, value: 'TEXT', help: 'Stop before this text (repeatable)' },
+    'num-samples': { type: 'string', value: 'N', help: 'Independent samples, separated by a rule (default 1)' },
+    seed: { type: 'string', short: 's', value: 'N', help: 'Sampling seed (default 0): same seed, same text' },
+    backend: { type: 'string', value: 'wasm|js', help: 'Compute backend (default wasm)' },
+    threads: { type: 'string', value: 'N', help: 'Threads for the wasm core (default: all cores)' },
+  },
+  notes: [
+    'Order of the sampling filters: repetition penalty → temperature → top-k → top-p → sample.',
+    'Example: wasm-gpt sample -c ckpt/book -p "The whale" --top-p 0.9 --temperature 0.8 -n 100',
+  ],
+  async run(args: ParsedArgs) {
+    const dir = args.string('checkpoint');
+    if (dir === undefined) throw new UsageError('--checkpoint DIR is required');
+    const decode = decodeOptionsFromArgs(args);
+    const samples = args.int('num-samples', 1, undefined, 1);
+    const backend = args.choice('backend', ['wasm', 'js'] as const, 'wasm');
+    const threads = args.int('threads', 1, 256);
+    const { gpt, tokenizer } = await loadModelAndTokenizer(dir, { tokenizer: args.string('tokenizer'), backend, threads });
+    const prompt = args.string('prompt', '');
+    const controller = new AbortController();
+    process.once('SIGINT', () => controller.abort());
+    for (let i = 0; i < samples; i++) {
+      if (i > 0) process.stdout.write('\n\n---\n\n');
+      process.stdout.write(prompt);
+      for await (const piece of generateText(gpt, tokenizer, prompt, { ...decode, seed: (decode.seed ?? 0) + i }, controller.signal)) {
+        process.stdout.write(piece);
+      }
+    }
+    process.stdout.write('\n');
+  },
+};

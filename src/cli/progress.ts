@@ -1,0 +1,112 @@
+/**
+ * Training progress for a terminal: one line redrawn in place (bar, step, loss, val loss, tokens/s, ETA) when
+ * the stream is a TTY, and plain appended lines at a fixed step interval otherwise (logs, CI, pipes), so the
+ * output never fills a file with carriage returns.
+ */
+
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface ProgressUpdate {
+  step: number;
+  loss: number;
+  valLoss?: number;
+  tokensPerSec: number;
+  /** Milliseconds still to go, when known. */
+  etaMs?: number;
+}
+
+export interface ProgressOptions {
+  /** Target step count (the bar's 100 %). */
+  totalSteps: number;
+  /** Plain-line mode: print every this many steps (default: about 20 lines over the run). */
+  lineEvery?: number;
+  /** Force a mode; default: redraw when the stream is a TTY. */
+  tty?: boolean;
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '?';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export function formatRate(perSec: number): string {
+  if (!Number.isFinite(perSec)) return '?';
+  return perSec >= 10_000 ? `${(perSec / 1000).toFixed(1)}k` : perSec.toFixed(0);
+}
+
+export class ProgressBar {
+  readonly #out: ProgressStream;
+  readonly #tty: boolean;
+  readonly #every: number;
+  #total: number;
+  #drawn = false;
+  #lastDraw = 0;
+  #valLoss: number | undefined;
+
+  constructor(out: ProgressStream, options: ProgressOptions) {
+    this.#out = out;
+    this.#tty = options.tty ?? out.isTTY === true;
+    this.#total = Math.max(1, options.totalSteps);
+    this.#every = options.lineEvery ?? Math.max(1, Math.round(this.#total / 20));
+  }
+
+  get isTTY(): boolean {
+    return this.#tty;
+  }
+
+  /** The run's end moved (a time budget's estimate changed). */
+  set totalSteps(total: number) {
+    this.#total = Math.max(1, total);
+  }
+
+  update(u: ProgressUpdate, force = false): void {
+    if (u.valLoss !== undefined) this.#valLoss = u.valLoss;
+    const fields = this.#fields(u);
+    if (this.#tty) {
+      const now = Date.now();
+      // Redrawing faster than ~15 Hz only costs time in the terminal.
+      if (!force && now - this.#lastDraw < 66 && u.step < this.#total) return;
+      this.#lastDraw = now;
+      const width = Math.max(40, Math.min(this.#out.columns ?? 100, 140));
+      const barWidth = Math.max(10, Math.min(30, width - fields.length - 4));
+      const done = Math.min(1, u.step / this.#total);
+      const filled = Math.round(done * barWidth);
+      const bar = '█'.repeat(filled) + '░'.repeat(barWidth - filled);
+      this.#out.write(`\r${bar} ${fields}`.slice(0, width + 1) + '\x1b[K');
+      this.#drawn = true;
+    } else if (force || u.step % this.#every === 0 || u.valLoss !== undefined) {
+      this.#out.write(fields + '\n');
+    }
+  }
+
+  /** A message on its own line, without tearing the bar. */
+  log(line: string): void {
+    if (this.#tty && this.#drawn) this.#out.write('\r\x1b[K');
+    this.#out.write(line + '\n');
+    this.#drawn = false;
+  }
+
+  /** Leaves the last drawn line in place and moves to a fresh line. */
+  done(): void {
+    if (this.#tty && this.#drawn) this.#out.write('\n');
+    this.#drawn = false;
+  }
+
+  #fields(u: ProgressUpdate): string {
+    const parts = [
+      `step ${String(u.step).padStart(String(this.#total).length)}/${this.#total}`,
+      `loss ${u.loss.toFixed(4)}`,
+      `val ${this.#valLoss === undefined ? '-' : this.#valLoss.toFixed(4)}`,
+      `${formatRate(u.tokensPerSec)} tok/s`,
+      `ETA ${u.etaMs === undefined ? '?' : formatDuration(u.etaMs)}`,
+    ];
+    return parts.join(' | ');
+  }
+}
