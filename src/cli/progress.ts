@@ -20,8 +20,8 @@ export interface ProgressUpdate {
 }
 
 export interface ProgressOptions {
-  /** Target step count (the bar's 100 %). */
-  totalSteps: number;
+  /** Target step count (the bar's 100 %); unknown until a time budget has been sized. */
+  totalSteps?: number;
   /** Plain-line mode: print every this many steps (default: about 20 lines over the run). */
   lineEvery?: number;
   /** Force a mode; default: redraw when the stream is a TTY. */
@@ -44,8 +44,8 @@ export function formatRate(perSec: number): string {
 export class ProgressBar {
   readonly #out: ProgressStream;
   readonly #tty: boolean;
-  readonly #every: number;
-  #total: number;
+  readonly #every: number | undefined;
+  #total: number | undefined;
   #drawn = false;
   #lastDraw = 0;
   #valLoss: number | undefined;
@@ -53,8 +53,8 @@ export class ProgressBar {
   constructor(out: ProgressStream, options: ProgressOptions) {
     this.#out = out;
     this.#tty = options.tty ?? out.isTTY === true;
-    this.#total = Math.max(1, options.totalSteps);
-    this.#every = options.lineEvery ?? Math.max(1, Math.round(this.#total / 20));
+    this.#total = options.totalSteps;
+    this.#every = options.lineEvery;
   }
 
   get isTTY(): boolean {
@@ -63,7 +63,7 @@ export class ProgressBar {
 
   /** The run's end moved (a time budget's estimate changed). */
   set totalSteps(total: number) {
-    this.#total = Math.max(1, total);
+    this.#total = total;
   }
 
   update(u: ProgressUpdate, force = false): void {
@@ -72,16 +72,16 @@ export class ProgressBar {
     if (this.#tty) {
       const now = Date.now();
       // Redrawing faster than ~15 Hz only costs time in the terminal.
-      if (!force && now - this.#lastDraw < 66 && u.step < this.#total) return;
+      if (!force && now - this.#lastDraw < 66 && u.step !== this.#total) return;
       this.#lastDraw = now;
       const width = Math.max(40, Math.min(this.#out.columns ?? 100, 140));
       const barWidth = Math.max(10, Math.min(30, width - fields.length - 4));
-      const done = Math.min(1, u.step / this.#total);
+      const done = this.#total === undefined ? 0 : Math.min(1, u.step / this.#total);
       const filled = Math.round(done * barWidth);
       const bar = '█'.repeat(filled) + '░'.repeat(barWidth - filled);
       this.#out.write(`\r${bar} ${fields}`.slice(0, width + 1) + '\x1b[K');
       this.#drawn = true;
-    } else if (force || u.step % this.#every === 0 || u.valLoss !== undefined) {
+    } else if (force || u.step % this.#lineEvery() === 0 || u.valLoss !== undefined) {
       this.#out.write(fields + '\n');
     }
   }
@@ -99,9 +99,14 @@ export class ProgressBar {
     this.#drawn = false;
   }
 
+  /** About 20 lines over the run unless told; every 10 steps while the end is unknown. */
+  #lineEvery(): number {
+    return this.#every ?? (this.#total === undefined ? 10 : Math.max(1, Math.round(this.#total / 20)));
+  }
+
   #fields(u: ProgressUpdate): string {
     const parts = [
-      `step ${String(u.step).padStart(String(this.#total).length)}/${this.#total}`,
+      this.#total === undefined ? `step ${u.step}` : `step ${String(u.step).padStart(String(this.#total).length)}/${this.#total}`,
       `loss ${u.loss.toFixed(4)}`,
       `val ${this.#valLoss === undefined ? '-' : this.#valLoss.toFixed(4)}`,
       `${formatRate(u.tokensPerSec)} tok/s`,

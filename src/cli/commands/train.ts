@@ -195,7 +195,7 @@ async function train(args: ParsedArgs): Promise<number> {
   };
   const history: LossHistory = saved?.meta.run.history ?? { train: [], val: [] };
   const progress = new ProgressBar(process.stdout, {
-    totalSteps: totalSteps ?? 1,
+    totalSteps,
     ...(logEvery === undefined ? {} : { lineEvery: logEvery }),
     ...(args.flag('no-progress') ? { tty: false } : {}),
   });
