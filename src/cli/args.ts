@@ -150,6 +150,8 @@ function parseArgsMessage(e: Error & { code?: string }): string {
   if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const m = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(first);
     if (m) return `${m[1]} needs a value`;
+    const a = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(first);
+    if (a) return `${a[1]} needs a value`;
     const b = /Option '(?:-\w, )?(--[\w-]+)' does not take an argument/.exec(first);
     if (b) return `${b[1]} is a switch and takes no value`;
   }

@@ -36,10 +36,10 @@ interface DemoSettings {
 /** Chosen by measurement on the 2-core machine (README "npm start"): see the closing note of the CLI change. */
 const FULL: DemoSettings = {
   corpusChars: undefined,
-  vocabSize: 1024,
+  vocabSize: 512,
   model: { nLayer: 4, nHead: 4, nEmbd: 128, blockSize: 64 },
   batchSize: 32,
-  lr: { lr: 2e-3, schedule: 'cosine', warmup: 30, minLr: 2e-4, gamma: 1, stepSize: 1 },
+  lr: { lr: 3e-3, schedule: 'cosine', warmup: 40, minLr: 3e-4, gamma: 1, stepSize: 1 },
   evalInterval: 100,
   evalBatches: 8,
   trainMs: 225_000,
