@@ -17,8 +17,12 @@ export interface DecodeOptions {
   topK: number;
   /** 1 = off. */
   topP: number;
+  /** 0 = off; drops tokens less likely than minP × the most likely one. */
+  minP: number;
   /** 1 = off; > 1 divides positive logits (multiplies negative ones) of tokens already in the context. */
   repetitionPenalty: number;
+  /** 0 = off; never produce an n-gram of this size already in the context. */
+  noRepeatNgramSize: number;
   /** Beam search with this many beams when > 1 (deterministic; temperature/top-k/top-p do not apply). */
   numBeams: number;
   /** Beam score = log-prob sum / length^lengthPenalty. */
@@ -29,7 +33,7 @@ export interface DecodeOptions {
 }
 
 export const DEFAULT_DECODE: DecodeOptions = {
-  maxNewTokens: 200, temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1, numBeams: 1, lengthPenalty: 1, stop: [], seed: 0,
+  maxNewTokens: 200, temperature: 1, topK: 0, topP: 1, minP: 0, repetitionPenalty: 1, noRepeatNgramSize: 0, numBeams: 1, lengthPenalty: 1, stop: [], seed: 0,
 };
 
 function lastLogits(gpt: GPT, ids: number[]): Float32Array {
@@ -47,12 +51,29 @@ function logSoftmax(logits: Float32Array): Float64Array {
   return Float64Array.from(logits, (v) => v - lse);
 }
 
-/** Picks the next id: temperature → top-k → top-p → renormalise → sample, or argmax at temperature 0. */
+/** Ids that would repeat an n-gram of the context: the followers of every earlier occurrence of its last n-1 ids. */
+function bannedByNgram(context: number[], n: number): Set<number> {
+  const banned = new Set<number>();
+  if (n <= 0 || context.length < n - 1) return banned;
+  const tail = context.slice(context.length - (n - 1));
+  for (let i = 0; i + n <= context.length; i++) {
+    let match = true;
+    for (let j = 0; j < n - 1 && match; j++) match = context[i + j] === tail[j];
+    if (match) banned.add(context[i + n - 1]);
+  }
+  return banned;
+}
+
+/**
+ * Picks the next id: repetition penalty, n-gram ban → temperature → top-k → top-p → min-p → renormalise →
+ * sample, or argmax at temperature 0.
+ */
 export function pickToken(logits: Float32Array, context: number[], o: DecodeOptions, rng: SeededRng): number {
   const scores = Float64Array.from(logits);
   if (o.repetitionPenalty !== 1) {
     for (const id of new Set(context)) scores[id] = scores[id] > 0 ? scores[id] / o.repetitionPenalty : scores[id] * o.repetitionPenalty;
   }
+  for (const id of bannedByNgram(context, o.noRepeatNgramSize)) scores[id] = -Infinity;
   if (o.temperature === 0) {
     let best = 0;
     for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
@@ -69,6 +90,13 @@ export function pickToken(logits: Float32Array, context: number[], o: DecodeOpti
     while (keep < probs.length && cum < o.topP * total) cum += probs[keep++];
     order = order.slice(0, Math.max(1, keep));
     probs = probs.slice(0, order.length);
+    total = probs.reduce((a, b) => a + b, 0);
+  }
+  if (o.minP > 0) {
+    // probs[0] is the most likely token's (unnormalised) weight.
+    const keep = Math.max(1, probs.filter((p) => p >= o.minP * probs[0]).length);
+    order = order.slice(0, keep);
+    probs = probs.slice(0, keep);
     total = probs.reduce((a, b) => a + b, 0);
   }
   let r = rng.nextFloat() * total;

@@ -37,19 +37,21 @@ export function decodeOptionsFromArgs(args: ParsedArgs): Partial<DecodeOptions> 
   }
   o.topK = args.int('top-k', 0, undefined, 0);
   o.topP = args.number('top-p', (v) => v > 0 && v <= 1, 'a number in (0, 1]', 1);
-  o.repetitionPenalty = args.number('repetition-penalty', (v) => v >= 1, 'a number ≥ 1', 1);
+  o.minP = args.number('min-p', (v) => v >= 0 && v <= 1, 'a number in [0, 1]', 0);
+  o.repetitionPenalty = args.number('repetition-penalty', (v) => v > 0, 'a number > 0', 1);
+  o.noRepeatNgramSize = args.int('no-repeat-ngram', 0, undefined, 0);
   o.numBeams = args.int('beams', 1, undefined, 1);
   o.lengthPenalty = args.number('length-penalty', () => true, 'a number', 1);
   o.stop = args.strings('stop');
   o.seed = args.int('seed', 0, Number.MAX_SAFE_INTEGER, 0);
   if (o.numBeams > 1) {
-    for (const f of ['temperature', 'top-k', 'top-p', 'greedy'] as const) {
+    for (const f of ['temperature', 'top-k', 'top-p', 'min-p', 'greedy'] as const) {
       if (args.has(f)) throw new UsageError(`--${f} does not apply to beam search (--beams ${o.numBeams}): beam search is deterministic`);
     }
   } else if (args.has('length-penalty')) {
     throw new UsageError('--length-penalty applies to beam search only (add --beams N)');
   }
-  if (o.temperature === 0 && (args.has('top-k') || args.has('top-p'))) throw new UsageError('--top-k/--top-p need sampling (temperature > 0), not greedy decoding');
+  if (o.temperature === 0 && (args.has('top-k') || args.has('top-p') || args.has('min-p'))) throw new UsageError('--top-k/--top-p/--min-p need sampling (temperature > 0), not greedy decoding');
   return o;
 }
 
@@ -66,7 +68,9 @@ export const sampleCommand: Command = {
     temperature: { type: 'string', short: 't', value: 'T', help: 'Sampling temperature (default 1; 0 = greedy)' },
     'top-k': { type: 'string', value: 'K', help: 'Sample among the K most likely tokens (default 0 = all)' },
     'top-p': { type: 'string', value: 'P', help: 'Nucleus sampling: smallest set with probability ≥ P, in (0, 1] (default 1)' },
-    'repetition-penalty': { type: 'string', value: 'R', help: 'Penalise tokens already present, ≥ 1 (default 1 = off)' },
+    'min-p': { type: 'string', value: 'P', help: 'Drop tokens less likely than P × the most likely, in [0, 1] (default 0 = off)' },
+    'repetition-penalty': { type: 'string', value: 'R', help: 'Divide logits of tokens already present by R > 0 (default 1 = off)' },
+    'no-repeat-ngram': { type: 'string', value: 'N', help: 'Never repeat an N-gram of the context (default 0 = off)' },
     beams: { type: 'string', value: 'N', help: 'Beam search with N beams (default 1 = no beam search)' },
     'length-penalty': { type: 'string', value: 'A', help: 'Beam score = log-prob / length^A (default 1)' },
     stop: { type: 'string', multiple: true, value: 'TEXT', help: 'Stop before this text (repeatable)' },
@@ -76,7 +80,7 @@ export const sampleCommand: Command = {
     threads: { type: 'string', value: 'N', help: 'Threads for the wasm core (default: all cores)' },
   },
   notes: [
-    'Order of the sampling filters: repetition penalty → temperature → top-k → top-p → sample.',
+    'Order of the sampling filters: repetition penalty, n-gram ban → temperature → top-k → top-p → min-p → sample.',
     'Example: wasm-gpt sample -c ckpt/book -p "The whale" --top-p 0.9 --temperature 0.8 -n 100',
   ],
   async run(args: ParsedArgs) {
