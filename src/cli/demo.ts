@@ -40,7 +40,7 @@ const FULL: DemoSettings = {
   model: { nLayer: 4, nHead: 4, nEmbd: 128, blockSize: 64 },
   batchSize: 32,
   lr: { lr: 3e-3, schedule: 'cosine', warmup: 40, minLr: 3e-4, gamma: 1, stepSize: 1 },
-  evalInterval: 100,
+  evalInterval: 50,
   evalBatches: 8,
   trainMs: 225_000,
   sampleTokens: 60,

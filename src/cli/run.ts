@@ -165,7 +165,7 @@ export async function runTraining(plan: RunPlan): Promise<RunResult> {
       history.val.push([info.step, valLoss]);
     }
     const recent = median(stepMs.slice(-20));
-    const etaMs = Math.min(deadline - performance.now(), (totalSteps - info.step) * recent);
+    const etaMs = Math.max(0, Math.min(deadline - performance.now(), (totalSteps - info.step) * recent));
     progress.update({ step: info.step, loss: info.loss, valLoss, tokensPerSec: info.tokensPerSec, etaMs }, valLoss !== undefined);
     if (plan.saveEvery > 0 && info.step % plan.saveEvery === 0 && info.step < totalSteps) {
       checkpointSaved = await save();
