@@ -166,7 +166,8 @@ export async function runTraining(plan: RunPlan): Promise<RunResult> {
     }
     const recent = median(stepMs.slice(-20));
     const etaMs = Math.max(0, Math.min(deadline - performance.now(), (totalSteps - info.step) * recent));
-    progress.update({ step: info.step, loss: info.loss, valLoss, tokensPerSec: info.tokensPerSec, etaMs }, valLoss !== undefined);
+    // One step's rate jumps with every hiccup of a shared machine; the display shows the recent median.
+    progress.update({ step: info.step, loss: info.loss, valLoss, tokensPerSec: median(tokensPerSec.slice(-20)), etaMs }, valLoss !== undefined);
     if (plan.saveEvery > 0 && info.step % plan.saveEvery === 0 && info.step < totalSteps) {
       checkpointSaved = await save();
     }
