@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dirname } from 'node:path';
 import { ConfigError, GPT, NonFiniteError, Trainer, initWasm, type GPTConfigInput, type WasmCore } from '../src/index.js';
 import { bitsEqual } from './helpers/tolerance.js';
 
@@ -219,5 +220,39 @@ describe('GPT', () => {
     const b = gpt.forward([1, 2, 3, 9, 9, 9], 1, 6);
     expect(bitsEqual(a.subarray(0, 3 * 32), b.subarray(0, 3 * 32))).toBe(true);
     expect(bitsEqual(a.subarray(3 * 32, 4 * 32), b.subarray(3 * 32, 4 * 32))).toBe(false);
+  });
+});
+
+describe('checkpoint convenience API', () => {
+  it('toCheckpoint/fromCheckpoint and saveCheckpoint/loadCheckpoint resume exactly', async () => {
+    const { saveCheckpoint, loadCheckpoint } = await import('../src/checkpoint/node.js');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const options = { trainData: train, batchSize: 2, blockSize: 8, lr: 2e-3, seed: 4 };
+    const whole = await GPT.create(CONFIG, { core, seed: 8 });
+    const tw = new Trainer(whole, options);
+    const want = [0, 1, 2, 3, 4, 5].map(() => tw.step().loss);
+
+    const a = await GPT.create(CONFIG, { core, seed: 8 });
+    const ta = new Trainer(a, options);
+    const got = [0, 1, 2].map(() => ta.step().loss);
+    const bytes = a.toCheckpoint(ta);
+    expect([...bytes.keys()].sort()).toEqual(['config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
+    const dir = join(mkdtempSync(join(tmpdir(), 'wgpt-')), 'ckpt');
+    try {
+      await saveCheckpoint(dir, a, ta);
+      const { model, state } = await loadCheckpoint(dir, { backend: 'js' });
+      expect(model.backend).toBe('js');
+      expect(bitsEqual(model.getParameters(), a.getParameters())).toBe(true);
+      const fromBytes = await GPT.fromCheckpoint(bytes, { core });
+      const tb = new Trainer(fromBytes, options);
+      tb.setState(state!);
+      got.push(...[0, 1, 2].map(() => tb.step().loss));
+      expect(got).toEqual(want);
+      expect(bitsEqual(fromBytes.getParameters(), whole.getParameters())).toBe(true);
+    } finally {
+      rmSync(dirname(dir), { recursive: true, force: true });
+    }
   });
 });

@@ -20,6 +20,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { FormatError, WasmGptError } from '../errors.js';
 import type { ModelDims } from '../model/layout.js';
 import { CHECKPOINT_FILES, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type TrainingState } from './index.js';
+import { GPT, type GPTOptions } from '../model/gpt.js';
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -117,4 +118,22 @@ export async function loadCheckpointDir(dir: string): Promise<Checkpoint> {
     files.set(name, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
   return decodeCheckpoint(files, target);
+}
+
+/**
+ * Saves a model (and, with `trainer`, its training state for exact resumption) as a checkpoint directory,
+ * atomically (see above).
+ */
+export async function saveCheckpoint(dir: string, model: GPT, trainer?: { getState(): TrainingState }): Promise<void> {
+  await saveCheckpointDir(dir, model.config, model.getParameters(), trainer?.getState());
+}
+
+/**
+ * Loads a checkpoint directory (ours, or a Hugging Face GPT-2 one) into a new model; `state`, when the
+ * directory has one, goes to `trainer.setState(state)` of a trainer built with the same options.
+ */
+export async function loadCheckpoint(dir: string, options: GPTOptions = {}): Promise<{ model: GPT; state?: TrainingState }> {
+  const ck = await loadCheckpointDir(dir);
+  const model = await GPT.fromParameters(ck.dims, ck.params, options);
+  return { model, state: ck.state };
 }

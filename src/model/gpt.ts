@@ -12,6 +12,7 @@ import { GPTEngine } from './engine.js';
 import { INIT_SCHEMES, initParameters, type InitScheme } from './init.js';
 import { paramLayout, type ParamLayout } from './layout.js';
 import { checkMemory, estimateMemory, type MemoryEstimate } from './memory.js';
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type TrainingState } from '../checkpoint/index.js';
 
 /** Kernels of either backend; buffers are opaque handles outside the kernel layer. */
 export type AnyKernels = Kernels<unknown, unknown>;
@@ -121,6 +122,23 @@ export class GPT {
     const gpt = new GPT(resolved, kernels);
     gpt.setParameters(params);
     return gpt;
+  }
+
+  /**
+   * A model from checkpoint files (`toCheckpoint` output, or a Hugging Face GPT-2 `config.json` +
+   * `model.safetensors`, F32/F16/BF16), or from an already decoded `Checkpoint`.
+   */
+  static async fromCheckpoint(files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array> | Checkpoint, options: GPTOptions = {}): Promise<GPT> {
+    const ck = isDecoded(files) ? files : decodeCheckpoint(files);
+    return GPT.fromParameters(ck.dims, ck.params, options);
+  }
+
+  /**
+   * The checkpoint files as bytes (config.json and model.safetensors in Hugging Face GPT-2's names and layout,
+   * plus the training state when a trainer is given): for downloads, OPFS, or `saveCheckpoint` in Node.
+   */
+  toCheckpoint(trainer?: { getState(): TrainingState }): Map<string, Uint8Array> {
+    return encodeCheckpoint(this.config, this.getParameters(), trainer?.getState());
   }
 
   get backend(): 'wasm' | 'js' {
@@ -235,6 +253,10 @@ export class GPT {
     this.#inference = new GPTEngine(this.kernels, this.config, B, T, this.params, true);
     return this.#inference;
   }
+}
+
+function isDecoded(x: unknown): x is Checkpoint {
+  return typeof x === 'object' && x !== null && 'dims' in x && 'params' in x;
 }
 
 /** Every id an integer in [0, V) (or -1 where `allowIgnore`). */

@@ -366,7 +366,7 @@ export class Trainer {
    * Continues from `getState()` output (weights are restored on the model separately). The trainer must have
    * the same batchSize, blockSize, gradAccumSteps and seed; the schedule comes from this trainer's options.
    */
-  setState(state: TrainerState): void {
+  setState(state: TrainerState | { tensors: Record<string, Float32Array>; meta: unknown }): void {
     this.#live();
     const meta = state?.meta as Partial<TrainerStateMeta> | undefined;
     if (meta?.format !== 'wasm-gpt-trainer-1') throw new ConfigError('state', `Trainer.setState: not a wasm-gpt trainer state (format ${describeValue(meta?.format)})`);
@@ -381,14 +381,14 @@ export class Trainer {
     }
     const n = this.#engine.layout.total;
     for (const name of ['adamw.m', 'adamw.v'] as const) {
-      const t = state.tensors?.[name];
+      const t = (state.tensors as Record<string, Float32Array> | undefined)?.[name];
       if (!(t instanceof Float32Array) || t.length !== n) {
         throw new ShapeError(`Trainer.setState: tensor ${name} must be a Float32Array of ${n} floats, got ${describeValue(t)}`);
       }
     }
     this.#loader.setState(meta.loader as BatchLoaderState);
-    this.#engine.k.write(this.#engine.m, state.tensors['adamw.m']);
-    this.#engine.k.write(this.#engine.v, state.tensors['adamw.v']);
+    this.#engine.k.write(this.#engine.m, state.tensors['adamw.m']!);
+    this.#engine.k.write(this.#engine.v, state.tensors['adamw.v']!);
     this.#step = meta.step!;
     this.#skipped = meta.skippedSteps!;
     this.#elapsed = typeof meta.elapsed === 'number' ? meta.elapsed : 0;
