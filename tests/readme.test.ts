@@ -1,6 +1,6 @@
 /** The README's Node examples must run as written (they import 'wasm-gpt', which resolves to this package). */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -26,8 +26,18 @@ function runExample(heading: string): string {
 }
 
 describe('README', () => {
-  it('the Node example runs and reports its capabilities', () => {
-    expect(runExample('## Using it from Node')).toMatch(/artifact: 'threads-simd'/);
+  it('the Node example trains (loss falls) and saves a checkpoint', () => {
+    rmSync(`${root}out/readme-ckpt`, { recursive: true, force: true });
+    const out = runExample('## Using it from Node');
+    const losses = [...out.matchAll(/^step (\d+): loss (\d+\.\d+), \d+ tokens\/s$/gm)].map((m) => [+m[1], +m[2]]);
+    expect(losses.map(([step]) => step)).toEqual([20, 40, 60]);
+    expect(losses[2][1]).toBeLessThan(losses[0][1]);
+    expect(readdirSync(`${root}out/readme-ckpt`).sort()).toEqual(['config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
+    rmSync(`${root}out/readme-ckpt`, { recursive: true, force: true });
+  });
+
+  it('the wasm core example runs and reports its capabilities', () => {
+    expect(runExample('## The wasm core directly')).toMatch(/artifact: 'threads-simd'/);
   });
 
   it('the Workers example trains in a worker, printing a falling loss', () => {
