@@ -7,6 +7,7 @@ import { ATTENTION_EXPORTS } from './wasm/attention.js';
 import { CROSSENTROPY_EXPORTS } from './wasm/crossentropy.js';
 import { DROPOUT_EXPORTS } from './wasm/dropout.js';
 import { ENCODER_EXPORTS } from './wasm/encoder.js';
+import { KVCACHE_EXPORTS } from './wasm/kvcache.js';
 import { LAYERNORM_EXPORTS } from './wasm/layernorm.js';
 import { MATMUL_EXPORTS } from './wasm/matmul.js';
 import { OPTIM_EXPORTS } from './wasm/optim.js';
@@ -15,6 +16,7 @@ import { wasmEncoderOps } from './wasm/encoder.js';
 import { wasmLayernormOps } from './wasm/layernorm.js';
 import { wasmMatmulOps } from './wasm/matmul.js';
 import { wasmAttentionOps } from './wasm/attention.js';
+import { wasmKvCacheOps } from './wasm/kvcache.js';
 import { wasmActivationOps } from './wasm/activation.js';
 import { wasmResidualOps } from './wasm/residual.js';
 import { wasmCrossEntropyOps } from './wasm/crossentropy.js';
@@ -25,6 +27,7 @@ import { jsEncoderOps } from './js/encoder.js';
 import { jsLayernormOps } from './js/layernorm.js';
 import { jsMatmulOps } from './js/matmul.js';
 import { jsAttentionOps } from './js/attention.js';
+import { jsKvCacheOps } from './js/kvcache.js';
 import { jsActivationOps } from './js/activation.js';
 import { jsResidualOps } from './js/residual.js';
 import { jsCrossEntropyOps } from './js/crossentropy.js';
@@ -38,7 +41,7 @@ export { dropoutUniform } from './types.js';
 
 /** Every wasm export the op glue calls (a test checks both artifacts provide them all). */
 export const OP_EXPORT_NAMES: readonly string[] = [
-  ...ENCODER_EXPORTS, ...LAYERNORM_EXPORTS, ...MATMUL_EXPORTS, ...ATTENTION_EXPORTS, ...ACTIVATION_EXPORTS,
+  ...ENCODER_EXPORTS, ...LAYERNORM_EXPORTS, ...MATMUL_EXPORTS, ...ATTENTION_EXPORTS, ...KVCACHE_EXPORTS, ...ACTIVATION_EXPORTS,
   ...RESIDUAL_EXPORTS, ...CROSSENTROPY_EXPORTS, ...DROPOUT_EXPORTS, ...OPTIM_EXPORTS,
 ];
 
@@ -50,6 +53,7 @@ export function createWasmKernels(core: WasmCore): WasmKernels {
     ...wasmLayernormOps(core),
     ...wasmMatmulOps(core),
     ...wasmAttentionOps(core),
+    ...wasmKvCacheOps(core),
     ...wasmActivationOps(core),
     ...wasmResidualOps(core),
     ...wasmCrossEntropyOps(core),
@@ -66,6 +70,7 @@ export function createJsKernels(): JsKernels {
     ...jsLayernormOps(),
     ...jsMatmulOps(),
     ...jsAttentionOps(),
+    ...jsKvCacheOps(),
     ...jsActivationOps(),
     ...jsResidualOps(),
     ...jsCrossEntropyOps(),

@@ -265,7 +265,7 @@ unsafe fn forward_head(out: *mut f32, lse: *mut f32, qkv: *const f32, bh: usize,
 /// In place over `row[..len]`: softmax of the first `n` entries (the causal keys), zeros after. Returns the
 /// max and the sum of exponentials, for the row's log-sum-exp. Fixed summation order: 4 lanes, then the tail.
 #[inline(never)] // per row: called often enough for V8 to optimise it in worker threads
-unsafe fn softmax_causal_row(row: *mut f32, n: usize, len: usize) -> (f32, f32) {
+pub(crate) unsafe fn softmax_causal_row(row: *mut f32, n: usize, len: usize) -> (f32, f32) {
     let n4 = n - n % 4;
     let mut mv = F32x4::splat(f32::NEG_INFINITY);
     let mut j = 0;

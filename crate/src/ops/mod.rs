@@ -25,6 +25,7 @@ pub mod attention;
 pub mod crossentropy;
 pub mod dropout;
 pub mod encoder;
+pub mod kvcache;
 pub mod layernorm;
 pub mod matmul;
 pub mod optim;

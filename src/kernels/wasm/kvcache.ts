@@ -1,0 +1,17 @@
+/** Glue for crate/src/ops/kvcache.rs. */
+import type { WasmCore } from '../../wasm/core.js';
+import type { WasmKernels } from '../index.js';
+
+export const KVCACHE_EXPORTS = ['wgpt_kv_attention_forward', 'wgpt_kv_reorder'] as const;
+
+export function wasmKvCacheOps(core: WasmCore): Pick<WasmKernels, 'kvAttentionForward' | 'kvReorder'> {
+  return {
+    kvAttentionForward(out, kv, qkv, B, Tq, pos, maxT, C, NH) {
+      core.invokeStatus('kvAttentionForward', (x) =>
+        x.wgpt_kv_attention_forward(out.ptr, kv.ptr, qkv.ptr, B, Tq, pos, maxT, C, NH));
+    },
+    kvReorder(kv, order, L, B, maxT, C, len) {
+      core.invokeStatus('kvReorder', (x) => x.wgpt_kv_reorder(kv.ptr, order.ptr, L, B, maxT, C, len));
+    },
+  };
+}
