@@ -17,3 +17,5 @@ export {
   encodeCheckpoint, decodeCheckpoint, saveCheckpointOPFS, loadCheckpointOPFS, configToHF, configFromHF, paramsToHF,
   paramsFromHF, readSafetensors, writeSafetensors, type Checkpoint, type TrainingState, type HFGPT2Config,
 } from './checkpoint/index.js';
+export * from './sampler/index.js';
+export { InferenceSession, kvCacheFloats, type InferenceOptions } from './model/inference.js';
