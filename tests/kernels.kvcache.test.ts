@@ -7,24 +7,25 @@ import { expectClose } from './helpers/close.js';
 function kvAttention64(kv0: Float32Array, qkv: Float32Array, B: number, Tq: number, pos: number, maxT: number, C: number, NH: number) {
   const hs = C / NH;
   const kv = Float32Array.from(kv0);
-  const at = (b: number, which: number, t: number) => ((b * 2 + which) * maxT + t) * C;
+  // (B, 2, NH, maxT, hs): channel c of position t is head c / hs, lane c % hs.
+  const at = (b: number, which: number, t: number, c: number) => (((b * 2 + which) * NH + Math.floor(c / hs)) * maxT + t) * hs + (c % hs);
   for (let b = 0; b < B; b++) for (let t = 0; t < Tq; t++) for (let c = 0; c < C; c++) {
-    kv[at(b, 0, pos + t) + c] = qkv[(b * Tq + t) * 3 * C + C + c];
-    kv[at(b, 1, pos + t) + c] = qkv[(b * Tq + t) * 3 * C + 2 * C + c];
+    kv[at(b, 0, pos + t, c)] = qkv[(b * Tq + t) * 3 * C + C + c];
+    kv[at(b, 1, pos + t, c)] = qkv[(b * Tq + t) * 3 * C + 2 * C + c];
   }
   const out = new Float64Array(B * Tq * C);
   for (let b = 0; b < B; b++) for (let t = 0; t < Tq; t++) for (let h = 0; h < NH; h++) {
     const s: number[] = [];
     for (let j = 0; j <= pos + t; j++) {
       let x = 0;
-      for (let d = 0; d < hs; d++) x += qkv[(b * Tq + t) * 3 * C + h * hs + d] * kv[at(b, 0, j) + h * hs + d];
+      for (let d = 0; d < hs; d++) x += qkv[(b * Tq + t) * 3 * C + h * hs + d] * kv[at(b, 0, j, h * hs + d)];
       s.push(x / Math.sqrt(hs));
     }
     const m = Math.max(...s);
     const sum = s.reduce((a, x) => a + Math.exp(x - m), 0);
     for (let j = 0; j <= pos + t; j++) {
       const p = Math.exp(s[j] - m) / sum;
-      for (let d = 0; d < hs; d++) out[(b * Tq + t) * C + h * hs + d] += p * kv[at(b, 1, j) + h * hs + d];
+      for (let d = 0; d < hs; d++) out[(b * Tq + t) * C + h * hs + d] += p * kv[at(b, 1, j, h * hs + d)];
     }
   }
   return { out, kv };
@@ -88,21 +89,22 @@ describe('KV-cache attention kernels', () => {
   });
 
   it('reorder copies whole rows (repeats, cycles, dropped rows) and nothing past len', () => {
-    const [L, maxT, C] = [2, 6, 3];
+    const [L, maxT, C, NH] = [2, 6, 6, 2];
+    const hs = C / NH;
     for (const order of [[0, 1, 2], [1, 0], [2, 2, 0, 1, 1], [3, 3, 1, 0, 2, 5, 5], [0, 0, 0, 0]]) {
       const B = order.length;
       for (const len of [0, 2, maxT]) {
         const kv0 = seeded(4 + B, L * B * 2 * maxT * C);
         const want = Float32Array.from(kv0);
-        for (let l = 0; l < L; l++) for (let b = 0; b < B; b++) for (let w = 0; w < 2; w++) {
-          const dst = ((l * B + b) * 2 + w) * maxT * C;
-          const src = ((l * B + order[b]) * 2 + w) * maxT * C;
-          want.set(kv0.subarray(src, src + len * C), dst);
+        for (let l = 0; l < L; l++) for (let b = 0; b < B; b++) for (let seg = 0; seg < 2 * NH; seg++) {
+          const dst = ((l * B + b) * 2 * NH + seg) * maxT * hs;
+          const src = ((l * B + order[b]) * 2 * NH + seg) * maxT * hs;
+          want.set(kv0.subarray(src, src + len * hs), dst);
         }
         for (const { name, k } of backends()) {
           const kv = k.from(kv0);
           const ord = k.fromI32(order);
-          k.kvReorder(kv, ord, L, B, maxT, C, len);
+          k.kvReorder(kv, ord, L, B, maxT, C, NH, len);
           expect(bitsEqual(k.read(kv), want), `${name} order ${order} len ${len}`).toBe(true);
           k.free(kv);
           k.free(ord);

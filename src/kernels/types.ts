@@ -68,15 +68,16 @@ export interface Kernels<F, I> {
 
   // ---- kvcache.rs (inference: incremental decoding over a cache of keys and values) ------------------
   /**
-   * Attention of Tq new rows over a KV cache. kv (B,2,maxT,C) is one layer's cache: row b's keys at
-   * kv[b,0,t,:] and values at kv[b,1,t,:], positions t < maxT. Writes the keys and values of qkv (B,Tq,3C)
+   * Attention of Tq new rows over a KV cache. kv (B,2,NH,maxT,hs) is one layer's cache: row b's keys of
+   * head h at kv[b,0,h,t,:] and values at kv[b,1,h,t,:], positions t < maxT (head-major, so decoding streams
+   * each head's keys and values contiguously). Writes the keys and values of qkv (B,Tq,3C)
    * at positions pos..pos+Tq, then out (B,Tq,C) = causal attention of new row t over positions 0..=pos+t:
    * `attentionForward`'s function (without dropout) for the new rows only. Needs pos + Tq ≤ maxT.
    */
   kvAttentionForward(out: F, kv: F, qkv: F, B: number, Tq: number, pos: number, maxT: number, C: number, NH: number): void;
-  /** Row b of the whole cache kv (L,B,2,maxT,C) ← row order[b] (order: B ids in [0, B), repeats allowed),
-   * positions 0..len (beam search keeps the histories of the beams it continues). */
-  kvReorder(kv: F, order: I, L: number, B: number, maxT: number, C: number, len: number): void;
+  /** Row b of the whole cache kv (L,B,2,NH,maxT,hs) ← row order[b] (order: B ids in [0, B), repeats
+   * allowed), positions 0..len (beam search keeps the histories of the beams it continues). */
+  kvReorder(kv: F, order: I, L: number, B: number, maxT: number, C: number, NH: number, len: number): void;
 
   // ---- activation.rs ------------------------------------------------------------------------------
   /** GELU, tanh approximation (GPT-2's "gelu_new"). */

@@ -9,7 +9,7 @@
  * positions offset by what is already cached. No dropout: this is inference.
  *
  * Memory, allocated once in the kernels' memory (floats):
- *   KV cache     L·B·2·maxT·C          (B rows, maxT positions; keys then values per row and layer)
+ *   KV cache     L·B·2·maxT·C          (per layer (B, 2, NH, maxT, hs): keys then values, head-major)
  *   activations  R·(15·C + 2) + B·(C + V)   for R = rows per forward (`maxRows`), reused by every layer
  * e.g. GPT-2 124M (L=12, C=768, V=50257) at B=1, maxT=1024: 75 MB of cache and 47 MB of activations.
  */
@@ -163,7 +163,7 @@ export class InferenceSession<F, I> {
     const B = this.batch;
     if (B > 1) {
       this.#k.writeI32(this.#order, new Int32Array(B)); // every row ← row 0
-      this.#k.kvReorder(this.#cache, this.#order, this.#d.nLayer, B, this.maxLength, this.#d.nEmbd, this.#length);
+      this.#k.kvReorder(this.#cache, this.#order, this.#d.nLayer, B, this.maxLength, this.#d.nEmbd, this.#d.nHead, this.#length);
       const V = this.#d.vocabSize;
       for (let b = 1; b < B; b++) {
         this.#history.copyWithin(b * this.maxLength, 0, this.#length);
@@ -208,7 +208,7 @@ export class InferenceSession<F, I> {
     }
     if (identity) return;
     this.#k.writeI32(this.#order, order);
-    this.#k.kvReorder(this.#cache, this.#order, this.#d.nLayer, B, this.maxLength, this.#d.nEmbd, this.#length);
+    this.#k.kvReorder(this.#cache, this.#order, this.#d.nLayer, B, this.maxLength, this.#d.nEmbd, this.#d.nHead, this.#length);
     const old = this.#history.slice();
     for (let b = 0; b < B; b++) {
       this.#history.set(old.subarray(order[b] * this.maxLength, order[b] * this.maxLength + this.#length), b * this.maxLength);

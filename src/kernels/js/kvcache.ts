@@ -1,6 +1,6 @@
 /**
- * Pure-TypeScript twin of crate/src/ops/kvcache.rs: attention of new rows over a KV cache (B,2,maxT,C) per
- * layer, and the reordering of cache rows for beam search. Scores in float64, one scratch row grown once.
+ * Pure-TypeScript twin of crate/src/ops/kvcache.rs: attention of new rows over a KV cache (B,2,NH,maxT,hs)
+ * per layer, and the reordering of cache rows for beam search. Scores in float64, one scratch row grown once.
  */
 import type { JsKernels } from '../index.js';
 
@@ -15,25 +15,28 @@ export function jsKvCacheOps(): Pick<JsKernels, 'kvAttentionForward' | 'kvReorde
     kvAttentionForward(out, kv, qkv, B, Tq, pos, maxT, C, NH) {
       const hs = C / NH;
       const scale = 1 / Math.sqrt(hs);
-      const keysOf = (b: number) => b * 2 * maxT * C;
+      // Start of (b, which = 0 keys / 1 values, h): a (maxT, hs) block.
+      const block = (b: number, which: number, h: number) => ((b * 2 + which) * NH + h) * maxT * hs;
       for (let b = 0; b < B; b++) {
         for (let t = 0; t < Tq; t++) {
-          const src = (b * Tq + t) * 3 * C;
-          kv.set(qkv.subarray(src + C, src + 2 * C), keysOf(b) + (pos + t) * C);
-          kv.set(qkv.subarray(src + 2 * C, src + 3 * C), keysOf(b) + (maxT + pos + t) * C);
+          for (let h = 0; h < NH; h++) {
+            const src = (b * Tq + t) * 3 * C + h * hs;
+            kv.set(qkv.subarray(src + C, src + C + hs), block(b, 0, h) + (pos + t) * hs);
+            kv.set(qkv.subarray(src + 2 * C, src + 2 * C + hs), block(b, 1, h) + (pos + t) * hs);
+          }
         }
       }
       const p = row(pos + Tq);
       for (let b = 0; b < B; b++) {
-        const keys = keysOf(b);
-        const values = keys + maxT * C;
         for (let t = 0; t < Tq; t++) {
           const n = pos + t + 1;
           for (let h = 0; h < NH; h++) {
+            const keys = block(b, 0, h);
+            const values = block(b, 1, h);
             const qOff = (b * Tq + t) * 3 * C + h * hs;
             let m = -Infinity;
             for (let j = 0; j < n; j++) {
-              const kOff = keys + j * C + h * hs;
+              const kOff = keys + j * hs;
               let s = 0;
               for (let d = 0; d < hs; d++) s += qkv[qOff + d] * kv[kOff + d];
               p[j] = s * scale;
@@ -48,7 +51,7 @@ export function jsKvCacheOps(): Pick<JsKernels, 'kvAttentionForward' | 'kvReorde
             out.fill(0, oOff, oOff + hs);
             for (let j = 0; j < n; j++) {
               const pj = p[j] / sum;
-              const vOff = values + j * C + h * hs;
+              const vOff = values + j * hs;
               for (let d = 0; d < hs; d++) out[oOff + d] += pj * kv[vOff + d];
             }
           }
@@ -56,20 +59,19 @@ export function jsKvCacheOps(): Pick<JsKernels, 'kvAttentionForward' | 'kvReorde
       }
     },
 
-    kvReorder(kv, order, L, B, maxT, C, len) {
-      const span = len * C;
+    kvReorder(kv, order, L, B, maxT, C, NH, len) {
+      const hs = C / NH;
+      const span = len * hs;
       for (let l = 0; l < L; l++) {
-        const at = (b: number, which: number) => ((l * B + b) * 2 + which) * maxT * C;
+        // Segment seg (the keys of each head, then the values of each head) of row b: a (maxT, hs) block.
+        const at = (b: number, seg: number) => ((l * B + b) * 2 * NH + seg) * maxT * hs;
         // Copy the sources out first: a row may be both read (by another beam) and overwritten.
-        const moved: [number, Float32Array, Float32Array][] = [];
+        const moved: [number, Float32Array[]][] = [];
         for (let b = 0; b < B; b++) {
           const s = order[b];
-          if (s !== b) moved.push([b, kv.slice(at(s, 0), at(s, 0) + span), kv.slice(at(s, 1), at(s, 1) + span)]);
+          if (s !== b) moved.push([b, Array.from({ length: 2 * NH }, (_, seg) => kv.slice(at(s, seg), at(s, seg) + span))]);
         }
-        for (const [b, keys, values] of moved) {
-          kv.set(keys, at(b, 0));
-          kv.set(values, at(b, 1));
-        }
+        for (const [b, segments] of moved) segments.forEach((data, seg) => kv.set(data, at(b, seg)));
       }
     },
   };

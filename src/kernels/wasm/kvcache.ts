@@ -10,8 +10,8 @@ export function wasmKvCacheOps(core: WasmCore): Pick<WasmKernels, 'kvAttentionFo
       core.invokeStatus('kvAttentionForward', (x) =>
         x.wgpt_kv_attention_forward(out.ptr, kv.ptr, qkv.ptr, B, Tq, pos, maxT, C, NH));
     },
-    kvReorder(kv, order, L, B, maxT, C, len) {
-      core.invokeStatus('kvReorder', (x) => x.wgpt_kv_reorder(kv.ptr, order.ptr, L, B, maxT, C, len));
+    kvReorder(kv, order, L, B, maxT, C, NH, len) {
+      core.invokeStatus('kvReorder', (x) => x.wgpt_kv_reorder(kv.ptr, order.ptr, L, B, maxT, C, NH, len));
     },
   };
 }
