@@ -108,7 +108,7 @@ describe('Sampler', () => {
     expect(Number.isInteger(a.seed)).toBe(true);
     const b = await s.generate({ prompt: 'the ', temperature: 4, maxNewTokens: 25, seed: a.seed });
     expect(b.sequences[0].tokens).toEqual(a.sequences[0].tokens);
-    const c = await s.generate({ prompt: 'the ', temperature: 4, maxNewTokens: 25, seed: (a.seed as number) ^ 1 });
+    const c = await s.generate({ prompt: 'the ', temperature: 4, maxNewTokens: 25, seed: ((a.seed as number) + 1) % 2 ** 32 });
     expect(c.sequences[0].tokens).not.toEqual(a.sequences[0].tokens);
   });
 
