@@ -4,7 +4,8 @@
  * isolated: the worker must pick the threads build) and once without (everything must fall back to the
  * single-thread SIMD build and still be right). The worker page (createWorker from a page: a GPT trains in a
  * wasm-gpt worker while the page's main thread stays free) is bundled with esbuild first, since it and the
- * worker import the 'comlink' package.
+ * worker import the 'comlink' package. Also: tokenizers in a page, and a Sampler in a hand-written comlink
+ * compute worker streaming chunks back to the page.
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +95,24 @@ describe.skipIf(!available)('in headless Chromium', () => {
     expect(r.valTokens as number).toBeGreaterThan(0);
     expect(r.batchShape).toEqual([32, 32]);
     expect(r.shifted).toBe(true);
+  });
+
+  it('the Sampler in a comlink worker streams its chunks back to the page, and the page can abort it', async () => {
+    for (const isolated of [true, false]) {
+      const r = await load<Record<string, unknown>>(isolated, 'tests/browser/sampler.html');
+      expect(r.error).toBeUndefined();
+      const sequences = r.sequences as { tokens: number[]; text: string; finishReason: string }[];
+      expect(sequences.length).toBe(2);
+      for (const [i, q] of sequences.entries()) {
+        expect(q.tokens.length).toBeGreaterThan(0);
+        expect((r.streamedTokens as number[][])[i]).toEqual(q.tokens);
+        expect((r.streamedText as string[])[i]).toBe(q.text);
+      }
+      expect(r.chunkCount).toBe(sequences[0].tokens.length + sequences[1].tokens.length);
+      expect(r.abortError).toBe('AbortError');
+      expect(r.chunksBeforeAbort).toBeGreaterThanOrEqual(5);
+      expect(r.chunksBeforeAbort).toBeLessThan(1000);
+    }
   });
 
   it('with COOP/COEP: a Worker gets the threads build and the main thread the single-thread one', async () => {
