@@ -92,14 +92,14 @@ pub fn kv_attention_forward_ref(
 /// Row b of every layer's cache ← row order[b], positions 0..len (keys and values of every head). `order`
 /// (B) may repeat rows (two beams continuing the same parent) and drop others.
 #[allow(clippy::too_many_arguments)]
-pub fn kv_reorder_ref(kv: &mut [f32], order: &[usize], l_: usize, b_: usize, max_t: usize, c: usize, nh: usize, len: usize) {
+pub fn kv_reorder_ref(kv: &mut [f32], order: &[u32], l_: usize, b_: usize, max_t: usize, c: usize, nh: usize, len: usize) {
     let hs = c / nh;
     let old = kv.to_vec();
     for l in 0..l_ {
         for (dst, &src) in order.iter().enumerate().take(b_) {
             for seg in 0..2 * nh {
                 let at = |b: usize| ((l * b_ + b) * 2 * nh + seg) * max_t * hs;
-                kv[at(dst)..][..len * hs].copy_from_slice(&old[at(src)..][..len * hs]);
+                kv[at(dst)..][..len * hs].copy_from_slice(&old[at(src as usize)..][..len * hs]);
             }
         }
     }
@@ -216,16 +216,16 @@ static REORDER: Mutex<ReorderScratch> =
 /// Orders the copies `row d ← row order[d]` so that no row is overwritten while a pending copy still reads it.
 /// Rows that stay put cost nothing; a permutation cycle costs one extra copy through the spare row. The
 /// result: `plan` as (from, to) pairs, applied in order.
-fn plan_reorder(sc: &mut ReorderScratch, order: &[usize]) {
+fn plan_reorder(sc: &mut ReorderScratch, order: &[u32]) {
     let b_ = order.len();
     sc.plan.clear();
     sc.src.clear();
-    sc.src.extend(order.iter().enumerate().map(|(d, &s)| (s != d).then_some(Slot::Row(s))));
+    sc.src.extend(order.iter().enumerate().map(|(d, &s)| (s as usize != d).then_some(Slot::Row(s as usize))));
     sc.readers.clear();
     sc.readers.resize(b_, 0);
     for (d, &s) in order.iter().enumerate() {
-        if s != d {
-            sc.readers[s] += 1;
+        if s as usize != d {
+            sc.readers[s as usize] += 1;
         }
     }
     loop {
@@ -264,7 +264,7 @@ fn plan_reorder(sc: &mut ReorderScratch, order: &[usize]) {
 ///
 /// # Safety
 /// kv covers L·B·2·maxT·C floats; every order[b] < B; len ≤ maxT; C divisible by NH.
-pub unsafe fn kv_reorder(kv: *mut f32, order: &[usize], l_: usize, max_t: usize, c: usize, nh: usize, len: usize) {
+pub unsafe fn kv_reorder(kv: *mut f32, order: &[u32], l_: usize, max_t: usize, c: usize, nh: usize, len: usize) {
     let b_ = order.len();
     let mut guard = REORDER.lock().unwrap_or_else(|e| e.into_inner());
     let sc = &mut *guard;
@@ -332,13 +332,12 @@ mod ffi {
         if order.is_null() || b == 0 || len > max_t || nh == 0 || c % nh != 0 {
             return Status::InvalidArgument as i32;
         }
-        let order = unsafe { core::slice::from_raw_parts(order, b) };
-        if order.iter().any(|&s| s < 0 || s as usize >= b) {
+        // Read as u32: a negative id becomes ≥ 2³¹ and fails the same bound check.
+        let order = unsafe { core::slice::from_raw_parts(order as *const u32, b) };
+        if order.iter().any(|&s| s as usize >= b) {
             return Status::InvalidArgument as i32;
         }
-        // B is a beam count: a small Vec per call, not per element.
-        let order: Vec<usize> = order.iter().map(|&s| s as usize).collect();
-        unsafe { super::kv_reorder(kv, &order, l, max_t, c, nh, len) };
+        unsafe { super::kv_reorder(kv, order, l, max_t, c, nh, len) };
         Status::Ok as i32
     }
 }
@@ -442,7 +441,7 @@ mod tests {
     #[test]
     fn reorder_matches_reference() {
         let (l, max_t, c, nh) = (3, 7, 6, 2);
-        let orders: &[&[usize]] = &[
+        let orders: &[&[u32]] = &[
             &[0],
             &[0, 1, 2, 3],          // identity: nothing moves
             &[0, 0, 0, 0],          // one parent for every beam
