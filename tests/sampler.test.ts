@@ -402,6 +402,7 @@ describe('Sampler', () => {
       [s, { repetitionPenalty: 0 }, 'repetitionPenalty', /> 0/],
       [s, { endTokens: [3, -1] }, 'endTokens[1]', /token id/],
       [s, { stopStrings: [''] }, 'stopStrings', /non-empty/],
+      [s, { stopStrings: 5 as unknown as string[] }, 'stopStrings', /list of strings, got 5/],
       [s, { seed: -3 }, 'seed', /\[0, 4294967295\]/],
       [s, { tempreature: 1 } as GenerateOptions, 'tempreature', /unknown option "tempreature"/],
       [bare, { prompt: 'the' }, 'prompt', /needs a tokenizer/],

@@ -57,13 +57,16 @@ export interface GenerateOptions {
   /** true: stop as soon as numBeams sequences have ended. false (default): go on until no running beam can
    * still beat the worst of them, so a wide enough beam returns the best sequence. Beam search only. */
   earlyStopping?: boolean;
-  /** Sequences to return: independent samples (sampling), or the best of the beams (≤ numBeams). Default 1.
-   * Samples are decoded side by side in one batch. */
+  /** Sequences to return: independent samples (sampling), or the best of the beams (≤ numBeams; fewer
+   * if a tiny vocabulary has fewer distinct continuations). Default 1. Samples are decoded side by side in one
+   * batch. */
   numReturnSequences?: number;
 
-  /** Seed of the draws, an integer in [0, 2³²). Same seed, same logits → same tokens, on every backend and
-   * thread count (sample i uses its own stream, so it does not depend on how many are drawn). Default: a
-   * random seed, reported in the result. */
+  /** Seed of the draws, an integer in [0, 2³²). The draws are float64 arithmetic on logits copied out of the
+   * core, so the same seed gives the same tokens for any thread count (wasm logits are bitwise identical)
+   * and, in practice, on either backend (wasm and TS logits differ by ~1e-6, which changes a token only if a
+   * draw lands that close to a boundary). Sample i uses its own stream, so it does not depend on how many
+   * are drawn. Default: a random seed, reported in the result. */
   seed?: number;
   /** Report each generated token's log-probability under the model (log softmax of the raw logits, before
    * temperature, penalties and truncation). Default false. */
@@ -194,9 +197,11 @@ export function resolveOptions(o: GenerateOptions, dims: ModelDims, tokenizer: T
   } else if (tokenizer?.eotId !== undefined && tokenizer.eotId < V) {
     endTokens = [tokenizer.eotId];
   }
+  if (given('stopStrings') && !Array.isArray(o.stopStrings)) {
+    throw new ConfigError('stopStrings', `stopStrings must be a list of strings, got ${describeValue(o.stopStrings)}`);
+  }
   const stopStrings = given('stopStrings') ? [...(o.stopStrings as readonly string[])] : [];
   if (given('stopStrings')) {
-    if (!Array.isArray(o.stopStrings)) throw new ConfigError('stopStrings', `stopStrings must be a list of strings, got ${describeValue(o.stopStrings)}`);
     stopStrings.forEach((s, i) => {
       if (typeof s !== 'string' || s.length === 0) throw new ConfigError('stopStrings', `stopStrings[${i}] must be a non-empty string, got ${describeValue(s)}`);
     });
