@@ -4,8 +4,8 @@
  * isolated: the worker must pick the threads build) and once without (everything must fall back to the
  * single-thread SIMD build and still be right). The worker page (createWorker from a page: a GPT trains in a
  * wasm-gpt worker while the page's main thread stays free) is bundled with esbuild first, since it and the
- * worker import the 'comlink' package. Also: tokenizers in a page, and a Sampler in a hand-written comlink
- * compute worker streaming chunks back to the page.
+ * worker import the 'comlink' package; it also samples from the trained model in the worker, streaming tokens
+ * back. Also: tokenizers in a page.
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,24 +97,6 @@ describe.skipIf(!available)('in headless Chromium', () => {
     expect(r.shifted).toBe(true);
   });
 
-  it('the Sampler in a comlink worker streams its chunks back to the page, and the page can abort it', async () => {
-    for (const isolated of [true, false]) {
-      const r = await load<Record<string, unknown>>(isolated, 'tests/browser/sampler.html');
-      expect(r.error).toBeUndefined();
-      const sequences = r.sequences as { tokens: number[]; text: string; finishReason: string }[];
-      expect(sequences.length).toBe(2);
-      for (const [i, q] of sequences.entries()) {
-        expect(q.tokens.length).toBeGreaterThan(0);
-        expect((r.streamedTokens as number[][])[i]).toEqual(q.tokens);
-        expect((r.streamedText as string[])[i]).toBe(q.text);
-      }
-      expect(r.chunkCount).toBe(sequences[0].tokens.length + sequences[1].tokens.length);
-      expect(r.abortError).toBe('AbortError');
-      expect(r.chunksBeforeAbort).toBeGreaterThanOrEqual(5);
-      expect(r.chunksBeforeAbort).toBeLessThan(1000);
-    }
-  });
-
   it('with COOP/COEP: a Worker gets the threads build and the main thread the single-thread one', async () => {
     const r = await load(true);
     expect(r.error).toBeUndefined();
@@ -157,6 +139,9 @@ describe.skipIf(!available)('in headless Chromium', () => {
     ticks: number;
     maxGap: number;
     abortedRun: { steps: number; aborted: boolean };
+    sampled: { tokens: number[]; streamed: number[]; finishReason: string };
+    sampledBeforeAbort: number;
+    samplingAbort: string;
     parameters: boolean;
     sentDetached: boolean;
     afterTerminate: string;
@@ -178,6 +163,13 @@ describe.skipIf(!available)('in headless Chromium', () => {
     expect(r.abortedRun.aborted).toBe(true);
     expect(r.abortedRun.steps).toBeGreaterThanOrEqual(2);
     expect(r.abortedRun.steps).toBeLessThan(50);
+    // The Sampler in the worker: tokens streamed to the page as generated, and stopped from the page.
+    expect(r.sampled.tokens.length).toBe(20);
+    expect(r.sampled.streamed).toEqual(r.sampled.tokens);
+    expect(r.sampled.finishReason).toBe('max-tokens');
+    expect(r.samplingAbort).toBe('AbortError');
+    expect(r.sampledBeforeAbort).toBeGreaterThanOrEqual(5);
+    expect(r.sampledBeforeAbort).toBeLessThan(10_000);
     expect(r.parameters).toBe(true);
     expect(r.sentDetached).toBe(true);
     expect(r.afterTerminate).toBe('WorkerError: wasm-gpt worker was terminated');

@@ -22,13 +22,16 @@ import {
   WasmRuntimeError, WorkerError, describeValue,
 } from '../errors.js';
 import type { GPTConfig, GPTConfigInput, PresetName } from '../model/config.js';
+import type { GenerateOptions, GenerateResult, GenerationChunk } from '../sampler/options.js';
+import type { SamplerOptions } from '../sampler/sampler.js';
 import type { ScheduleSpec } from '../train/schedule.js';
 import type { RunOptions, TrainerOptions, TrainerState, TrainEvent, TrainOptions, TrainSummary } from '../train/trainer.js';
 import type { ArtifactName } from '../wasm/artifacts.js';
 import type { Capabilities } from '../wasm/core.js';
 import {
-  isWireError, type Handle, type ModelApi, type ModelInfo, type TrainerApi, type TrainerInfo, type TrainerStatus,
-  type TrainEventsApi, type WireCoreOptions, type WireError, type WorkerApi, type WorkerModelOptions,
+  isWireError, type GenerateEventsApi, type Handle, type ModelApi, type ModelInfo, type SamplerApi, type SamplerInfo,
+  type TrainerApi, type TrainerInfo, type TrainerStatus, type TrainEventsApi, type WireCoreOptions, type WireError,
+  type WireGenerateOptions, type WorkerApi, type WorkerModelOptions,
 } from './protocol.js';
 
 /** The async twin of a wire interface: same arguments, results as promises. */
@@ -325,6 +328,119 @@ export class RemoteTrainer implements Pick<Client<TrainerApi>, 'step' | 'evaluat
   }
 }
 
+/** A `Sampler` running in the worker: `generate` and `stream` as in-process, the chunks streamed back here. */
+export class RemoteSampler {
+  readonly model: RemoteGPT;
+  /** Whether it has a tokenizer (text prompts, text pieces, stop strings). */
+  readonly hasTokenizer: boolean;
+  readonly #link: Link;
+  readonly #remote: Remote<SamplerApi>;
+  readonly #port: MessagePort;
+  #disposed = false;
+
+  /** @internal */
+  constructor(link: Link, model: RemoteGPT, handle: Handle<SamplerApi, SamplerInfo>) {
+    this.#link = link;
+    this.model = model;
+    this.#port = handle.port;
+    this.#remote = link.open(handle);
+    this.hasTokenizer = handle.info.hasTokenizer;
+  }
+
+  /** `Sampler.generate` in the worker; `signal` aborts it there (the promise rejects with an AbortError). */
+  generate(options: GenerateOptions = {}): Promise<GenerateResult> {
+    return this.#generate(options);
+  }
+
+  /**
+   * `Sampler.stream` in the worker: chunks arrive here in order as they are produced; the generator returns the
+   * result. Leaving the loop early aborts the generation in the worker. Option errors surface at the first
+   * `next()` (they are checked in the worker).
+   */
+  async *stream(options: GenerateOptions = {}): AsyncGenerator<GenerationChunk, GenerateResult, undefined> {
+    const queue: GenerationChunk[] = [];
+    let wake: (() => void) | undefined;
+    let finished = false;
+    let failure: unknown;
+    let result: GenerateResult | undefined;
+    const stop = new AbortController();
+    const signal = options.signal;
+    const forward = () => stop.abort(signal?.reason);
+    if (signal?.aborted) forward();
+    signal?.addEventListener('abort', forward, { once: true });
+    const done = this.#generate({ ...options, signal: stop.signal }, (chunk) => {
+      queue.push(chunk);
+      wake?.();
+    }).then(
+      (r) => {
+        result = r;
+      },
+      (err: unknown) => {
+        failure = err;
+      },
+    ).finally(() => {
+      finished = true;
+      wake?.();
+    });
+    try {
+      for (;;) {
+        const chunk = queue.shift();
+        if (chunk !== undefined) yield chunk;
+        else if (finished) break;
+        else await new Promise<void>((resolve) => (wake = resolve));
+      }
+      if (failure !== undefined) throw failure;
+      return result as GenerateResult;
+    } finally {
+      signal?.removeEventListener('abort', forward);
+      if (!finished) stop.abort();
+      await done;
+    }
+  }
+
+  /** Frees the sampler (its KV cache) in the worker; the model stays usable. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    try {
+      if (this.#link.error === undefined) await this.#link.call(() => this.#remote.dispose());
+    } finally {
+      this.#remote[releaseProxy]();
+      this.#link.forget(this.#port);
+    }
+  }
+
+  async #generate(options: GenerateOptions, onChunk?: (chunk: GenerationChunk) => void): Promise<GenerateResult> {
+    if (this.#disposed) throw new WasmGptError('RemoteSampler: this sampler was disposed');
+    if (options === null || typeof options !== 'object') throw new ConfigError('options', `generate needs an options object, got ${describeValue(options)}`);
+    const { signal, ...rest } = options;
+    if (signal !== undefined && typeof signal?.addEventListener !== 'function') {
+      throw new ConfigError('signal', `signal must be an AbortSignal, got ${describeValue(signal)}`);
+    }
+    let events: MessagePort | undefined;
+    let sinkPort: MessagePort | undefined;
+    if (onChunk !== undefined) {
+      const channel = new MessageChannel();
+      const sink: GenerateEventsApi = { chunk: onChunk };
+      expose(sink, channel.port1 as unknown as Endpoint);
+      this.#link.adopt(channel.port1);
+      sinkPort = channel.port1;
+      events = channel.port2;
+    }
+    const onAbort = () => {
+      this.#link.call(() => this.#remote.abort()).catch(() => {});
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const wire: WireGenerateOptions = { ...rest, aborted: signal?.aborted === true, events };
+      return await this.#link.call(() => this.#remote.generate(events ? transfer(wire, [events]) : wire));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (sinkPort !== undefined) this.#link.forget(sinkPort);
+    }
+  }
+}
+
 /** A `GPT` living in the worker. Methods mirror `GPT`'s, as promises. */
 export class RemoteGPT implements Pick<Client<ModelApi>, 'forward' | 'loss' | 'getParameters' | 'init' | 'estimateMemory' | 'dispose'> {
   readonly config: GPTConfig;
@@ -380,9 +496,19 @@ export class RemoteGPT implements Pick<Client<ModelApi>, 'forward' | 'loss' | 'g
     return new RemoteTrainer(this.#link, this, handle);
   }
 
+  /** A `Sampler` on this model, in the worker; the tokenizer is sent as its `save()` JSON. */
+  async createSampler(options: SamplerOptions = {}): Promise<RemoteSampler> {
+    const handle = await this.#call(async () => {
+      if (options === null || typeof options !== 'object') throw new ConfigError('options', `createSampler needs an options object, got ${describeValue(options)}`);
+      for (const key of Object.keys(options)) {
+        if (key !== 'tokenizer') throw new ConfigError(key, `createSampler has no option '${key}' (known: tokenizer)`);
+      }
+      return this.#remote.createSampler({ tokenizer: options.tokenizer?.save() });
+    });
+    return new RemoteSampler(this.#link, this, handle);
+  }
+
   // EXTENSION POINT (checkpoints): saveCheckpoint(...) → this.#call(() => this.#remote.saveCheckpoint(...))
-  // EXTENSION POINT (Sampler): createSampler(options) → new RemoteSampler(this.#link, this, handle), whose
-  //   streaming generate() follows RemoteTrainer.train (events port, AbortSignal → abort()).
 
   /** Frees the model in the worker. Trainers created from it must not be used afterwards. */
   async dispose(): Promise<void> {

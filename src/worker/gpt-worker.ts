@@ -14,12 +14,16 @@ import { GPT } from '../model/gpt.js';
 import type { GPTConfigInput, PresetName } from '../model/config.js';
 import type { InitScheme } from '../model/init.js';
 import type { MemoryEstimate } from '../model/memory.js';
+import { Sampler } from '../sampler/sampler.js';
+import type { GenerateResult, GenerationChunk } from '../sampler/options.js';
+import { loadTokenizer } from '../tokenizer/load.js';
 import { Trainer, type EvalInfo, type StepInfo, type TrainerOptions, type TrainerState, type TrainEvent, type TrainSummary } from '../train/trainer.js';
 import type { WasmCore, Capabilities } from '../wasm/core.js';
 import { initWasm } from '../wasm/loader.js';
 import {
-  toWireError, type Handle, type ModelApi, type ModelInfo, type TrainerApi, type TrainerInfo, type TrainerStatus,
-  type TrainEventsApi, type WireCoreOptions, type WireTrainOptions, type WorkerApi, type WorkerModelOptions,
+  toWireError, type GenerateEventsApi, type Handle, type ModelApi, type ModelInfo, type SamplerApi, type SamplerInfo,
+  type TrainerApi, type TrainerInfo, type TrainerStatus, type TrainEventsApi, type WireCoreOptions, type WireGenerateOptions,
+  type WireSamplerOptions, type WireTrainOptions, type WorkerApi, type WorkerModelOptions,
 } from './protocol.js';
 
 /** Calls `fn`, turning a throw or rejection into a `WireError` rejection. */
@@ -123,6 +127,66 @@ class TrainerService implements TrainerApi {
   }
 }
 
+class SamplerService implements SamplerApi {
+  readonly #sampler: Sampler;
+  #running: AbortController | undefined;
+
+  constructor(sampler: Sampler) {
+    this.#sampler = sampler;
+  }
+
+  async generate({ aborted, events, ...options }: WireGenerateOptions): Promise<GenerateResult> {
+    if (this.#running !== undefined) {
+      events?.close();
+      throw new WasmGptError('Sampler.generate: this sampler is already generating (one generation at a time)');
+    }
+    const controller = new AbortController();
+    if (aborted) controller.abort();
+    this.#running = controller;
+    try {
+      const generateOptions = { ...options, signal: controller.signal };
+      if (events === undefined) return await this.#sampler.generate(generateOptions);
+      // As in TrainerService.train: chunks are not awaited one by one (a slow page must not slow generation);
+      // replies come back in order, so awaiting the last one means the main side has seen every chunk.
+      const sink = wrap<GenerateEventsApi>(events as unknown as Endpoint);
+      let delivered: Promise<unknown> = Promise.resolve();
+      let callbackError: unknown;
+      const stream = this.#sampler.stream(generateOptions);
+      for (;;) {
+        let next: IteratorResult<GenerationChunk, GenerateResult>;
+        try {
+          next = await stream.next();
+        } catch (err) {
+          await delivered;
+          throw callbackError ?? err; // a failing callback aborted the generation: report the callback's error
+        }
+        if (next.done) {
+          await delivered;
+          if (callbackError !== undefined) throw callbackError;
+          return next.value;
+        }
+        const chunk: GenerationChunk = next.value;
+        delivered = sink.chunk(chunk).catch((err: unknown) => {
+          callbackError ??= err;
+          controller.abort();
+        });
+      }
+    } finally {
+      this.#running = undefined;
+      events?.close();
+    }
+  }
+
+  abort(): void {
+    this.#running?.abort();
+  }
+
+  dispose(): void {
+    this.#running?.abort();
+    this.#sampler.dispose();
+  }
+}
+
 class ModelService implements ModelApi {
   readonly #gpt: GPT;
 
@@ -162,12 +226,17 @@ class ModelService implements ModelApi {
     return serve<TrainerApi, TrainerInfo>(new TrainerService(trainer), { batchSize, blockSize, gradAccumSteps, schedule });
   }
 
+  createSampler(options: WireSamplerOptions): Handle<SamplerApi, SamplerInfo> {
+    const tokenizer = options.tokenizer === undefined ? undefined : loadTokenizer(options.tokenizer);
+    const sampler = new Sampler(this.#gpt, { tokenizer });
+    return serve<SamplerApi, SamplerInfo>(new SamplerService(sampler), { hasTokenizer: tokenizer !== undefined });
+  }
+
   dispose(): void {
     this.#gpt.dispose();
   }
 
   // EXTENSION POINT (checkpoints): saveCheckpoint(...) { const bytes = encodeCheckpoint(...); return transfer(bytes, [bytes.buffer]); }
-  // EXTENSION POINT (Sampler): createSampler(options) { return serve<SamplerApi, SamplerInfo>(new SamplerService(new Sampler(this.#gpt, options)), info); }
 }
 
 function modelHandle(gpt: GPT): Handle<ModelApi, ModelInfo> {

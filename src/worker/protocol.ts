@@ -12,16 +12,16 @@
  *   - checkpoints (src/checkpoint/, `encodeCheckpoint`/`decodeCheckpoint` on bytes):
  *       WorkerApi.loadCheckpoint(bytes: Uint8Array, options: WorkerModelOptions): Promise<Handle<ModelApi, ModelInfo>>
  *       ModelApi.saveCheckpoint(trainer?: ...): Uint8Array            (the bytes transferred back, not copied)
- *   - Sampler (streaming generation):
- *       ModelApi.createSampler(options): Handle<SamplerApi, SamplerInfo>
- *       SamplerApi.generate(options: { ...; aborted: boolean; events?: MessagePort }) streaming tokens through an
- *       events port exactly as TrainerApi.train streams steps (`TrainEventsApi`), with `abort()` beside it.
  *   Search for "EXTENSION POINT" in gpt-worker.ts and client.ts for where each goes.
+ *
+ * The Sampler: `ModelApi.createSampler` serves a `SamplerApi`, whose `generate` streams chunks through an
+ * events port exactly as `TrainerApi.train` streams steps, with `abort()` beside it.
  */
 import type { GPTConfig, GPTConfigInput, PresetName } from '../model/config.js';
 import type { GPTOptions } from '../model/gpt.js';
 import type { InitScheme } from '../model/init.js';
 import type { MemoryEstimate } from '../model/memory.js';
+import type { GenerateOptions, GenerateResult, GenerationChunk } from '../sampler/options.js';
 import type { ScheduleSpec } from '../train/schedule.js';
 import type { EvalInfo, StepInfo, TrainEvent, TrainerOptions, TrainerState, TrainSummary } from '../train/trainer.js';
 import type { ArtifactName } from '../wasm/artifacts.js';
@@ -74,9 +74,39 @@ export interface ModelApi {
   init(scheme?: InitScheme, seed?: number): void;
   estimateMemory(batchSize: number, blockSize?: number, training?: boolean): MemoryEstimate;
   createTrainer(options: TrainerOptions): Handle<TrainerApi, TrainerInfo>;
+  createSampler(options: WireSamplerOptions): Handle<SamplerApi, SamplerInfo>;
   dispose(): void;
   // EXTENSION POINT (checkpoints): saveCheckpoint(...) → Uint8Array, transferred
-  // EXTENSION POINT (Sampler): createSampler(options) → Handle<SamplerApi, SamplerInfo>
+}
+
+/** `SamplerOptions` as they cross the wire: a tokenizer travels as its `save()` JSON. */
+export interface WireSamplerOptions {
+  tokenizer?: string;
+}
+
+export interface SamplerInfo {
+  /** Whether the sampler has a tokenizer (text prompts, text pieces, stop strings). */
+  hasTokenizer: boolean;
+}
+
+/** `Sampler.generate` / `stream` as they cross the wire: the AbortSignal becomes `aborted` + `abort()`. */
+export type WireGenerateOptions = Omit<GenerateOptions, 'signal'> & {
+  /** The caller's signal was already aborted. */
+  aborted: boolean;
+  /** Serves `GenerateEventsApi` on the main side: present when streaming. */
+  events?: MessagePort;
+};
+
+/** Served by the main side on `WireGenerateOptions.events`; the worker awaits the last delivery before resolving. */
+export interface GenerateEventsApi {
+  chunk(chunk: GenerationChunk): void;
+}
+
+export interface SamplerApi {
+  generate(options: WireGenerateOptions): Promise<GenerateResult>;
+  /** Stops the running generation (which then rejects with an AbortError); no-op when none runs. */
+  abort(): void;
+  dispose(): void;
 }
 
 export interface TrainerInfo {

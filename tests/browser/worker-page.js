@@ -1,5 +1,6 @@
 // Trains a small GPT in a wasm-gpt worker from a page (bundled by esbuild together with dist/worker/gpt-worker.js)
-// while a 10 ms timer on the page's main thread measures how long the thread is ever kept busy.
+// while a 10 ms timer on the page's main thread measures how long the thread is ever kept busy; then samples
+// from it there, streaming the tokens back to the page, and aborts a second generation from the page.
 import { createWorker } from '../../dist/worker/index.js';
 
 const CONFIG = { vocabSize: 32, blockSize: 32, nLayer: 2, nHead: 4, nEmbd: 64 };
@@ -52,6 +53,24 @@ async function main() {
     signal: ac.signal,
     onStep: (s) => { if (s.step === summary.steps + 2) ac.abort(); },
   });
+  const sampler = await model.createSampler();
+  const stream = sampler.stream({ prompt: [1, 2, 3], temperature: 0, maxNewTokens: 20 });
+  const streamed = [];
+  let next = await stream.next();
+  while (!next.done) {
+    streamed.push(next.value.token);
+    next = await stream.next();
+  }
+  const stopSampling = new AbortController();
+  let sampledBeforeAbort = 0;
+  let samplingAbort;
+  try {
+    const long = { prompt: [1], maxNewTokens: 1_000_000, onContextFull: 'slide', signal: stopSampling.signal };
+    for await (const chunk of sampler.stream(long)) if (chunk.token >= 0 && ++sampledBeforeAbort === 5) stopSampling.abort();
+  } catch (err) {
+    samplingAbort = err.name;
+  }
+  await sampler.dispose();
   const params = await model.getParameters();
   const sent = params.slice();
   await model.setParameters(sent);
@@ -72,6 +91,9 @@ async function main() {
     ticks,
     maxGap,
     abortedRun: { steps: aborted.steps, aborted: aborted.aborted },
+    sampled: { tokens: next.value.sequences[0].tokens, streamed, finishReason: next.value.sequences[0].finishReason },
+    sampledBeforeAbort,
+    samplingAbort,
     parameters: params.length === model.parameterCount,
     sentDetached: sent.byteLength === 0,
     afterTerminate,
