@@ -248,35 +248,18 @@ describe('npm start', () => {
   });
 });
 
-describe('the CLI decoding filters (stand-in until the Sampler lands)', async () => {
-  const { pickToken, DEFAULT_DECODE } = await import('../dist/cli/decode.js');
-  const { SeededRng } = await import('../dist/index.js');
-  // Probabilities ∝ exp(logit): token 0 ≫ 1 > 2 > 3 > 4.
-  const logits = Float32Array.from([3, 2, 1.5, 0, -1]);
-  const draw = (options: object, context: number[] = [], n = 400) => {
-    const rng = new SeededRng(5);
-    const seen = new Set<number>();
-    for (let i = 0; i < n; i++) seen.add(pickToken(logits, context, { ...DEFAULT_DECODE, ...options }, rng));
-    return [...seen].sort();
-  };
+describe('the CLI decoding flags map onto the Sampler', async () => {
+  const { toGenerateOptions } = await import('../dist/cli/decode.js');
 
-  it('temperature 0 is argmax; plain sampling reaches every token', () => {
-    expect(draw({ temperature: 0 })).toEqual([0]);
-    expect(draw({}, [], 4000)).toEqual([0, 1, 2, 3, 4]);
-  });
-
-  it('top-k, top-p and min-p keep only their sets', () => {
-    expect(draw({ topK: 2 })).toEqual([0, 1]);
-    // p = softmax: 0.596, 0.219, 0.133, 0.030, 0.011 → the nucleus of 0.8 is {0, 1}, of 0.9 is {0, 1, 2}.
-    expect(draw({ topP: 0.8 })).toEqual([0, 1]);
-    expect(draw({ topP: 0.9 })).toEqual([0, 1, 2]);
-    // min-p 0.3 keeps tokens with p ≥ 0.3 · 0.596: exp(-1) = 0.37 and exp(-1.5) = 0.22 of the top one.
-    expect(draw({ minP: 0.3 })).toEqual([0, 1]);
-  });
-
-  it('no-repeat-ngram bans the follower of an earlier occurrence; the repetition penalty demotes seen tokens', () => {
-    // Context ends with 7; "7 0" occurred before, so a bigram ban removes 0 and greedy takes 1.
-    expect(draw({ temperature: 0, noRepeatNgramSize: 2 }, [7, 0, 3, 7])).toEqual([1]);
-    expect(draw({ temperature: 0, repetitionPenalty: 2 }, [0])).toEqual([1]);
+  it('greedy, sampling and beam search get exactly their own options', () => {
+    expect(toGenerateOptions('', { temperature: 0 })).toMatchObject({ prompt: undefined, temperature: 0, onContextFull: 'slide' });
+    expect(toGenerateOptions('', { temperature: 0 })).not.toHaveProperty('topK');
+    expect(toGenerateOptions('Call me', { temperature: 0.8, topK: 40, topP: 0.9, minP: 0.05, seed: 3, stop: ['.'] })).toMatchObject({
+      prompt: 'Call me', temperature: 0.8, topK: 40, topP: 0.9, minP: 0.05, seed: 3, stopStrings: ['.'],
+    });
+    const beams = toGenerateOptions('x', { numBeams: 4, lengthPenalty: 0.5 });
+    expect(beams).toMatchObject({ numBeams: 4, lengthPenalty: 0.5 });
+    expect(beams).not.toHaveProperty('temperature');
+    expect(beams).not.toHaveProperty('seed');
   });
 });

@@ -138,7 +138,7 @@ export const demoCommand: Command = {
     for (const [name, options] of decoders) {
       process.stdout.write(`\n--- ${name}\n${prompt}`);
       if ((options.numBeams ?? 1) > 1) {
-        process.stdout.write(beamSearch(gpt, prepared.tokenizer, prompt, { ...options, maxNewTokens: s.sampleTokens }));
+        process.stdout.write(await beamSearch(gpt, prepared.tokenizer, prompt, { ...options, maxNewTokens: s.sampleTokens }));
       } else {
         for await (const piece of generateText(gpt, prepared.tokenizer, prompt, { ...options, maxNewTokens: s.sampleTokens })) process.stdout.write(piece);
       }

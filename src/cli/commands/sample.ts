@@ -43,13 +43,15 @@ export function decodeOptionsFromArgs(args: ParsedArgs): Partial<DecodeOptions> 
   o.numBeams = args.int('beams', 1, undefined, 1);
   o.lengthPenalty = args.number('length-penalty', () => true, 'a number', 1);
   o.stop = args.strings('stop');
-  o.seed = args.int('seed', 0, Number.MAX_SAFE_INTEGER, 0);
+  o.seed = args.int('seed', 0, 2 ** 32 - 1, 0);
+  o.earlyStopping = args.flag('early-stopping');
+  o.onContextFull = args.choice('on-context-full', ['slide', 'stop'] as const, 'slide');
   if (o.numBeams > 1) {
     for (const f of ['temperature', 'top-k', 'top-p', 'min-p', 'greedy'] as const) {
       if (args.has(f)) throw new UsageError(`--${f} does not apply to beam search (--beams ${o.numBeams}): beam search is deterministic`);
     }
-  } else if (args.has('length-penalty')) {
-    throw new UsageError('--length-penalty applies to beam search only (add --beams N)');
+  } else if (args.has('length-penalty') || args.has('early-stopping')) {
+    throw new UsageError(`--${args.has('length-penalty') ? 'length-penalty' : 'early-stopping'} applies to beam search only (add --beams N)`);
   }
   if (o.temperature === 0 && (args.has('top-k') || args.has('top-p') || args.has('min-p'))) throw new UsageError('--top-k/--top-p/--min-p need sampling (temperature > 0), not greedy decoding');
   return o;
@@ -73,6 +75,8 @@ export const sampleCommand: Command = {
     'no-repeat-ngram': { type: 'string', value: 'N', help: 'Never repeat an N-gram of the context (default 0 = off)' },
     beams: { type: 'string', value: 'N', help: 'Beam search with N beams (default 1 = no beam search)' },
     'length-penalty': { type: 'string', value: 'A', help: 'Beam score = log-prob / length^A (default 1)' },
+    'early-stopping': { type: 'boolean', help: 'Beam search: stop once N sequences have ended (default: search on while a beam can still win)' },
+    'on-context-full': { type: 'string', value: 'slide|stop', help: 'When the context window is full: slide it and go on (default), or stop' },
     stop: { type: 'string', multiple: true, value: 'TEXT', help: 'Stop before this text (repeatable)' },
     'num-samples': { type: 'string', value: 'N', help: 'Independent samples, separated by a rule (default 1)' },
     seed: { type: 'string', short: 's', value: 'N', help: 'Sampling seed (default 0): same seed, same text' },
