@@ -32,6 +32,10 @@ describe('README', () => {
     const losses = [...out.matchAll(/^step (\d+): loss (\d+\.\d+), \d+ tokens\/s$/gm)].map((m) => [+m[1], +m[2]]);
     expect(losses.map(([step]) => step)).toEqual([20, 40, 60]);
     expect(losses[2][1]).toBeLessThan(losses[0][1]);
+    // 60 steps on one repeated line learn it: the continuation is made of its words.
+    const sample = /^To be(.*)$/m.exec(out)?.[1] ?? '';
+    expect(sample.length).toBeGreaterThan(20);
+    expect(sample).toMatch(/ (or|not|to|be|that|is|the|question)[ ,.]/);
     expect(readdirSync(`${root}out/readme-ckpt`).sort()).toEqual(['config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
     rmSync(`${root}out/readme-ckpt`, { recursive: true, force: true });
   });
