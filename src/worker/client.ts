@@ -21,6 +21,7 @@ import {
   ConfigError, FormatError, MemoryLimitError, NonFiniteError, ShapeError, TokenizerError, WasmGptError,
   WasmRuntimeError, WorkerError, describeValue,
 } from '../errors.js';
+import type { TrainingState } from '../checkpoint/index.js';
 import type { GPTConfig, GPTConfigInput, PresetName } from '../model/config.js';
 import type { GenerateOptions, GenerateResult, GenerationChunk } from '../sampler/options.js';
 import type { SamplerOptions } from '../sampler/sampler.js';
@@ -29,9 +30,9 @@ import type { RunOptions, TrainerOptions, TrainerState, TrainEvent, TrainOptions
 import type { ArtifactName } from '../wasm/artifacts.js';
 import type { Capabilities } from '../wasm/core.js';
 import {
-  isWireError, type GenerateEventsApi, type Handle, type ModelApi, type ModelInfo, type SamplerApi, type SamplerInfo,
-  type TrainerApi, type TrainerInfo, type TrainerStatus, type TrainEventsApi, type WireCoreOptions, type WireError,
-  type WireGenerateOptions, type WorkerApi, type WorkerModelOptions,
+  isWireError, type CheckpointFiles, type GenerateEventsApi, type Handle, type ModelApi, type ModelInfo, type SamplerApi,
+  type SamplerInfo, type TrainerApi, type TrainerInfo, type TrainerStatus, type TrainEventsApi, type WireCoreOptions,
+  type WireError, type WireGenerateOptions, type WorkerApi, type WorkerModelOptions,
 } from './protocol.js';
 
 /** The async twin of a wire interface: same arguments, results as promises. */
@@ -178,6 +179,31 @@ function transferable(data: Float32Array): Float32Array {
   return whole ? data : data.slice();
 }
 
+/**
+ * Checkpoint files ready to transfer: a Map of the same names, each array owning its whole buffer (copied when
+ * it is a window of a larger one or shares its buffer with another file). Checked first: a bad input detaches
+ * nothing.
+ */
+function transferableFiles(fn: string, files: unknown): { files: CheckpointFiles; buffers: ArrayBuffer[] } {
+  const entries = files instanceof Map ? [...files.entries()] : files !== null && typeof files === 'object' ? Object.entries(files) : undefined;
+  if (entries === undefined) throw new FormatError(`${fn}: files must be a Map or an object of file name → Uint8Array, got ${describeValue(files)}`);
+  for (const [name, bytes] of entries) {
+    if (!(bytes instanceof Uint8Array)) throw new FormatError(`${fn}: file ${JSON.stringify(name)} must be a Uint8Array, got ${describeValue(bytes)}`);
+  }
+  const out: CheckpointFiles = new Map();
+  const buffers = new Set<ArrayBuffer>();
+  for (const [name, bytes] of entries as [string, Uint8Array][]) {
+    const whole = bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    const own = whole && !buffers.has(bytes.buffer as ArrayBuffer) ? bytes : bytes.slice();
+    buffers.add(own.buffer as ArrayBuffer);
+    out.set(name, own);
+  }
+  return { files: out, buffers: [...buffers] };
+}
+
+/** How `RemoteGPT.toCheckpoint(trainer)` reaches a trainer's worker side without widening its public surface. */
+const trainerCheckpoints = new WeakMap<RemoteTrainer, () => Promise<CheckpointFiles>>();
+
 function checkFloats(fn: string, what: string, data: unknown, length: number): asserts data is Float32Array {
   if (!(data instanceof Float32Array) || data.length !== length) {
     throw new ShapeError(`${fn}: ${what} must be a Float32Array of ${length} floats, got ${describeValue(data)}`);
@@ -203,6 +229,7 @@ export class RemoteTrainer implements Pick<Client<TrainerApi>, 'step' | 'evaluat
     this.#port = handle.port;
     this.#remote = link.open(handle);
     ({ batchSize: this.batchSize, blockSize: this.blockSize, gradAccumSteps: this.gradAccumSteps, schedule: this.schedule } = handle.info);
+    trainerCheckpoints.set(this, () => this.#call(() => this.#remote.toCheckpoint()));
   }
 
   step() {
@@ -295,14 +322,20 @@ export class RemoteTrainer implements Pick<Client<TrainerApi>, 'step' | 'evaluat
     return this.#call(() => this.#remote.getState());
   }
 
-  /** Continues from `getState()` output. Transfers the two moment arrays (they are detached afterwards). */
-  setState(state: TrainerState): Promise<void> {
+  /**
+   * Continues from `getState()` output, or from the `state` of `GPTWorker.loadCheckpoint`. Transfers the two
+   * moment arrays (they are detached afterwards).
+   */
+  setState(state: TrainerState | TrainingState): Promise<void> {
     return this.#call(() => {
       const m = state?.tensors?.['adamw.m'];
       const v = state?.tensors?.['adamw.v'];
-      if (!(m instanceof Float32Array) || !(v instanceof Float32Array)) return this.#remote.setState(state);
-      const moved = { ...state, tensors: { 'adamw.m': transferable(m), 'adamw.v': transferable(v) } };
-      return this.#remote.setState(transfer(moved, [moved.tensors['adamw.m'].buffer, moved.tensors['adamw.v'].buffer]));
+      if (!(m instanceof Float32Array) || !(v instanceof Float32Array)) return this.#remote.setState(state as TrainerState); // the worker names what is wrong
+      // Decoded checkpoint moments may share one buffer: transferring it twice would throw.
+      const mv = transferable(m);
+      const vv = m.buffer === v.buffer ? v.slice() : transferable(v);
+      const moved = { ...state, tensors: { 'adamw.m': mv, 'adamw.v': vv } } as TrainerState;
+      return this.#remote.setState(transfer(moved, [mv.buffer, vv.buffer]));
     });
   }
 
@@ -508,7 +541,21 @@ export class RemoteGPT implements Pick<Client<ModelApi>, 'forward' | 'loss' | 'g
     return new RemoteSampler(this.#link, this, handle);
   }
 
-  // EXTENSION POINT (checkpoints): saveCheckpoint(...) → this.#call(() => this.#remote.saveCheckpoint(...))
+  /**
+   * The checkpoint files (`GPT.toCheckpoint`'s: Hugging Face GPT-2 config.json and model.safetensors), made in
+   * the worker and transferred here. With `trainer` (one of this model's), its state is included, so
+   * `GPTWorker.loadCheckpoint` + `trainer.setState` resume exactly.
+   */
+  async toCheckpoint(trainer?: RemoteTrainer): Promise<Map<string, Uint8Array>> {
+    if (trainer === undefined) return this.#call(() => this.#remote.toCheckpoint());
+    const viaTrainer = trainerCheckpoints.get(trainer);
+    if (viaTrainer === undefined || trainer.model !== this) {
+      throw new ConfigError('trainer', `RemoteGPT.toCheckpoint: trainer must be a RemoteTrainer of this model, got ${describeValue(trainer)}`);
+    }
+    this.#live();
+    return viaTrainer();
+  }
+
 
   /** Frees the model in the worker. Trainers created from it must not be used afterwards. */
   async dispose(): Promise<void> {
@@ -520,6 +567,10 @@ export class RemoteGPT implements Pick<Client<ModelApi>, 'forward' | 'loss' | 'g
       this.#remote[releaseProxy]();
       this.#link.forget(this.#port);
     }
+  }
+
+  #live(): void {
+    if (this.#disposed) throw new WasmGptError('RemoteGPT: this model was disposed');
   }
 
   #call<T>(fn: () => Promise<T>): Promise<T> {
@@ -566,8 +617,22 @@ export class GPTWorker {
     return new RemoteGPT(this.#link, handle);
   }
 
-  // EXTENSION POINT (checkpoints): loadCheckpoint(bytes: Uint8Array, options) → new RemoteGPT(this.#link, handle),
-  //   bytes transferred like modelFromParameters' params.
+  /**
+   * `GPT.fromCheckpoint` in the worker, from checkpoint files (`toCheckpoint` output, a download read back, OPFS,
+   * or a Hugging Face GPT-2 config.json + model.safetensors). The files are decoded in the worker and transferred
+   * there (their buffers are detached afterwards). `state`, when the checkpoint has one, is for
+   * `trainer.setState(state)` of a trainer created with the same batchSize, blockSize and seed.
+   */
+  async loadCheckpoint(
+    files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>, options: WorkerModelOptions = {},
+  ): Promise<{ model: RemoteGPT; state?: TrainingState }> {
+    const loaded = await this.#link.call(async () => {
+      const { files: moved, buffers } = transferableFiles('GPTWorker.loadCheckpoint', files);
+      return this.#remote.loadCheckpoint(transfer(moved, buffers), options);
+    });
+    const model = new RemoteGPT(this.#link, loaded.model);
+    return loaded.state === undefined ? { model } : { model, state: loaded.state };
+  }
 
   /** Ends the worker and its thread pool at once; pending calls reject with a `WorkerError`. */
   terminate(): Promise<void> {

@@ -9,6 +9,7 @@
  */
 import { expose, finalizer, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import { isNode } from '../env.js';
+import { decodeCheckpoint } from '../checkpoint/index.js';
 import { ConfigError, WasmGptError } from '../errors.js';
 import { GPT } from '../model/gpt.js';
 import type { GPTConfigInput, PresetName } from '../model/config.js';
@@ -21,9 +22,10 @@ import { Trainer, type EvalInfo, type StepInfo, type TrainerOptions, type Traine
 import type { WasmCore, Capabilities } from '../wasm/core.js';
 import { initWasm } from '../wasm/loader.js';
 import {
-  toWireError, type GenerateEventsApi, type Handle, type ModelApi, type ModelInfo, type SamplerApi, type SamplerInfo,
-  type TrainerApi, type TrainerInfo, type TrainerStatus, type TrainEventsApi, type WireCoreOptions, type WireGenerateOptions,
-  type WireSamplerOptions, type WireTrainOptions, type WorkerApi, type WorkerModelOptions,
+  toWireError, type CheckpointFiles, type GenerateEventsApi, type Handle, type LoadedCheckpoint, type ModelApi, type ModelInfo,
+  type SamplerApi, type SamplerInfo, type TrainerApi, type TrainerInfo, type TrainerStatus, type TrainEventsApi,
+  type WireCoreOptions, type WireGenerateOptions, type WireSamplerOptions, type WireTrainOptions, type WorkerApi,
+  type WorkerModelOptions,
 } from './protocol.js';
 
 /** Calls `fn`, turning a throw or rejection into a `WireError` rejection. */
@@ -53,6 +55,11 @@ function serve<Api, Info>(service: Api & { dispose(): void }, info: Info): Handl
   const { port1, port2 } = new MessageChannel();
   expose(exposed, port1 as unknown as Endpoint);
   return transfer({ port: port2, info }, [port2]);
+}
+
+/** Sends checkpoint files without copying them (each distinct buffer once: transferring one twice throws). */
+function transferFiles(files: CheckpointFiles): CheckpointFiles {
+  return transfer(files, [...new Set([...files.values()].map((bytes) => bytes.buffer as ArrayBuffer))]);
 }
 
 class TrainerService implements TrainerApi {
@@ -119,6 +126,10 @@ class TrainerService implements TrainerApi {
 
   status(): TrainerStatus {
     return { stepCount: this.#trainer.stepCount, currentLr: this.#trainer.currentLr };
+  }
+
+  toCheckpoint(): CheckpointFiles {
+    return transferFiles(this.#trainer.model.toCheckpoint(this.#trainer));
   }
 
   dispose(): void {
@@ -232,11 +243,14 @@ class ModelService implements ModelApi {
     return serve<SamplerApi, SamplerInfo>(new SamplerService(sampler), { hasTokenizer: tokenizer !== undefined });
   }
 
+  toCheckpoint(): CheckpointFiles {
+    return transferFiles(this.#gpt.toCheckpoint());
+  }
+
   dispose(): void {
     this.#gpt.dispose();
   }
 
-  // EXTENSION POINT (checkpoints): saveCheckpoint(...) { const bytes = encodeCheckpoint(...); return transfer(bytes, [bytes.buffer]); }
 }
 
 function modelHandle(gpt: GPT): Handle<ModelApi, ModelInfo> {
@@ -280,9 +294,18 @@ class WorkerService implements WorkerApi {
     });
   }
 
-  // EXTENSION POINT (checkpoints): loadCheckpoint(bytes, options) {
-  //   return wired(async () => modelHandle(await gptFromCheckpoint(decodeCheckpoint(bytes), { ...options, core: await this.#loadedCore() })));
-  // }
+  loadCheckpoint(files: CheckpointFiles, options: WorkerModelOptions): Promise<LoadedCheckpoint> {
+    return wired(async () => {
+      checkModelOptions(options);
+      const ck = decodeCheckpoint(files);
+      const gpt = await GPT.fromCheckpoint(ck, { ...options, core: await this.#loadedCore() });
+      const model = modelHandle(gpt);
+      // comlink reads the transfer list of the returned object only, so the nested handle's port goes in it too.
+      if (ck.state === undefined) return transfer({ model }, [model.port]);
+      const buffers = new Set(Object.values(ck.state.tensors).map((t) => t.buffer as ArrayBuffer));
+      return transfer({ model, state: ck.state }, [model.port, ...buffers]);
+    });
+  }
 
   #loadedCore(): Promise<WasmCore> {
     if (this.#core === undefined) throw new WasmGptError('wasm-gpt worker: init() must come first (createWorker does it)');

@@ -8,11 +8,9 @@
  * `Handle` (the port that serves it plus the facts the client needs synchronously), and the main side wraps the
  * port. Releasing a client closes its port and frees the object in the worker.
  *
- * Extension points, for the pieces being built in parallel (one method each, same pattern as here):
- *   - checkpoints (src/checkpoint/, `encodeCheckpoint`/`decodeCheckpoint` on bytes):
- *       WorkerApi.loadCheckpoint(bytes: Uint8Array, options: WorkerModelOptions): Promise<Handle<ModelApi, ModelInfo>>
- *       ModelApi.saveCheckpoint(trainer?: ...): Uint8Array            (the bytes transferred back, not copied)
- *   Search for "EXTENSION POINT" in gpt-worker.ts and client.ts for where each goes.
+ * Checkpoints cross as `CheckpointFiles` (file name → bytes, the `GPT.toCheckpoint` format), transferred both
+ * ways. A model's checkpoint with its trainer's state comes from the trainer (`TrainerApi.toCheckpoint`), which
+ * knows its model, so the wire never has to name one object from another's port.
  *
  * The Sampler: `ModelApi.createSampler` serves a `SamplerApi`, whose `generate` streams chunks through an
  * events port exactly as `TrainerApi.train` streams steps, with `abort()` beside it.
@@ -24,6 +22,7 @@ import type { MemoryEstimate } from '../model/memory.js';
 import type { GenerateOptions, GenerateResult, GenerationChunk } from '../sampler/options.js';
 import type { ScheduleSpec } from '../train/schedule.js';
 import type { EvalInfo, StepInfo, TrainEvent, TrainerOptions, TrainerState, TrainSummary } from '../train/trainer.js';
+import type { TrainingState } from '../checkpoint/index.js';
 import type { ArtifactName } from '../wasm/artifacts.js';
 import type { Capabilities } from '../wasm/core.js';
 
@@ -54,7 +53,16 @@ export interface WorkerApi {
   createModel(config: GPTConfigInput | PresetName, options: WorkerModelOptions): Promise<Handle<ModelApi, ModelInfo>>;
   /** `params` arrives transferred. */
   modelFromParameters(config: GPTConfigInput | PresetName, params: Float32Array, options: WorkerModelOptions): Promise<Handle<ModelApi, ModelInfo>>;
-  // EXTENSION POINT (checkpoints): loadCheckpoint(bytes, options) → Handle<ModelApi, ModelInfo>
+  /** `files` arrive transferred; the training state, when the checkpoint has one, goes back transferred. */
+  loadCheckpoint(files: CheckpointFiles, options: WorkerModelOptions): Promise<LoadedCheckpoint>;
+}
+
+/** Checkpoint files by name (config.json, model.safetensors, training_state.*), as `GPT.toCheckpoint` makes them. */
+export type CheckpointFiles = Map<string, Uint8Array>;
+
+export interface LoadedCheckpoint {
+  model: Handle<ModelApi, ModelInfo>;
+  state?: TrainingState;
 }
 
 export interface ModelInfo {
@@ -75,8 +83,9 @@ export interface ModelApi {
   estimateMemory(batchSize: number, blockSize?: number, training?: boolean): MemoryEstimate;
   createTrainer(options: TrainerOptions): Handle<TrainerApi, TrainerInfo>;
   createSampler(options: WireSamplerOptions): Handle<SamplerApi, SamplerInfo>;
+  /** The weights as checkpoint files, transferred. */
+  toCheckpoint(): CheckpointFiles;
   dispose(): void;
-  // EXTENSION POINT (checkpoints): saveCheckpoint(...) → Uint8Array, transferred
 }
 
 /** `SamplerOptions` as they cross the wire: a tokenizer travels as its `save()` JSON. */
@@ -146,6 +155,8 @@ export interface TrainerApi {
   /** Moments arrive transferred. */
   setState(state: TrainerState): void;
   status(): TrainerStatus;
+  /** The model's weights and this trainer's state as checkpoint files, transferred. */
+  toCheckpoint(): CheckpointFiles;
   dispose(): void;
 }
 
