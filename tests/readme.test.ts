@@ -44,12 +44,14 @@ describe('README', () => {
     expect(runExample('## The wasm core directly')).toMatch(/artifact: 'threads-simd'/);
   });
 
-  it('the Workers example trains in a worker, printing a falling loss', () => {
+  it('the Workers example trains in a worker (falling loss), streams a greedy sample and resumes from a checkpoint', () => {
     const out = runExample('## Workers');
     const losses = [...out.matchAll(/^step (\d+): loss (\d+\.\d+)$/gm)].map((m) => [+m[1], +m[2]]);
     expect(losses.map(([step]) => step)).toEqual([10, 20, 30, 40]);
     expect(losses[3][1]).toBeLessThan(losses[0][1]);
     expect(out).toMatch(/^threads-simd$/m);
     expect(out).toMatch(/^40 30$/m);
+    expect(out).toMatch(/^greedy: \d+ \d+ \d+ \d+ \d+ \d+$/m);
+    expect(out).toMatch(/^resumed at step 40$/m);
   });
 });
