@@ -3,10 +3,10 @@
  * person would: pick the generated-sentences sample, train the tiny model a few dozen steps in the worker
  * (the loss must fall, and the page's main thread must keep running its timers), generate greedily and by
  * sampling, save to OPFS, reload the page, load, get the same greedy text back and continue training from the
- * saved step. Once cross-origin isolated (threaded wasm in the worker) and once without COOP/COEP (one thread),
+ * saved step; without isolation also download the files and upload them into a fresh page. Once cross-origin isolated (threaded wasm in the worker) and once without COOP/COEP (one thread),
  * with a screenshot of each under tests/browser/out/ (gitignored).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 // @ts-expect-error plain JS build script without types
@@ -157,6 +157,30 @@ describe.skipIf(!available)('the browser playground in headless Chromium', () =>
       await page.click('#train');
       await page.waitForFunction(() => /^Done: 65 steps/.test(document.querySelector('#train-status')!.textContent ?? ''), null, { timeout: 60_000 });
       expect((await trainLosses(page)).at(-1)!.step).toBe(65);
+
+      if (!isolated) {
+        // Download the files, then upload them into a fresh page: the model and its step come back.
+        const downloads: { name: string; path: string }[] = [];
+        page.on('download', async (d) => downloads.push({ name: d.suggestedFilename(), path: (await d.path())! }));
+        await page.click('#download');
+        await idle(page);
+        await expect.poll(() => downloads.length, { timeout: 10_000 }).toBe(6);
+        expect(downloads.map((d) => d.name).sort()).toEqual([
+          'config.json', 'model.safetensors', 'playground.json', 'tokenizer.json', 'training_state.json', 'training_state.safetensors',
+        ]);
+        const afterTraining = await generateGreedy(page);
+        const fresh = await context.newPage();
+        await open(fresh, server.url, errors);
+        await fresh.setInputFiles('#upload', downloads.map((d) => ({ name: d.name, mimeType: 'application/octet-stream', buffer: readFileSync(d.path) })));
+        await idle(fresh);
+        expect(await text(fresh, '#save-status')).toBe('Loaded 6 files.');
+        expect(await text(fresh, '#train-status')).toBe('Loaded at step 65: training continues exactly from there.');
+        expect(await generateGreedy(fresh)).toBe(afterTraining);
+        // A checkpoint without the tokenizer is refused with a message naming the missing file.
+        await fresh.setInputFiles('#upload', downloads.filter((d) => d.name !== 'tokenizer.json').map((d) => ({ name: d.name, mimeType: 'application/octet-stream', buffer: readFileSync(d.path) })));
+        await idle(fresh);
+        expect(await text(fresh, '#save-status')).toMatch(/no tokenizer\.json/);
+      }
       expect(errors).toEqual([]);
     } finally {
       await context.close();
