@@ -330,7 +330,7 @@ async function resetSession(): Promise<void> {
 // ---- generation ---------------------------------------------------------------------------------------------
 
 /** The generation options the form describes; only what differs from the defaults, so nothing contradicts. */
-export function generationOptions(): Record<string, unknown> {
+function generationOptions(): Record<string, unknown> {
   const mode = document.querySelector<HTMLInputElement>('input[name="mode"]:checked')?.value ?? 'sample';
   const value = (id: string, what: string, check?: (v: number) => boolean) => numberInput($<HTMLInputElement>(id), what, check);
   const options: Record<string, unknown> = {
