@@ -105,7 +105,10 @@ describe.skipIf(!available)('the browser playground in headless Chromium', () =>
       await page.waitForFunction(() => /^Done: 60 steps/.test(document.querySelector('#train-status')!.textContent ?? ''), null, { timeout: 60_000 });
       const trainMs = Date.now() - t0;
       const probe = await page.evaluate(() => (window as unknown as { probe: { maxGap: number; ticks: number } }).probe);
-      expect(probe.maxGap).toBeLessThan(250);
+      // Training lives in the worker, so the page's 10 ms timer keeps ticking. The bounds leave room for a 2-core
+      // machine running other test files at the same time (a 271 ms gap was seen under such load); training on
+      // the main thread would block for the whole run, seconds, and the tick count would collapse.
+      expect(probe.maxGap).toBeLessThan(1000);
       expect(probe.ticks).toBeGreaterThan(trainMs / 10 / 4);
       const losses = await trainLosses(page);
       expect(losses.map((p) => p.step)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
