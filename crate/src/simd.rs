@@ -101,6 +101,20 @@ mod imp {
             let k = f32x4_add(self.0, f32x4_splat(super::EXP2_MAGIC));
             F32x4(i32x4_shl(i32x4_add(k, i32x4_splat(super::EXP2_BIAS)), 23))
         }
+        /// Transposes the 4×4 matrix whose rows are `m` (row i becomes column i).
+        #[inline(always)]
+        pub fn transpose4(m: [Self; 4]) -> [Self; 4] {
+            let t0 = i32x4_shuffle::<0, 4, 1, 5>(m[0].0, m[1].0);
+            let t1 = i32x4_shuffle::<2, 6, 3, 7>(m[0].0, m[1].0);
+            let t2 = i32x4_shuffle::<0, 4, 1, 5>(m[2].0, m[3].0);
+            let t3 = i32x4_shuffle::<2, 6, 3, 7>(m[2].0, m[3].0);
+            [
+                F32x4(i32x4_shuffle::<0, 1, 4, 5>(t0, t2)),
+                F32x4(i32x4_shuffle::<2, 3, 6, 7>(t0, t2)),
+                F32x4(i32x4_shuffle::<0, 1, 4, 5>(t1, t3)),
+                F32x4(i32x4_shuffle::<2, 3, 6, 7>(t1, t3)),
+            ]
+        }
         #[inline(always)]
         pub fn lane(self, i: usize) -> f32 {
             let mut out = [0.0f32; 4];
@@ -198,6 +212,10 @@ mod imp {
                 let k = (n + super::EXP2_MAGIC).to_bits() as i32;
                 f32::from_bits((k.wrapping_add(super::EXP2_BIAS) as u32) << 23)
             }))
+        }
+        #[inline(always)]
+        pub fn transpose4(m: [Self; 4]) -> [Self; 4] {
+            core::array::from_fn(|i| F32x4(core::array::from_fn(|j| m[j].0[i])))
         }
         #[inline(always)]
         pub fn lane(self, i: usize) -> f32 {
@@ -324,6 +342,20 @@ mod tests {
 
     fn vec_of(f: impl Fn(F32x4) -> F32x4, x: f32) -> f32 {
         f(F32x4::splat(x)).lane(2)
+    }
+
+    #[test]
+    fn transpose4_swaps_rows_and_columns() {
+        let m: [F32x4; 4] = core::array::from_fn(|i| {
+            let row: [f32; 4] = core::array::from_fn(|j| (10 * i + j) as f32);
+            unsafe { F32x4::load(row.as_ptr()) }
+        });
+        let t = F32x4::transpose4(m);
+        for i in 0..4 {
+            for j in 0..4 {
+                assert_eq!(t[j].lane(i), (10 * i + j) as f32);
+            }
+        }
     }
 
     #[test]

@@ -161,6 +161,7 @@ const LN2: f32 = core::f32::consts::LN_2;
 /// Forward queries per block: 3 panels of NR = 8 queries (the columns of the Sᵀ tiles) are 4 slivers of
 /// MR = 6 queries (the rows of the P·V tiles): lcm(6, 8), so both tile shapes cut the block exactly.
 const FWD_BLOCK: usize = 24;
+const VARIANT: &str = match option_env!("ATTN_VARIANT") { Some(v) => v, None => "" };
 /// Backward queries per block, a multiple of MR: the depth of the dV and dK products, and the rows of its two
 /// score buffers.
 const BWD_BLOCK: usize = 48;
@@ -213,36 +214,56 @@ impl Dims {
     fn bwd_row(&self) -> usize {
         round_up(self.t, 24)
     }
-    /// Scratch floats of one forward task: K in 6-key slivers, Qᵀ in 8-query panels, V in 8-column panels
-    /// (each ≈ T·hs), and one block of Sᵀ.
+    /// Scratch floats of one forward task: Qᵀ in 8-query panels (≈ T·hs), one block of Sᵀ, and the edge
+    /// copies of K and V.
     fn fwd_scratch(&self) -> usize {
         let (t, hs) = (self.t, self.hs);
-        round_up(t, MR) * hs + round_up(t, NR) * hs + round_up(hs, NR) * t + round_up(t, MR) * FWD_BLOCK + FWD_BLOCK
+        round_up(t, NR) * hs + round_up(t, MR) * FWD_BLOCK + FWD_BLOCK + MR * hs + round_up(hs, NR) * t
     }
-    /// Scratch floats of one backward task: Q, dO in 6-query slivers, K, V in 8-key panels, K, Q, dO in
-    /// 8-column panels (≈ 7·T·hs together), two BWD_BLOCK-row score buffers and one packed dS sliver.
+    /// Scratch floats of one backward task: K and V in 8-key panels (≈ 2·T·hs), two BWD_BLOCK-row score
+    /// buffers, one packed dS sliver and the edge copies of Q, dO and K.
     fn bwd_scratch(&self) -> usize {
         let (t, hs) = (self.t, self.hs);
-        2 * round_up(t, MR) * hs + 2 * round_up(t, NR) * hs + 3 * round_up(hs, NR) * t + 2 * BWD_BLOCK * self.bwd_row() + MR * t
+        2 * round_up(t, NR) * hs + 2 * BWD_BLOCK * self.bwd_row() + MR * t + 2 * MR * hs + 3 * round_up(hs, NR) * t
     }
 }
 
-/// Rows `0..n` of a strided matrix (row stride `ld`, `depth` columns), times `mult`, into `w`-row slivers of the
-/// micro-kernel's operand order: `dst[(i / w)·w·depth + p·w + i % w] = mult·src[i·ld + p]`, zero rows up to a
-/// whole sliver. (Multiplying by 1 is exact, so unscaled packing costs nothing in accuracy.)
+/// Rows `0..n` of a strided matrix (row stride `ld`, `depth` columns), times `mult`, into NR-row panels of the
+/// micro-kernel's B order: `dst[(i / NR)·NR·depth + p·NR + i % NR] = mult·src[i·ld + p]`, zero rows up to a
+/// whole panel. 4×4 blocks go through registers (a transpose per block) instead of 16 strided scalar stores.
 #[inline(never)]
-unsafe fn pack_rows(dst: *mut f32, src: *const f32, ld: usize, n: usize, depth: usize, w: usize, mult: f32) {
-    for i in 0..round_up(n, w) {
-        let d = dst.add((i / w) * w * depth + i % w);
-        if i < n {
-            let s = src.add(i * ld);
-            for p in 0..depth {
-                *d.add(p * w) = *s.add(p) * mult;
+unsafe fn pack_panels(dst: *mut f32, src: *const f32, ld: usize, n: usize, depth: usize, mult: f32) {
+    let (depth4, mv) = (depth - depth % 4, F32x4::splat(mult));
+    for i0 in (0..n).step_by(NR) {
+        let panel = dst.add(i0 * depth);
+        for half in 0..NR / 4 {
+            let r0 = i0 + 4 * half;
+            let rows: [*const f32; 4] = core::array::from_fn(|r| src.add((r0 + r).min(n - 1) * ld));
+            let live: [bool; 4] = core::array::from_fn(|r| r0 + r < n);
+            let load = |r: usize, p: usize| if live[r] { F32x4::load(rows[r].add(p)).mul(mv) } else { F32x4::zero() };
+            let mut p = 0;
+            while p < depth4 {
+                let cols = F32x4::transpose4([load(0, p), load(1, p), load(2, p), load(3, p)]);
+                for (k, col) in cols.iter().enumerate() {
+                    col.store(panel.add((p + k) * NR + 4 * half));
+                }
+                p += 4;
             }
-        } else {
-            for p in 0..depth {
-                *d.add(p * w) = 0.0;
+            for p in depth4..depth {
+                for r in 0..4 {
+                    *panel.add(p * NR + 4 * half + r) = if live[r] { *rows[r].add(p) * mult } else { 0.0 };
+                }
             }
+        }
+    }
+}
+
+/// Rows `0..n` of a strided matrix (row stride `ld`, `width` columns) into `dst` with row stride `width`, then
+/// zero rows up to `rows`.
+unsafe fn copy_rows(dst: *mut f32, src: *const f32, ld: usize, n: usize, width: usize, rows: usize) {
+    for i in 0..rows {
+        for p in 0..width {
+            *dst.add(i * width + p) = if i < n { *src.add(i * ld + p) } else { 0.0 };
         }
     }
 }
@@ -258,11 +279,16 @@ unsafe fn pack_cols(dst: *mut f32, src: *const f32, ld: usize, n: usize, width: 
         let base = dst.add(panel * NR * n);
         for i in 0..n {
             let (s, d) = (src.add(i * ld + d0), base.add(i * NR));
-            for j in 0..cols {
-                *d.add(j) = *s.add(j);
-            }
-            for j in cols..NR {
-                *d.add(j) = 0.0;
+            if cols == NR {
+                F32x4::load(s).store(d);
+                F32x4::load(s.add(4)).store(d.add(4));
+            } else {
+                for j in 0..cols {
+                    *d.add(j) = *s.add(j);
+                }
+                for j in cols..NR {
+                    *d.add(j) = 0.0;
+                }
             }
         }
     }
@@ -307,14 +333,22 @@ unsafe fn forward_head(out: *mut f32, lse: *mut f32, qkv: *const f32, bh: usize,
     let v = q.add(2 * c);
     let o = out.add(b * t_ * c + h * hs);
     let lse_bh = lse.add(bh * t_);
-    let kp = buf;
-    let qp = kp.add(round_up(t_, MR) * hs);
-    let vp = qp.add(round_up(t_, NR) * hs);
-    let st = vp.add(round_up(hs, NR) * t_);
+    let last_keys = t_ - t_ % MR;
+    let qp = buf;
+    let st = qp.add(round_up(t_, NR) * hs);
     let inv = st.add(round_up(t_, MR) * FWD_BLOCK);
-    pack_rows(kp, k, c3, t_, hs, MR, 1.0);
-    pack_rows(qp, q, c3, t_, hs, NR, d.scale * LOG2E);
+    let k_edge = inv.add(FWD_BLOCK);
+    let vp = k_edge.add(MR * hs);
+    if VARIANT != "nopack" {
+    pack_panels(qp, q, c3, t_, hs, 1.0);
+    }
+    // K and V are read in place; only a last partial 6-key sliver and a last partial 8-column panel are copied
+    // (zero-padded) so the micro-kernel never reads past the tensor.
+    copy_rows(k_edge, k.add(last_keys * c3), c3, t_ - last_keys, hs, MR);
     pack_cols(vp, v, c3, t_, hs);
+    // Scores in log2 units: S·log2 e, so the softmax is 2^(s − max). The backward scales identically, so the
+    // probabilities it recomputes are those of the forward bit for bit.
+    let s_alpha = d.scale * LOG2E;
 
     let mut q0 = 0;
     while q0 < t_ {
@@ -325,12 +359,13 @@ unsafe fn forward_head(out: *mut f32, lse: *mut f32, qkv: *const f32, bh: usize,
             let rows = round_up((qa + NR).min(t_), MR);
             let col = st.add(qa - q0);
             let mut j0 = 0;
-            while j0 < rows {
+            while j0 < rows && VARIANT != "nos" {
                 let tile = col.add(j0 * FWD_BLOCK);
-                gemm::sgemm_ukernel_6x8_strided(hs, 1.0, kp.add(j0 * hs), MR, qp.add(qa * hs), NR, 0.0, tile, FWD_BLOCK, MR, NR);
+                let (ka, rs) = if j0 < last_keys { (k.add(j0 * c3), c3) } else { (k_edge as *const f32, hs) };
+                gemm::sgemm_ukernel_6x8_rows(hs, s_alpha, ka, rs, qp.add(qa * hs), NR, 0.0, tile, FWD_BLOCK, MR, NR);
                 j0 += MR;
             }
-            softmax_panel(col, qa, rows, q_end, t_, lse_bh, inv.add(qa - q0));
+            if VARIANT != "nosoftmax" { softmax_panel(col, qa, rows, q_end, t_, lse_bh, inv.add(qa - q0)); }
             if d.dropout > 0.0 {
                 for cq in 0..NR.min(t_ - qa) {
                     let (t, pc) = (qa + cq, col.add(cq));
@@ -344,7 +379,7 @@ unsafe fn forward_head(out: *mut f32, lse: *mut f32, qkv: *const f32, bh: usize,
         }
         // O[qs..qs+6] = P·V over keys 0..=last query of the sliver, then 1/sum per row.
         let mut qs = q0;
-        while qs < q_end {
+        while qs < q_end && VARIANT != "nopv" {
             let mr = MR.min(q_end - qs);
             let a = st.add(qs - q0);
             for panel in 0..hs.div_ceil(NR) {
@@ -512,24 +547,27 @@ unsafe fn backward_head(
     let d_o = dout.add(b * t_ * c + h * hs);
     let lse_bh = lse.add(bh * t_);
     let ld = d.bwd_row();
-    let (t6, t8, panels) = (round_up(t_, MR), round_up(t_, NR), hs.div_ceil(NR));
-    let q_sl = buf; // Q·scale·log2 e, 6-query slivers
-    let do_sl = q_sl.add(t6 * hs); // dO, 6-query slivers
-    let k_pn = do_sl.add(t6 * hs); // K, 8-key panels
-    let v_pn = k_pn.add(t8 * hs); // V, 8-key panels
-    let k_col = v_pn.add(t8 * hs); // K, 8-column panels over all keys
-    let q_col = k_col.add(panels * NR * t_); // Q, likewise
-    let do_col = q_col.add(panels * NR * t_); // dO, likewise
-    let s = do_col.add(panels * NR * t_);
+    let (panels, last_rows) = (hs.div_ceil(NR), t_ - t_ % MR);
+    let k_pn = buf; // K, 8-key panels (the B operand of S = Q·Kᵀ)
+    let v_pn = k_pn.add(round_up(t_, NR) * hs); // V, likewise for dP = dO·Vᵀ
+    let s = v_pn.add(round_up(t_, NR) * hs);
     let dp = s.add(BWD_BLOCK * ld);
     let ds_sl = dp.add(BWD_BLOCK * ld);
-    pack_rows(q_sl, q, c3, t_, hs, MR, d.scale * LOG2E);
-    pack_rows(do_sl, d_o, c, t_, hs, MR, 1.0);
-    pack_rows(k_pn, k, c3, t_, hs, NR, 1.0);
-    pack_rows(v_pn, v, c3, t_, hs, NR, 1.0);
+    // Q, dO and K are otherwise read in place; only their last partial 6-row sliver (as an A operand) or
+    // last partial 8-column panel (as a B operand) is copied, zero-padded, so no read passes the tensor.
+    let q_rows_edge = ds_sl.add(MR * t_);
+    let do_rows_edge = q_rows_edge.add(MR * hs);
+    let k_col = do_rows_edge.add(MR * hs);
+    let q_col = k_col.add(panels * NR * t_);
+    let do_col = q_col.add(panels * NR * t_);
+    pack_panels(k_pn, k, c3, t_, hs, 1.0);
+    pack_panels(v_pn, v, c3, t_, hs, 1.0);
+    copy_rows(q_rows_edge, q.add(last_rows * c3), c3, t_ - last_rows, hs, MR);
+    copy_rows(do_rows_edge, d_o.add(last_rows * c), c, t_ - last_rows, hs, MR);
     pack_cols(k_col, k, c3, t_, hs);
     pack_cols(q_col, q, c3, t_, hs);
     pack_cols(do_col, d_o, c, t_, hs);
+    let s_alpha = d.scale * LOG2E;
 
     let mut i0 = 0;
     while i0 < t_ {
@@ -539,10 +577,15 @@ unsafe fn backward_head(
             let mr = MR.min(i1 - qs);
             let keys = qs + mr;
             let (s_rows, dp_rows) = (s.add((qs - i0) * ld), dp.add((qs - i0) * ld));
+            let ((qa, rs_q), (da, rs_do)) = if qs < last_rows {
+                ((q.add(qs * c3), c3), (d_o.add(qs * c), c))
+            } else {
+                ((q_rows_edge as *const f32, hs), (do_rows_edge as *const f32, hs))
+            };
             let mut j0 = 0;
             while j0 < keys {
-                gemm::sgemm_ukernel_6x8_strided(hs, 1.0, q_sl.add(qs * hs), MR, k_pn.add(j0 * hs), NR, 0.0, s_rows.add(j0), ld, MR, NR);
-                gemm::sgemm_ukernel_6x8_strided(hs, 1.0, do_sl.add(qs * hs), MR, v_pn.add(j0 * hs), NR, 0.0, dp_rows.add(j0), ld, MR, NR);
+                gemm::sgemm_ukernel_6x8_rows(hs, s_alpha, qa, rs_q, k_pn.add(j0 * hs), NR, 0.0, s_rows.add(j0), ld, MR, NR);
+                gemm::sgemm_ukernel_6x8_rows(hs, 1.0, da, rs_do, v_pn.add(j0 * hs), NR, 0.0, dp_rows.add(j0), ld, MR, NR);
                 j0 += NR;
             }
             for r in 0..mr {
