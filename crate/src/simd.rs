@@ -101,6 +101,12 @@ mod imp {
             let k = f32x4_add(self.0, f32x4_splat(super::EXP2_MAGIC));
             F32x4(i32x4_shl(i32x4_add(k, i32x4_splat(super::EXP2_BIAS)), 23))
         }
+        /// # Safety
+        /// `p` must be valid for writing 2 floats: stores lanes 0 and 1.
+        #[inline(always)]
+        pub unsafe fn store_lo2(self, p: *mut f32) {
+            v128_store64_lane::<0>(self.0, p as *mut u64)
+        }
         /// Transposes the 4×4 matrix whose rows are `m` (row i becomes column i).
         #[inline(always)]
         pub fn transpose4(m: [Self; 4]) -> [Self; 4] {
@@ -216,6 +222,13 @@ mod imp {
         #[inline(always)]
         pub fn transpose4(m: [Self; 4]) -> [Self; 4] {
             core::array::from_fn(|i| F32x4(core::array::from_fn(|j| m[j].0[i])))
+        }
+        /// # Safety
+        /// `p` must be valid for writing 2 floats.
+        #[inline(always)]
+        pub unsafe fn store_lo2(self, p: *mut f32) {
+            *p = self.0[0];
+            *p.add(1) = self.0[1];
         }
         #[inline(always)]
         pub fn lane(self, i: usize) -> f32 {
