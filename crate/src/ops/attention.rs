@@ -404,20 +404,25 @@ unsafe fn forward_head(out: *mut f32, lse: *mut f32, qkv: *const f32, bh: usize,
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
 unsafe fn softmax_panel(p: *mut f32, qa: usize, rows: usize, zero_to: usize, t_: usize, lse: *mut f32, inv: *mut f32) {
-    for j in qa + 1..rows {
+    // Columns 0–3 have no live key after row qa+3, columns 4–7 none after qa+7: past those rows a vector is
+    // all masked and is written as 0 without an exponential (with 8-key panels in 6-key slivers, ~6% of them).
+    let (live0, live1) = (rows.min(qa + 4), rows.min(qa + NR));
+    for j in qa + 1..live1 {
         let row = p.add(j * FWD_BLOCK);
-        for cq in 0..NR.min(j - qa) {
+        for cq in 0..j - qa {
             *row.add(cq) = f32::NEG_INFINITY;
         }
     }
     let (mut m0, mut m1) = (F32x4::splat(f32::NEG_INFINITY), F32x4::splat(f32::NEG_INFINITY));
-    for j in 0..rows {
+    for j in 0..live1 {
         let row = p.add(j * FWD_BLOCK);
-        m0 = m0.max_keep_nan(F32x4::load(row));
+        if j < live0 {
+            m0 = m0.max_keep_nan(F32x4::load(row));
+        }
         m1 = m1.max_keep_nan(F32x4::load(row.add(4)));
     }
     let (mut s0, mut s1) = (F32x4::zero(), F32x4::zero());
-    for j in 0..rows {
+    for j in 0..live0 {
         let row = p.add(j * FWD_BLOCK);
         let e0 = exp2_f32x4(F32x4::load(row).sub(m0));
         let e1 = exp2_f32x4(F32x4::load(row.add(4)).sub(m1));
@@ -426,7 +431,14 @@ unsafe fn softmax_panel(p: *mut f32, qa: usize, rows: usize, zero_to: usize, t_:
         s0 = s0.add(e0);
         s1 = s1.add(e1);
     }
-    for j in rows..zero_to {
+    for j in live0..live1 {
+        let row = p.add(j * FWD_BLOCK);
+        let e1 = exp2_f32x4(F32x4::load(row.add(4)).sub(m1));
+        F32x4::zero().store(row);
+        e1.store(row.add(4));
+        s1 = s1.add(e1);
+    }
+    for j in live1..rows.max(zero_to) {
         let row = p.add(j * FWD_BLOCK);
         F32x4::zero().store(row);
         F32x4::zero().store(row.add(4));
