@@ -213,9 +213,10 @@ impl Dims {
     fn row_counter(&self, bh: usize, t: usize) -> u32 {
         ((bh * self.t + t) * self.t) as u32
     }
-    /// Row stride of the backward's score buffers: whole 8-key tiles and 6-key slivers of every row.
+    /// Row stride of the backward's score buffers: whole 8-key tiles and 6-key slivers of every row (a multiple
+    /// of both, like FWD_BLOCK).
     fn bwd_row(&self) -> usize {
-        round_up(self.t, 24)
+        round_up(self.t, FWD_BLOCK)
     }
     /// Scratch floats of one forward task: Qᵀ in 8-query panels and V in 8-column panels (≈ T·hs each), one
     /// block of Sᵀ (≈ 24·T) and K's edge sliver.
@@ -321,9 +322,9 @@ pub unsafe fn attention_forward(
     });
 }
 
-/// One head. Scores are kept transposed, Sᵀ (keys × queries), so the softmax runs down columns with whole vectors and no horizontal reductions, and
-/// a block's Sᵀ is directly the A operand (6 queries a step, depth over keys) of O = P·V. Per block of 24
-/// queries: Sᵀ for each 8-query panel over the 6-key slivers up to its last query only; mask the few
+/// One head. Scores are kept transposed, Sᵀ (keys × queries), so the softmax runs down columns with whole
+/// vectors and no horizontal reductions, and a block's Sᵀ is directly the A operand (6 queries a step, depth
+/// over keys) of O = P·V. Per block of 24 queries: Sᵀ for each 8-query panel over the 6-key slivers up to its last query only; mask the few
 /// entries past the diagonal; column max, 2^(s − max), sums; then each 6-query sliver's O over the keys up to
 /// its last query, scaled by 1/sum.
 #[inline(never)]
