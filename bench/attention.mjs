@@ -1,7 +1,10 @@
 // Causal self-attention forward and backward at GPT-2-like shapes: wasm 1 thread, all threads, pure TS.
 // FLOPs counted are the causal ones (QKᵀ and PV over the lower triangle: 2·B·T²·C for the forward).
+// `--baseline DIR` also times the single-thread artifact of another build (DIR = its pkg/), interleaved with
+// this one, for before/after ratios measured in the same run.
 import { initWasm } from '../dist/index.js';
 import { createJsKernels, createWasmKernels } from '../dist/kernels/index.js';
+import { join, resolve } from 'node:path';
 import { Results, fmt, interleavedMedians, medianMs, parseArgs, printTable } from './lib.mjs';
 
 const args = parseArgs();
@@ -13,7 +16,11 @@ const SHAPES = [
 const one = await initWasm({ artifact: 'simd' });
 const all = await initWasm();
 const threads = all.capabilities().threadCount;
-const kernels = [['wasm-1t', 1, createWasmKernels(one)], [`wasm-${threads}t`, threads, createWasmKernels(all)], ['ts', 1, createJsKernels()]];
+const base = args.baseline ? await initWasm({ artifact: 'simd', wasmUrl: { simd: join(resolve(args.baseline), 'wasm_gpt_simd.wasm') } }) : undefined;
+const kernels = [
+  ...(base ? [['baseline-1t', 1, createWasmKernels(base)]] : []),
+  ['wasm-1t', 1, createWasmKernels(one)], [`wasm-${threads}t`, threads, createWasmKernels(all)], ['ts', 1, createJsKernels()],
+];
 const results = new Results();
 const rows = [];
 for (const s of SHAPES) {
@@ -37,10 +44,12 @@ for (const s of SHAPES) {
     results.add('attention', f.impl, f.t, s.name, 'forward ms', ms);
     results.add('attention', f.impl, f.t, s.name, 'backward ms', msb);
     results.add('attention', f.impl, f.t, s.name, 'forward GFLOP/s', flops / ms / 1e6);
-    rows.push([s.name, f.impl, fmt(ms, 2), fmt(msb, 2), fmt(msb / ms, 2), fmt(flops / ms / 1e6, 1), fmt(tsF / ms, 0)]);
+    const vsBase = base ? (f.impl === 'ts' ? ['-', '-'] : [fmt(ms / fwd[0], 2), fmt(msb / bwd[0], 2)]) : [];
+    rows.push([s.name, f.impl, fmt(ms, 2), fmt(msb, 2), fmt(msb / ms, 2), fmt(flops / ms / 1e6, 1), fmt(tsF / ms, 0), ...vsBase]);
   }
 }
-printTable(['shape', 'impl', 'forward ms', 'backward ms', 'bwd/fwd', 'fwd GFLOP/s', 'fwd vs ts'], rows);
+printTable(['shape', 'impl', 'forward ms', 'backward ms', 'bwd/fwd', 'fwd GFLOP/s', 'fwd vs ts', ...(base ? ['fwd / baseline', 'bwd / baseline'] : [])], rows);
 results.writeJson(args.json);
+await base?.terminate();
 await one.terminate();
 await all.terminate();

@@ -2,16 +2,17 @@
 // Every record is {bench, impl, threads, shape, metric, value}, so runs can be compared file to file.
 import { writeFileSync } from 'node:fs';
 
-/** Parses `--json FILE`, `--quick` and `--only a,b` from argv. */
+/** Parses `--json FILE`, `--quick`, `--only a,b` and `--baseline DIR` (another build's pkg/) from argv. */
 export function parseArgs(argv = process.argv.slice(2)) {
-  const args = { json: undefined, quick: false, only: undefined };
+  const args = { json: undefined, quick: false, only: undefined, baseline: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') args.json = argv[++i];
     else if (a === '--quick') args.quick = true;
     else if (a === '--only') args.only = argv[++i].split(',');
+    else if (a === '--baseline') args.baseline = argv[++i];
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node bench/<name>.mjs [--quick] [--json FILE] [--only impl1,impl2]');
+      console.log('usage: node bench/<name>.mjs [--quick] [--json FILE] [--only impl1,impl2] [--baseline PKG_DIR]');
       process.exit(0);
     } else {
       console.error(`unknown argument ${a}; try --help`);

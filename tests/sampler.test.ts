@@ -298,19 +298,23 @@ describe('Sampler', () => {
     for (let j = prompt.length; j < seq.length; j++) {
       for (let e = 2; e < j; e++) expect(gram(e), `generated trigram ending at ${j}`).not.toBe(gram(j));
     }
-    // The penalty, replayed here with the CTRL rule over full-forward logits.
-    const plain = (await s.generate({ prompt, temperature: 0, maxNewTokens: 12 })).sequences[0].tokens;
+    // The penalty, replayed here with the CTRL rule over full-forward logits. Two prompts: whether the first one's
+    // greedy text ('cat …' or 'mat …', equally frequent after 'the ') leaves any token unpenalised depends on
+    // which one training settled on; the second one's continuation always starts with tokens it lacks.
     let changed = 0;
-    for (const penalty of [1.5, 5, 50]) {
-      const p = await s.generate({ prompt, temperature: 0, maxNewTokens: 12, repetitionPenalty: penalty, endTokens: [] });
-      const ctx = [...prompt];
-      for (let i = 0; i < 12; i++) {
-        const logits = Array.from(lastRow(fullForwardLogits(k, cat.dims, cat.params, ctx), V));
-        for (const t of new Set(ctx)) logits[t] = logits[t] > 0 ? logits[t] / penalty : logits[t] * penalty;
-        ctx.push(argmax(logits));
+    for (const pr of [prompt, chars.encode('the c')]) {
+      const plain = (await s.generate({ prompt: pr, temperature: 0, maxNewTokens: 12 })).sequences[0].tokens;
+      for (const penalty of [1.5, 5, 50]) {
+        const p = await s.generate({ prompt: pr, temperature: 0, maxNewTokens: 12, repetitionPenalty: penalty, endTokens: [] });
+        const ctx = [...pr];
+        for (let i = 0; i < 12; i++) {
+          const logits = Array.from(lastRow(fullForwardLogits(k, cat.dims, cat.params, ctx), V));
+          for (const t of new Set(ctx)) logits[t] = logits[t] > 0 ? logits[t] / penalty : logits[t] * penalty;
+          ctx.push(argmax(logits));
+        }
+        expect(p.sequences[0].tokens, `penalty ${penalty}`).toEqual(ctx.slice(pr.length));
+        if (p.sequences[0].tokens.join() !== plain.join()) changed++;
       }
-      expect(p.sequences[0].tokens, `penalty ${penalty}`).toEqual(ctx.slice(prompt.length));
-      if (p.sequences[0].tokens.join() !== plain.join()) changed++;
     }
     expect(changed).toBeGreaterThan(0);
     k.free(m.params);
@@ -369,7 +373,11 @@ describe('Sampler', () => {
     const first = s.generate({ prompt: 'the ', temperature: 0, maxNewTokens: 20 });
     await expect(s.generate({ prompt: 'the ' })).rejects.toThrow(WasmGptError);
     await first;
-    expect((await s.generate({ prompt: 'the ', temperature: 0, maxNewTokens: 3 })).sequences[0].text).toBe('cat');
+    // 'the ' is followed by 'cat' and 'mat' equally often in TEXT: which one training settles on depends on the
+    // kernels' last bits, so the expected text is the model's own greedy continuation.
+    const greedy = chars.decode(greedyNoCache(k, cat, chars.encode('the '), 3));
+    expect(['cat', 'mat']).toContain(greedy);
+    expect((await s.generate({ prompt: 'the ', temperature: 0, maxNewTokens: 3 })).sequences[0].text).toBe(greedy);
     k.free(m.params);
   });
 

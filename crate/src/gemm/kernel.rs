@@ -32,6 +32,76 @@ pub unsafe fn sgemm_ukernel_6x8(
     mr: usize,
     nr: usize,
 ) {
+    ukernel_6x8(kc, alpha, a, MR, 1, b, NR, beta, c, rs_c, mr, nr)
+}
+
+/// The same register tile over operands that are not packed but already in the kernel's order up to a
+/// stride: depth step p reads the MR values `a[p·lda .. p·lda + MR]` and the NR values `b[p·ldb .. p·ldb + NR]`
+/// (with `lda = MR`, `ldb = NR` this is [`sgemm_ukernel_6x8`]). Lets a fused kernel (attention) feed it rows of
+/// its own scratch and of contiguous panels without a copy. Same arithmetic, element for element.
+///
+/// # Safety
+/// `a` valid for reads of MR floats at each of the kc steps, `b` of NR floats, `c` as in
+/// [`sgemm_ukernel_6x8`]. Lanes past `mr`/`nr` are read but their results are dropped.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn sgemm_ukernel_6x8_strided(
+    kc: usize,
+    alpha: f32,
+    a: *const f32,
+    lda: usize,
+    b: *const f32,
+    ldb: usize,
+    beta: f32,
+    c: *mut f32,
+    rs_c: usize,
+    mr: usize,
+    nr: usize,
+) {
+    ukernel_6x8(kc, alpha, a, lda, 1, b, ldb, beta, c, rs_c, mr, nr)
+}
+
+/// The same register tile with A given as MR rows of a row-major matrix (row stride `rs_a`, depth
+/// contiguous: `a[r·rs_a + p]`), B as in [`sgemm_ukernel_6x8_strided`]. Saves packing an operand that is read
+/// only a few times (attention's keys and queries, reused over one head's tiles).
+///
+/// # Safety
+/// `a` valid for reads of kc floats in each of MR rows, `b` and `c` as in [`sgemm_ukernel_6x8_strided`].
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn sgemm_ukernel_6x8_rows(
+    kc: usize,
+    alpha: f32,
+    a: *const f32,
+    rs_a: usize,
+    b: *const f32,
+    ldb: usize,
+    beta: f32,
+    c: *mut f32,
+    rs_c: usize,
+    mr: usize,
+    nr: usize,
+) {
+    ukernel_6x8(kc, alpha, a, 1, rs_a, b, ldb, beta, c, rs_c, mr, nr)
+}
+
+/// The register tile over A read as `a[p·lda + r·rs_a]` and B as `b[p·ldb + j]`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn ukernel_6x8(
+    kc: usize,
+    alpha: f32,
+    a: *const f32,
+    lda: usize,
+    rs_a: usize,
+    b: *const f32,
+    ldb: usize,
+    beta: f32,
+    c: *mut f32,
+    rs_c: usize,
+    mr: usize,
+    nr: usize,
+) {
     let mut acc = [[F32x4::zero(); NV]; MR];
     let mut ap = a;
     let mut bp = b;
@@ -41,13 +111,13 @@ pub unsafe fn sgemm_ukernel_6x8(
             bv[v] = F32x4::load(bp.add(4 * v));
         }
         for r in 0..MR {
-            let av = F32x4::load_splat(ap.add(r));
+            let av = F32x4::load_splat(ap.add(r * rs_a));
             for v in 0..NV {
                 acc[r][v] = acc[r][v].mul_add(av, bv[v]);
             }
         }
-        ap = ap.add(MR);
-        bp = bp.add(NR);
+        ap = ap.add(lda);
+        bp = bp.add(ldb);
     }
 
     if mr == MR && nr == NR {

@@ -18,6 +18,7 @@ pub mod reference;
 use crate::par::{self, SendConstPtr, SendPtr};
 use params::*;
 
+pub use kernel::{sgemm_ukernel_6x8_rows, sgemm_ukernel_6x8_strided};
 pub use reference::sgemm_ref;
 
 /// Scratch memory for packing, reused across calls.

@@ -3,6 +3,7 @@
 //! which lets edge tiles run the full-size kernel (their extra results are simply not stored).
 
 use super::params::{MR, NR};
+use crate::simd::F32x4;
 
 /// Packs rows `i0..i0+MR` (clipped at `m`) and depth `p0..p0+kc` of op(A) into `dst` (MR·kc floats):
 /// `dst[p*MR + r] = op(A)[i0 + r, p0 + p]`.
@@ -32,6 +33,27 @@ pub unsafe fn pack_a_panel(
             }
             for r in rows..MR {
                 *d.add(r) = 0.0;
+            }
+        }
+    } else if rows == MR {
+        // Whole sliver: 4 depth steps at a time through registers (rows 0–3 and 4–5 transposed as 4×4
+        // blocks) instead of 24 strided scalar stores.
+        let src: [*const f32; MR] = core::array::from_fn(|r| a.add((i0 + r) * lda + p0));
+        let kc4 = kc - kc % 4;
+        let mut p = 0;
+        while p < kc4 {
+            let lo = F32x4::transpose4(core::array::from_fn(|r| F32x4::load(src[r].add(p))));
+            let hi = F32x4::transpose4([F32x4::load(src[4].add(p)), F32x4::load(src[5].add(p)), F32x4::zero(), F32x4::zero()]);
+            for k in 0..4 {
+                let d = dst.add((p + k) * MR);
+                lo[k].store(d);
+                hi[k].store_lo2(d.add(4));
+            }
+            p += 4;
+        }
+        for p in kc4..kc {
+            for r in 0..MR {
+                *dst.add(p * MR + r) = *src[r].add(p);
             }
         }
     } else {
@@ -68,7 +90,26 @@ pub unsafe fn pack_b_panel(
     kc: usize,
 ) {
     let cols = NR.min(n - j0);
-    if trans_b {
+    if trans_b && cols == NR {
+        // op(B)[p, j] = B[j, p], whole panel: 4 depth steps × 4 columns at a time through a register transpose.
+        let kc4 = kc - kc % 4;
+        for half in 0..NR / 4 {
+            let src: [*const f32; 4] = core::array::from_fn(|c| b.add((j0 + 4 * half + c) * ldb + p0));
+            let mut p = 0;
+            while p < kc4 {
+                let cols4 = F32x4::transpose4(core::array::from_fn(|c| F32x4::load(src[c].add(p))));
+                for (k, v) in cols4.iter().enumerate() {
+                    v.store(dst.add((p + k) * NR + 4 * half));
+                }
+                p += 4;
+            }
+            for p in kc4..kc {
+                for c in 0..4 {
+                    *dst.add(p * NR + 4 * half + c) = *src[c].add(p);
+                }
+            }
+        }
+    } else if trans_b {
         // op(B)[p, j] = B[j, p]: read each source row contiguously, scatter with stride NR.
         for c in 0..NR {
             if c < cols {
