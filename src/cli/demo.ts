@@ -129,11 +129,12 @@ export const demoCommand: Command = {
     say(`      checkpoint ${resolve(ckptDir)}, loss curve ${resolve(svg)}`);
 
     say(`[4/4] samples, ${s.sampleTokens} new tokens after ${JSON.stringify(prompt)}:`);
+    // A model this small loops under pure argmax and beams; blocking repeated 3-grams is the usual remedy.
     const decoders: Array<[string, Partial<DecodeOptions>]> = [
-      ['greedy', { temperature: 0 }],
-      ['top-k 40, T 0.8', { temperature: 0.8, topK: 40, seed: 1 }],
-      ['top-p 0.9, T 0.8', { temperature: 0.8, topP: 0.9, seed: 1 }],
-      [`beam search, ${s.beams} beams`, { numBeams: s.beams }],
+      ['greedy, no repeated 3-grams', { temperature: 0, noRepeatNgramSize: 3 }],
+      ['top-k 40, T 0.7', { temperature: 0.7, topK: 40, seed: 1 }],
+      ['top-p 0.9, T 0.7', { temperature: 0.7, topP: 0.9, seed: 1 }],
+      [`beam search, ${s.beams} beams, no repeated 3-grams`, { numBeams: s.beams, noRepeatNgramSize: 3 }],
     ];
     for (const [name, options] of decoders) {
       process.stdout.write(`\n--- ${name}\n${prompt}`);
