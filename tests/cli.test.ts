@@ -236,7 +236,7 @@ describe('npm start', () => {
     const val = /validation loss (\d+\.\d+)/.exec(out);
     // Uniform over the 300-id vocabulary is ln 300 ≈ 5.70: a few seconds of training must beat it clearly.
     expect(Number(val?.[1])).toBeLessThan(5.2);
-    for (const name of ['greedy', 'top-k 40, T 0.8', 'top-p 0.9, T 0.8', 'beam search, 2 beams']) expect(out).toContain(`--- ${name}\nThe whale`);
+    for (const name of ['greedy, no repeated 3-grams', 'top-k 40, T 0.7', 'top-p 0.9, T 0.7', 'beam search, 2 beams, no repeated 3-grams']) expect(out).toContain(`--- ${name}\nThe whale`);
     expect(existsSync(join(dir, 'demo', 'checkpoint', 'model.safetensors'))).toBe(true);
     expect(readFileSync(join(dir, 'demo', 'loss.svg'), 'utf8')).toContain('validation');
   });
