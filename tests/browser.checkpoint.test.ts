@@ -3,26 +3,16 @@
  * Private File System, and a load finishes a commit interrupted halfway (see the OPFS journal in
  * src/checkpoint/index.ts).
  */
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
 // @ts-expect-error plain JS helper without types
 import { startServer } from './browser/server.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) {
-  throw new Error(`browser tests need Chromium at ${CHROMIUM}: run 'bash scripts/setup-toolchain.sh --browser'`);
-}
-
-describe.skipIf(!available)('checkpoints in headless Chromium (OPFS)', () => {
+describe.skipIf(!chromiumAvailable)('checkpoints in headless Chromium (OPFS)', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -7,18 +7,12 @@
  * worker import the 'comlink' package; it also samples from the trained model in the worker, streaming tokens
  * back. Also: tokenizers in a page.
  */
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
 import { build } from 'esbuild';
 // @ts-expect-error plain JS helper without types
 import { startServer } from './browser/server.mjs';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) {
-  throw new Error(`browser tests need Chromium at ${CHROMIUM}: run 'bash scripts/setup-toolchain.sh --browser'`);
-}
 
 interface PageResult {
   error?: string;
@@ -35,14 +29,10 @@ interface RunResult {
   failures: string[];
 }
 
-describe.skipIf(!available)('in headless Chromium', () => {
+describe.skipIf(!chromiumAvailable)('in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -6,19 +6,15 @@
  * saved step; without isolation also download the files and upload them into a fresh page. Once cross-origin isolated (threaded wasm in the worker) and once without COOP/COEP (one thread),
  * with a screenshot of each under tests/browser/out/ (gitignored).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
 // @ts-expect-error plain JS build script without types
 import { buildPlayground } from '../examples/browser/build.mjs';
 // @ts-expect-error plain JS server without types
 import { startPlaygroundServer } from '../examples/browser/serve.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) {
-  throw new Error(`browser tests need Chromium at ${CHROMIUM}: run 'bash scripts/setup-toolchain.sh --browser'`);
-}
 const OUT = new URL('./browser/out/', import.meta.url);
 
 interface Point {
@@ -26,16 +22,12 @@ interface Point {
   loss: number;
 }
 
-describe.skipIf(!available)('the browser playground in headless Chromium', () => {
+describe.skipIf(!chromiumAvailable)('the browser playground in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
     await buildPlayground();
     mkdirSync(OUT, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,17 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dirname } from 'node:path';
-import { ConfigError, GPT, NonFiniteError, Trainer, initWasm, type GPTConfigInput, type WasmCore } from '../src/index.js';
+import { ConfigError, GPT, NonFiniteError, Trainer, initWasm, type WasmCore } from '../src/index.js';
+import { CONFIG, corpus } from './helpers/corpus.js';
 import { bitsEqual } from './helpers/tolerance.js';
 
-const CONFIG: GPTConfigInput = { vocabSize: 32, blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 32 };
-/** A learnable stream: the next token is a fixed function of the previous one 90% of the time, else random. */
-function corpus(n: number, seed = 1): Uint16Array {
-  const out = new Uint16Array(n);
-  let s = seed;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  for (let i = 1; i < n; i++) out[i] = rand() < 0.9 ? (out[i - 1] * 13 + 5) % 32 : Math.floor(rand() * 32);
-  return out;
-}
 const train = corpus(4000);
 const val = corpus(1000, 3);
 

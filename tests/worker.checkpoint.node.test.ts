@@ -4,20 +4,11 @@
  * loaded from them resumes bit for bit, and bad files fail with typed errors naming the file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, FormatError, GPT, Trainer, decodeCheckpoint, type GPTConfigInput } from '../dist/index.js';
+import { ConfigError, FormatError, GPT, Trainer, decodeCheckpoint } from '../dist/index.js';
 import { createWorker, type GPTWorker } from '../dist/worker/index.js';
+import { CONFIG, corpus } from './helpers/corpus.js';
 import { bitsEqual } from './helpers/tolerance.js';
 
-const CONFIG: GPTConfigInput = { vocabSize: 32, blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 32 };
-
-/** A learnable stream: the next token is a fixed function of the previous one 90% of the time, else random. */
-function corpus(n: number, seed = 1): Uint16Array {
-  const out = new Uint16Array(n);
-  let s = seed;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  for (let i = 1; i < n; i++) out[i] = rand() < 0.9 ? (out[i - 1] * 13 + 5) % 32 : Math.floor(rand() * 32);
-  return out;
-}
 const TRAINER = { trainData: corpus(4000), batchSize: 4, lr: 3e-3, seed: 5 };
 
 function copyFiles(files: Map<string, Uint8Array>): Map<string, Uint8Array> {

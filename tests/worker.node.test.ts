@@ -9,22 +9,14 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, GPT, ShapeError, Trainer, WorkerError, type GPTConfigInput } from '../dist/index.js';
+import { ConfigError, GPT, ShapeError, Trainer, WorkerError } from '../dist/index.js';
 import { createWorker, type GPTWorker, type RemoteGPT } from '../dist/worker/index.js';
+import { CONFIG, corpus } from './helpers/corpus.js';
 import { bitsEqual } from './helpers/tolerance.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const CONFIG: GPTConfigInput = { vocabSize: 32, blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 32 };
 const CRASH_WORKER = new URL('./helpers/crash-worker.mjs', import.meta.url);
 
-/** A learnable stream: the next token is a fixed function of the previous one 90% of the time, else random. */
-function corpus(n: number, seed = 1): Uint16Array {
-  const out = new Uint16Array(n);
-  let s = seed;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  for (let i = 1; i < n; i++) out[i] = rand() < 0.9 ? (out[i - 1] * 13 + 5) % 32 : Math.floor(rand() * 32);
-  return out;
-}
 const trainData = corpus(4000);
 const valData = corpus(1000, 3);
 const TRAINER = { trainData, valData, batchSize: 4, lr: 3e-3, evalInterval: 3, evalBatches: 2, seed: 5 };

@@ -4,10 +4,10 @@
 // they hand out SharedArrayBuffer, so the worker can run the threaded wasm build; --no-isolation serves
 // without them, and the worker falls back to the single-thread SIMD build.
 import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { sendFile } from '../../scripts/serve-file.mjs';
 import { buildPlayground, OUT_DIR } from './build.mjs';
 
 const TYPES = {
@@ -28,17 +28,7 @@ export function startPlaygroundServer({ dir = OUT_DIR, isolated = true, port = 0
       res.writeHead(403).end();
       return;
     }
-    try {
-      const body = await readFile(file);
-      const headers = { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' };
-      if (isolated) {
-        headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-        headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-      }
-      res.writeHead(200, headers).end(body);
-    } catch {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-    }
+    if (!(await sendFile(res, file, { types: TYPES, isolated }))) res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

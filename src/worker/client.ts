@@ -210,6 +210,82 @@ function checkFloats(fn: string, what: string, data: unknown, length: number): a
   }
 }
 
+/**
+ * Runs `call` with a port on which the worker streams events to `sink` (no port without a sink), and asks the
+ * worker to abort when `signal` fires. The sink's port is released afterwards so Node can exit.
+ */
+async function callWithEvents<R>(
+  link: Link, sink: object | undefined, signal: AbortSignal | undefined, abort: () => Promise<void>,
+  call: (events: MessagePort | undefined) => Promise<R>,
+): Promise<R> {
+  let events: MessagePort | undefined;
+  let sinkPort: MessagePort | undefined;
+  if (sink !== undefined) {
+    const channel = new MessageChannel();
+    expose(sink, channel.port1 as unknown as Endpoint);
+    link.adopt(channel.port1);
+    sinkPort = channel.port1;
+    events = channel.port2;
+  }
+  const onAbort = () => {
+    link.call(abort).catch(() => {});
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await call(events);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (sinkPort !== undefined) link.forget(sinkPort);
+  }
+}
+
+/**
+ * Turns a callback-driven call into an async generator. The call gets its own signal, so that leaving the loop
+ * early can stop the work in the worker without aborting the caller's signal; the generator waits for the call
+ * to settle before it returns, so nothing keeps running behind the caller's back.
+ */
+async function* streamEvents<E, R>(
+  signal: AbortSignal | undefined, start: (stop: AbortSignal, push: (event: E) => void) => Promise<R>,
+): AsyncGenerator<E, R, undefined> {
+  const queue: E[] = [];
+  let wake: (() => void) | undefined;
+  let finished = false;
+  let failure: unknown;
+  let result: R | undefined;
+  const stop = new AbortController();
+  const forward = () => stop.abort(signal?.reason);
+  if (signal?.aborted) forward();
+  signal?.addEventListener('abort', forward, { once: true });
+  const done = start(stop.signal, (event) => {
+    queue.push(event);
+    wake?.();
+  }).then(
+    (r) => {
+      result = r;
+    },
+    (err: unknown) => {
+      failure = err;
+    },
+  ).finally(() => {
+    finished = true;
+    wake?.();
+  });
+  try {
+    for (;;) {
+      const event = queue.shift();
+      if (event !== undefined) yield event;
+      else if (finished) break;
+      else await new Promise<void>((resolve) => (wake = resolve));
+    }
+    if (failure !== undefined) throw failure;
+    return result as R;
+  } finally {
+    signal?.removeEventListener('abort', forward);
+    if (!finished) stop.abort();
+    await done;
+  }
+}
+
 /** A `Trainer` running in the worker. Methods mirror `Trainer`'s, as promises. */
 export class RemoteTrainer implements Pick<Client<TrainerApi>, 'step' | 'evaluate' | 'getState' | 'dispose'> {
   readonly model: RemoteGPT;
@@ -251,70 +327,22 @@ export class RemoteTrainer implements Pick<Client<TrainerApi>, 'step' | 'evaluat
    */
   async train({ steps, signal, onStep, onEval }: TrainOptions): Promise<TrainSummary> {
     this.#live();
-    let events: MessagePort | undefined;
-    let sinkPort: MessagePort | undefined;
-    if (onStep !== undefined || onEval !== undefined) {
-      const channel = new MessageChannel();
-      const sink: TrainEventsApi = {
-        event(ev: TrainEvent) {
-          if (ev.type === 'step') onStep?.(ev);
-          else onEval?.(ev);
-        },
-      };
-      expose(sink, channel.port1 as unknown as Endpoint);
-      this.#link.adopt(channel.port1);
-      sinkPort = channel.port1;
-      events = channel.port2;
-    }
-    const onAbort = () => {
-      this.#link.call(() => this.#remote.abort()).catch(() => {});
+    const sink: TrainEventsApi | undefined = onStep === undefined && onEval === undefined ? undefined : {
+      event(ev: TrainEvent) {
+        if (ev.type === 'step') onStep?.(ev);
+        else onEval?.(ev);
+      },
     };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
+    return callWithEvents(this.#link, sink, signal, () => this.#remote.abort(), (events) => {
       const options = { steps, aborted: signal?.aborted === true, events };
-      return await this.#call(() => this.#remote.train(events ? transfer(options, [events]) : options));
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      if (sinkPort !== undefined) this.#link.forget(sinkPort);
-    }
+      return this.#call(() => this.#remote.train(events ? transfer(options, [events]) : options));
+    });
   }
 
   /** `Trainer.run` in the worker: step and eval events as an async iterator; leaving the loop early stops training. */
   async *run({ steps, signal }: RunOptions): AsyncGenerator<TrainEvent> {
-    const queue: TrainEvent[] = [];
-    let wake: (() => void) | undefined;
-    let finished = false;
-    let failure: unknown;
-    const stop = new AbortController();
-    const forward = () => stop.abort();
-    if (signal?.aborted) stop.abort();
-    signal?.addEventListener('abort', forward, { once: true });
-    const push = (ev: TrainEvent) => {
-      queue.push(ev);
-      wake?.();
-    };
-    const done = this.train({ steps, signal: stop.signal, onStep: (s) => push({ ...s, type: 'step' }), onEval: (e) => push({ ...e, type: 'eval' }) }).then(
-      () => {},
-      (err: unknown) => {
-        failure = err;
-      },
-    ).finally(() => {
-      finished = true;
-      wake?.();
-    });
-    try {
-      for (;;) {
-        const ev = queue.shift();
-        if (ev !== undefined) yield ev;
-        else if (finished) break;
-        else await new Promise<void>((resolve) => (wake = resolve));
-      }
-      if (failure !== undefined) throw failure;
-    } finally {
-      signal?.removeEventListener('abort', forward);
-      stop.abort();
-      await done;
-    }
+    yield* streamEvents<TrainEvent, TrainSummary>(signal, (stop, push) =>
+      this.train({ steps, signal: stop, onStep: (s) => push({ ...s, type: 'step' }), onEval: (e) => push({ ...e, type: 'eval' }) }));
   }
 
   /** Moments and metadata; the moments arrive transferred. */
@@ -391,44 +419,7 @@ export class RemoteSampler {
    * `next()` (they are checked in the worker).
    */
   async *stream(options: GenerateOptions = {}): AsyncGenerator<GenerationChunk, GenerateResult, undefined> {
-    const queue: GenerationChunk[] = [];
-    let wake: (() => void) | undefined;
-    let finished = false;
-    let failure: unknown;
-    let result: GenerateResult | undefined;
-    const stop = new AbortController();
-    const signal = options.signal;
-    const forward = () => stop.abort(signal?.reason);
-    if (signal?.aborted) forward();
-    signal?.addEventListener('abort', forward, { once: true });
-    const done = this.#generate({ ...options, signal: stop.signal }, (chunk) => {
-      queue.push(chunk);
-      wake?.();
-    }).then(
-      (r) => {
-        result = r;
-      },
-      (err: unknown) => {
-        failure = err;
-      },
-    ).finally(() => {
-      finished = true;
-      wake?.();
-    });
-    try {
-      for (;;) {
-        const chunk = queue.shift();
-        if (chunk !== undefined) yield chunk;
-        else if (finished) break;
-        else await new Promise<void>((resolve) => (wake = resolve));
-      }
-      if (failure !== undefined) throw failure;
-      return result as GenerateResult;
-    } finally {
-      signal?.removeEventListener('abort', forward);
-      if (!finished) stop.abort();
-      await done;
-    }
+    return yield* streamEvents(options.signal, (stop, push) => this.#generate({ ...options, signal: stop }, push));
   }
 
   /** Frees the sampler (its KV cache) in the worker; the model stays usable. */
@@ -450,27 +441,11 @@ export class RemoteSampler {
     if (signal !== undefined && typeof signal?.addEventListener !== 'function') {
       throw new ConfigError('signal', `signal must be an AbortSignal, got ${describeValue(signal)}`);
     }
-    let events: MessagePort | undefined;
-    let sinkPort: MessagePort | undefined;
-    if (onChunk !== undefined) {
-      const channel = new MessageChannel();
-      const sink: GenerateEventsApi = { chunk: onChunk };
-      expose(sink, channel.port1 as unknown as Endpoint);
-      this.#link.adopt(channel.port1);
-      sinkPort = channel.port1;
-      events = channel.port2;
-    }
-    const onAbort = () => {
-      this.#link.call(() => this.#remote.abort()).catch(() => {});
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
+    const sink: GenerateEventsApi | undefined = onChunk === undefined ? undefined : { chunk: onChunk };
+    return callWithEvents(this.#link, sink, signal, () => this.#remote.abort(), (events) => {
       const wire: WireGenerateOptions = { ...rest, aborted: signal?.aborted === true, events };
-      return await this.#link.call(() => this.#remote.generate(events ? transfer(wire, [events]) : wire));
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      if (sinkPort !== undefined) this.#link.forget(sinkPort);
-    }
+      return this.#link.call(() => this.#remote.generate(events ? transfer(wire, [events]) : wire));
+    });
   }
 }
 

@@ -1,9 +1,9 @@
 // A minimal static server for browser tests and examples: serves the repository root, optionally with the
 // COOP/COEP headers that make a page cross-origin isolated (and so give it SharedArrayBuffer and threads).
 import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sendFile } from '../../scripts/serve-file.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TYPES = {
@@ -25,17 +25,7 @@ export function startServer({ isolated }) {
       res.writeHead(403).end();
       return;
     }
-    try {
-      const body = await readFile(file);
-      const headers = { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' };
-      if (isolated) {
-        headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-        headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-      }
-      res.writeHead(200, headers).end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
+    if (!(await sendFile(res, file, { types: TYPES, isolated }))) res.writeHead(404).end('not found');
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
