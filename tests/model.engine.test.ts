@@ -103,3 +103,29 @@ describe('GPT engine (forward, backward, AdamW) on every backend', () => {
     for (let i = 0; i < 10; i++) expect(Math.abs(losses[0][i] - losses[2][i])).toBeLessThan(1e-3 * losses[2][i] + 1e-4);
   });
 });
+
+describe('gradient clipping', () => {
+  it('follows PyTorch clip_grad_norm_: coefficient maxNorm / (norm + 1e-6), applied whenever it is below 1', async () => {
+    const { createJsKernels } = await import('../src/kernels/index.js');
+    const k = createJsKernels();
+    const e = new GPTEngine(k, BASE, 1, 2);
+    const n = e.layout.total;
+    const clipAt = (norm: number, maxNorm: number) => {
+      const g = new Float32Array(n);
+      g[0] = norm; // one non-zero gradient: its value is the norm
+      k.write(e.grads, g);
+      const reported = e.clipGradients(maxNorm);
+      return { reported, after: k.read(e.grads)[0] };
+    };
+    // just under maxNorm: torch still scales (by ~0.9999995)
+    const near = clipAt(0.9999995, 1);
+    expect(near.reported).toBeCloseTo(0.9999995, 7);
+    expect(near.after).toBe(Math.fround(Math.fround(0.9999995) * Math.fround(1 / (Math.fround(0.9999995) + 1e-6))));
+    expect(near.after).toBeLessThan(Math.fround(0.9999995));
+    // well under: untouched; above: scaled to maxNorm / (norm + 1e-6)
+    expect(clipAt(0.5, 1).after).toBe(0.5);
+    expect(clipAt(4, 1).after).toBeCloseTo(4 / (4 + 1e-6), 6);
+    expect(clipAt(4, Infinity).after).toBe(4);
+    e.free();
+  });
+});

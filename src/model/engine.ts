@@ -304,10 +304,13 @@ export class GPTEngine<F, I> {
     k.encoderBackward(this.g('wte'), d.positional === 'learned' ? this.g('wpe') : null, g, this.tokens, B, T, C);
   }
 
-  /** Global gradient norm; when `maxNorm` is finite and exceeded, scales the gradients down to it. */
+  /** Global gradient norm (before clipping); when `maxNorm` is finite and exceeded, scales the gradients down to it. */
   clipGradients(maxNorm: number): number {
     const norm = this.k.gradNorm(this.grads, this.layout.total);
-    if (Number.isFinite(maxNorm) && norm > maxNorm) this.k.scale(this.grads, this.layout.total, maxNorm / (norm + 1e-6));
+    // PyTorch's clip_grad_norm_ rule exactly: scale by maxNorm / (norm + 1e-6) whenever that is below 1, which
+    // includes norms just under maxNorm.
+    const coef = maxNorm / (norm + 1e-6);
+    if (Number.isFinite(maxNorm) && coef < 1) this.k.scale(this.grads, this.layout.total, coef);
     return norm;
   }
 
