@@ -19,6 +19,7 @@ import {
   type GenerationChunk, type Resolved,
 } from './options.js';
 import { TextAssembler } from './text.js';
+import { yieldToEventLoop } from '../yield.js';
 
 export interface SamplerOptions {
   /** Turns text prompts into ids and generated ids into text; needed for text prompts and stop strings. */
@@ -27,19 +28,6 @@ export interface SamplerOptions {
 
 /** How often a long generation gives the event loop a turn (abort signals, rendering, messages). */
 const YIELD_EVERY_MS = 10;
-
-function macrotask(): Promise<void> {
-  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
-  // Browsers: a message, unlike setTimeout(0), is not clamped to 4 ms.
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
 
 export class Sampler<F = unknown, I = unknown> {
   readonly model: SamplerModel<F, I>;
@@ -186,7 +174,7 @@ export class Sampler<F = unknown, I = unknown> {
         for (const chunk of chunks) yield chunk;
         if (rows.every((row) => row.finish !== undefined)) break;
         if (performance.now() - lastYield >= YIELD_EVERY_MS) {
-          await macrotask();
+          await yieldToEventLoop();
           lastYield = performance.now();
           r.signal?.throwIfAborted();
         }
@@ -301,7 +289,7 @@ export class Sampler<F = unknown, I = unknown> {
       feed.fill(0);
       chosen.forEach((c, i) => (feed[i] = c.token));
       if (performance.now() - lastYield >= YIELD_EVERY_MS) {
-        await macrotask();
+        await yieldToEventLoop();
         lastYield = performance.now();
         r.signal?.throwIfAborted();
       }

@@ -17,6 +17,7 @@ import { ConfigError, NonFiniteError, ShapeError, describeValue } from '../error
 import { checkIds, type GPT } from '../model/gpt.js';
 import type { GPTEngine } from '../model/engine.js';
 import { learningRate, validateSchedule, type ScheduleSpec } from './schedule.js';
+import { yieldToEventLoop } from '../yield.js';
 
 export interface TrainerOptions {
   /** Training tokens (one stream; windows are drawn at random offsets, nanoGPT style). */
@@ -146,23 +147,6 @@ function dropoutSeed(seed: number, step: number, micro: number): number {
   let h = (seed ^ Math.imul(step + 1, 0x9e3779b1) ^ Math.imul(micro + 1, 0x85ebca77)) >>> 0;
   h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
   return (h ^ (h >>> 12)) >>> 0;
-}
-
-/** Lets the event loop run (abort signals, UI, worker messages) between steps without a 4 ms timer clamp. */
-function yieldToEventLoop(): Promise<void> {
-  const g = globalThis as { setImmediate?: (cb: () => void) => void; MessageChannel?: typeof MessageChannel };
-  if (typeof g.setImmediate === 'function') return new Promise((resolve) => g.setImmediate!(resolve));
-  if (typeof g.MessageChannel === 'function') {
-    return new Promise((resolve) => {
-      const ch = new g.MessageChannel!();
-      ch.port1.onmessage = () => {
-        ch.port1.close();
-        resolve();
-      };
-      ch.port2.postMessage(null);
-    });
-  }
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 export class Trainer {
