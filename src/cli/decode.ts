@@ -56,7 +56,10 @@ export function toGenerateOptions(prompt: string, options: Partial<DecodeOptions
   return { ...common, temperature: o.temperature, topK: o.topK, topP: o.topP, minP: o.minP, seed: o.seed >>> 0 };
 }
 
-/** Streams decoded text pieces (UTF-8 safe across tokens) until maxNewTokens, a stop string or the end token. */
+/**
+ * Streams decoded text pieces (UTF-8 safe across tokens) until maxNewTokens, a stop string or the end token.
+ * Beam search cannot stream (beams change until the end), so with numBeams > 1 it yields the best text once.
+ */
 export async function* generateText(gpt: GPT, tokenizer: Tokenizer, prompt: string, options: Partial<DecodeOptions> = {}, signal?: AbortSignal): AsyncGenerator<string> {
   const sampler = new Sampler(gpt, { tokenizer });
   try {
@@ -66,17 +69,6 @@ export async function* generateText(gpt: GPT, tokenizer: Tokenizer, prompt: stri
       return;
     }
     for await (const chunk of sampler.stream(generate)) if (chunk.text) yield chunk.text;
-  } finally {
-    sampler.dispose();
-  }
-}
-
-/** Beam search: the best sequence's text. */
-export async function beamSearch(gpt: GPT, tokenizer: Tokenizer, prompt: string, options: Partial<DecodeOptions> = {}): Promise<string> {
-  const sampler = new Sampler(gpt, { tokenizer });
-  try {
-    const result = await sampler.generate(toGenerateOptions(prompt, { ...options, numBeams: Math.max(2, options.numBeams ?? 2) }));
-    return result.sequences[0].text ?? '';
   } finally {
     sampler.dispose();
   }

@@ -15,7 +15,7 @@ import { initWasm } from '../wasm/loader.js';
 import { formatHelp, parseCommandArgs, UsageError, type Command, type ParsedArgs } from './args.js';
 import { prepareData } from './commands/prepare.js';
 import { scheduleFor, type LrSettings } from './commands/train.js';
-import { beamSearch, generateText, type DecodeOptions } from './decode.js';
+import { generateText, type DecodeOptions } from './decode.js';
 import { lossCurveSvg, type LossHistory } from './loss-svg.js';
 import { formatDuration, formatRate, ProgressBar } from './progress.js';
 import { runTraining } from './run.js';
@@ -142,11 +142,7 @@ export const demoCommand: Command = {
     ];
     for (const [name, options] of decoders) {
       process.stdout.write(`\n--- ${name}\n${prompt}`);
-      if ((options.numBeams ?? 1) > 1) {
-        process.stdout.write(await beamSearch(gpt, prepared.tokenizer, prompt, { ...options, maxNewTokens: s.sampleTokens }));
-      } else {
-        for await (const piece of generateText(gpt, prepared.tokenizer, prompt, { ...options, maxNewTokens: s.sampleTokens })) process.stdout.write(piece);
-      }
+      for await (const piece of generateText(gpt, prepared.tokenizer, prompt, { ...options, maxNewTokens: s.sampleTokens })) process.stdout.write(piece);
       process.stdout.write('\n');
     }
     say(`\ndone in ${formatDuration(performance.now() - t0)}. Continue with:`);
