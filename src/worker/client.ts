@@ -286,6 +286,46 @@ async function* streamEvents<E, R>(
   }
 }
 
+/**
+ * One object served by the worker on its own port (a model, trainer or sampler): calls go through the link,
+ * so a dead worker rejects them, and fail fast once disposed.
+ */
+class ServedObject<Api extends { dispose(): unknown }> {
+  readonly link: Link;
+  readonly remote: Remote<Api>;
+  readonly #port: MessagePort;
+  readonly #disposedMessage: string;
+  #disposed = false;
+
+  constructor(link: Link, handle: Handle<Api, unknown>, disposedMessage: string) {
+    this.link = link;
+    this.#port = handle.port;
+    this.remote = link.open(handle);
+    this.#disposedMessage = disposedMessage;
+  }
+
+  live(): void {
+    if (this.#disposed) throw new WasmGptError(this.#disposedMessage);
+  }
+
+  call<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#disposed) return Promise.reject(new WasmGptError(this.#disposedMessage));
+    return this.link.call(fn);
+  }
+
+  /** Frees the object in the worker (when the worker is still alive) and closes its port. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    try {
+      if (this.link.error === undefined) await this.link.call(() => (this.remote.dispose as () => Promise<unknown>)());
+    } finally {
+      this.remote[releaseProxy]();
+      this.link.forget(this.#port);
+    }
+  }
+}
+
 /** A `Trainer` running in the worker. Methods mirror `Trainer`'s, as promises. */
 export class RemoteTrainer implements Pick<Client<TrainerApi>, 'step' | 'evaluate' | 'getState' | 'dispose'> {
   readonly model: RemoteGPT;
@@ -293,32 +333,27 @@ export class RemoteTrainer implements Pick<Client<TrainerApi>, 'step' | 'evaluat
   readonly blockSize: number;
   readonly gradAccumSteps: number;
   readonly schedule: ScheduleSpec;
-  readonly #link: Link;
-  readonly #remote: Remote<TrainerApi>;
-  readonly #port: MessagePort;
-  #disposed = false;
+  readonly #end: ServedObject<TrainerApi>;
 
   /** @internal */
   constructor(link: Link, model: RemoteGPT, handle: Handle<TrainerApi, TrainerInfo>) {
-    this.#link = link;
+    this.#end = new ServedObject(link, handle, 'RemoteTrainer: this trainer was disposed');
     this.model = model;
-    this.#port = handle.port;
-    this.#remote = link.open(handle);
     ({ batchSize: this.batchSize, blockSize: this.blockSize, gradAccumSteps: this.gradAccumSteps, schedule: this.schedule } = handle.info);
-    trainerCheckpoints.set(this, () => this.#call(() => this.#remote.toCheckpoint()));
+    trainerCheckpoints.set(this, () => this.#end.call(() => this.#end.remote.toCheckpoint()));
   }
 
   step() {
-    return this.#call(() => this.#remote.step());
+    return this.#end.call(() => this.#end.remote.step());
   }
 
   evaluate(batches?: number) {
-    return this.#call(() => this.#remote.evaluate(batches));
+    return this.#end.call(() => this.#end.remote.evaluate(batches));
   }
 
   /** Steps done so far and the learning rate of the next one. */
   status(): Promise<TrainerStatus> {
-    return this.#call(() => this.#remote.status());
+    return this.#end.call(() => this.#end.remote.status());
   }
 
   /**
@@ -326,16 +361,16 @@ export class RemoteTrainer implements Pick<Client<TrainerApi>, 'step' | 'evaluat
    * resolves; `signal` stops training between two steps. A callback that throws stops training and rejects.
    */
   async train({ steps, signal, onStep, onEval }: TrainOptions): Promise<TrainSummary> {
-    this.#live();
+    this.#end.live();
     const sink: TrainEventsApi | undefined = onStep === undefined && onEval === undefined ? undefined : {
       event(ev: TrainEvent) {
         if (ev.type === 'step') onStep?.(ev);
         else onEval?.(ev);
       },
     };
-    return callWithEvents(this.#link, sink, signal, () => this.#remote.abort(), (events) => {
+    return callWithEvents(this.#end.link, sink, signal, () => this.#end.remote.abort(), (events) => {
       const options = { steps, aborted: signal?.aborted === true, events };
-      return this.#call(() => this.#remote.train(events ? transfer(options, [events]) : options));
+      return this.#end.call(() => this.#end.remote.train(events ? transfer(options, [events]) : options));
     });
   }
 
@@ -347,7 +382,7 @@ export class RemoteTrainer implements Pick<Client<TrainerApi>, 'step' | 'evaluat
 
   /** Moments and metadata; the moments arrive transferred. */
   getState() {
-    return this.#call(() => this.#remote.getState());
+    return this.#end.call(() => this.#end.remote.getState());
   }
 
   /**
@@ -355,38 +390,24 @@ export class RemoteTrainer implements Pick<Client<TrainerApi>, 'step' | 'evaluat
    * moment arrays (they are detached afterwards).
    */
   setState(state: TrainerState | TrainingState): Promise<void> {
-    return this.#call(() => {
+    return this.#end.call(() => {
       const m = state?.tensors?.['adamw.m'];
       const v = state?.tensors?.['adamw.v'];
-      if (!(m instanceof Float32Array) || !(v instanceof Float32Array)) return this.#remote.setState(state as TrainerState); // the worker names what is wrong
+      if (!(m instanceof Float32Array) || !(v instanceof Float32Array)) return this.#end.remote.setState(state as TrainerState); // the worker names what is wrong
       // Decoded checkpoint moments may share one buffer: transferring it twice would throw.
       const mv = transferable(m);
       const vv = m.buffer === v.buffer ? v.slice() : transferable(v);
       const moved = { ...state, tensors: { 'adamw.m': mv, 'adamw.v': vv } } as TrainerState;
-      return this.#remote.setState(transfer(moved, [mv.buffer, vv.buffer]));
+      return this.#end.remote.setState(transfer(moved, [mv.buffer, vv.buffer]));
     });
   }
 
   /** Frees the trainer in the worker (the model stays usable). */
-  async dispose(): Promise<void> {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    try {
-      if (this.#link.error === undefined) await this.#link.call(() => this.#remote.dispose());
-    } finally {
-      this.#remote[releaseProxy]();
-      this.#link.forget(this.#port);
-    }
+  dispose(): Promise<void> {
+    return this.#end.dispose();
   }
 
-  #live(): void {
-    if (this.#disposed) throw new WasmGptError('RemoteTrainer: this trainer was disposed');
-  }
 
-  #call<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#disposed) return Promise.reject(new WasmGptError('RemoteTrainer: this trainer was disposed'));
-    return this.#link.call(fn);
-  }
 }
 
 /** A `Sampler` running in the worker: `generate` and `stream` as in-process, the chunks streamed back here. */
@@ -394,17 +415,12 @@ export class RemoteSampler {
   readonly model: RemoteGPT;
   /** Whether it has a tokenizer (text prompts, text pieces, stop strings). */
   readonly hasTokenizer: boolean;
-  readonly #link: Link;
-  readonly #remote: Remote<SamplerApi>;
-  readonly #port: MessagePort;
-  #disposed = false;
+  readonly #end: ServedObject<SamplerApi>;
 
   /** @internal */
   constructor(link: Link, model: RemoteGPT, handle: Handle<SamplerApi, SamplerInfo>) {
-    this.#link = link;
+    this.#end = new ServedObject(link, handle, 'RemoteSampler: this sampler was disposed');
     this.model = model;
-    this.#port = handle.port;
-    this.#remote = link.open(handle);
     this.hasTokenizer = handle.info.hasTokenizer;
   }
 
@@ -423,28 +439,21 @@ export class RemoteSampler {
   }
 
   /** Frees the sampler (its KV cache) in the worker; the model stays usable. */
-  async dispose(): Promise<void> {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    try {
-      if (this.#link.error === undefined) await this.#link.call(() => this.#remote.dispose());
-    } finally {
-      this.#remote[releaseProxy]();
-      this.#link.forget(this.#port);
-    }
+  dispose(): Promise<void> {
+    return this.#end.dispose();
   }
 
   async #generate(options: GenerateOptions, onChunk?: (chunk: GenerationChunk) => void): Promise<GenerateResult> {
-    if (this.#disposed) throw new WasmGptError('RemoteSampler: this sampler was disposed');
+    this.#end.live();
     if (options === null || typeof options !== 'object') throw new ConfigError('options', `generate needs an options object, got ${describeValue(options)}`);
     const { signal, ...rest } = options;
     if (signal !== undefined && typeof signal?.addEventListener !== 'function') {
       throw new ConfigError('signal', `signal must be an AbortSignal, got ${describeValue(signal)}`);
     }
     const sink: GenerateEventsApi | undefined = onChunk === undefined ? undefined : { chunk: onChunk };
-    return callWithEvents(this.#link, sink, signal, () => this.#remote.abort(), (events) => {
+    return callWithEvents(this.#end.link, sink, signal, () => this.#end.remote.abort(), (events) => {
       const wire: WireGenerateOptions = { ...rest, aborted: signal?.aborted === true, events };
-      return this.#link.call(() => this.#remote.generate(events ? transfer(wire, [events]) : wire));
+      return this.#end.link.call(() => this.#end.remote.generate(events ? transfer(wire, [events]) : wire));
     });
   }
 }
@@ -454,66 +463,61 @@ export class RemoteGPT implements Pick<Client<ModelApi>, 'forward' | 'loss' | 'g
   readonly config: GPTConfig;
   readonly parameterCount: number;
   readonly backend: 'wasm' | 'js';
-  readonly #link: Link;
-  readonly #remote: Remote<ModelApi>;
-  readonly #port: MessagePort;
-  #disposed = false;
+  readonly #end: ServedObject<ModelApi>;
 
   /** @internal */
   constructor(link: Link, handle: Handle<ModelApi, ModelInfo>) {
-    this.#link = link;
-    this.#port = handle.port;
-    this.#remote = link.open(handle);
+    this.#end = new ServedObject(link, handle, 'RemoteGPT: this model was disposed');
     ({ config: this.config, parameterCount: this.parameterCount, backend: this.backend } = handle.info);
   }
 
   /** Logits (B, T, V), transferred from the worker. */
   forward(tokens: ArrayLike<number>, B: number, T: number) {
-    return this.#call(() => this.#remote.forward(tokens, B, T));
+    return this.#end.call(() => this.#end.remote.forward(tokens, B, T));
   }
 
   loss(inputs: ArrayLike<number>, targets: ArrayLike<number>, B?: number, T?: number) {
-    return this.#call(() => this.#remote.loss(inputs, targets, B, T));
+    return this.#end.call(() => this.#end.remote.loss(inputs, targets, B, T));
   }
 
   /** All parameters in layout order, transferred from the worker (no copy on the way). */
   getParameters() {
-    return this.#call(() => this.#remote.getParameters());
+    return this.#end.call(() => this.#end.remote.getParameters());
   }
 
   /** Transfers `data` to the worker: its buffer is detached afterwards (pass `data.slice()` to keep it). */
   setParameters(data: Float32Array): Promise<void> {
-    return this.#call(async () => {
+    return this.#end.call(async () => {
       checkFloats('RemoteGPT.setParameters', 'data', data, this.parameterCount);
       const moved = transferable(data);
-      return this.#remote.setParameters(transfer(moved, [moved.buffer]));
+      return this.#end.remote.setParameters(transfer(moved, [moved.buffer]));
     });
   }
 
   init(scheme?: Parameters<ModelApi['init']>[0], seed?: number) {
-    return this.#call(() => this.#remote.init(scheme, seed));
+    return this.#end.call(() => this.#end.remote.init(scheme, seed));
   }
 
   estimateMemory(batchSize: number, blockSize?: number, training?: boolean) {
-    return this.#call(() => this.#remote.estimateMemory(batchSize, blockSize, training));
+    return this.#end.call(() => this.#end.remote.estimateMemory(batchSize, blockSize, training));
   }
 
   /** A `Trainer` on this model, in the worker. The token arrays are copied (you may keep using them). */
   async createTrainer(options: TrainerOptions): Promise<RemoteTrainer> {
-    const handle = await this.#call(() => this.#remote.createTrainer(options));
-    return new RemoteTrainer(this.#link, this, handle);
+    const handle = await this.#end.call(() => this.#end.remote.createTrainer(options));
+    return new RemoteTrainer(this.#end.link, this, handle);
   }
 
   /** A `Sampler` on this model, in the worker; the tokenizer is sent as its `save()` JSON. */
   async createSampler(options: SamplerOptions = {}): Promise<RemoteSampler> {
-    const handle = await this.#call(async () => {
+    const handle = await this.#end.call(async () => {
       if (options === null || typeof options !== 'object') throw new ConfigError('options', `createSampler needs an options object, got ${describeValue(options)}`);
       for (const key of Object.keys(options)) {
         if (key !== 'tokenizer') throw new ConfigError(key, `createSampler has no option '${key}' (known: tokenizer)`);
       }
-      return this.#remote.createSampler({ tokenizer: options.tokenizer?.save() });
+      return this.#end.remote.createSampler({ tokenizer: options.tokenizer?.save() });
     });
-    return new RemoteSampler(this.#link, this, handle);
+    return new RemoteSampler(this.#end.link, this, handle);
   }
 
   /**
@@ -522,36 +526,22 @@ export class RemoteGPT implements Pick<Client<ModelApi>, 'forward' | 'loss' | 'g
    * `GPTWorker.loadCheckpoint` + `trainer.setState` resume exactly.
    */
   async toCheckpoint(trainer?: RemoteTrainer): Promise<Map<string, Uint8Array>> {
-    if (trainer === undefined) return this.#call(() => this.#remote.toCheckpoint());
+    if (trainer === undefined) return this.#end.call(() => this.#end.remote.toCheckpoint());
     const viaTrainer = trainerCheckpoints.get(trainer);
     if (viaTrainer === undefined || trainer.model !== this) {
       throw new ConfigError('trainer', `RemoteGPT.toCheckpoint: trainer must be a RemoteTrainer of this model, got ${describeValue(trainer)}`);
     }
-    this.#live();
+    this.#end.live();
     return viaTrainer();
   }
 
 
   /** Frees the model in the worker. Trainers created from it must not be used afterwards. */
-  async dispose(): Promise<void> {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    try {
-      if (this.#link.error === undefined) await this.#link.call(() => this.#remote.dispose());
-    } finally {
-      this.#remote[releaseProxy]();
-      this.#link.forget(this.#port);
-    }
+  dispose(): Promise<void> {
+    return this.#end.dispose();
   }
 
-  #live(): void {
-    if (this.#disposed) throw new WasmGptError('RemoteGPT: this model was disposed');
-  }
 
-  #call<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#disposed) return Promise.reject(new WasmGptError('RemoteGPT: this model was disposed'));
-    return this.#link.call(fn);
-  }
 }
 
 /** A running gpt-worker. Create models in it; `terminate()` ends it and its thread pool. */
