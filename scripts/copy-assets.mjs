@@ -1,11 +1,17 @@
-// Copies the plain-JavaScript worker scripts next to the compiled loader: Node and bundlers load them as files.
+// Puts the plain-JavaScript files where the compiled code expects them: the thread worker next to the compiled
+// pool (dist/threads/), and the module naming the wasm URLs next to the .wasm files (pkg/). Runs before tsc,
+// which reads pkg/wasm-urls.d.ts.
 import { cpSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-for (const rel of ['threads/thread-worker.js']) {
-  const to = join(root, 'dist', rel);
-  mkdirSync(dirname(to), { recursive: true });
-  cpSync(join(root, 'src', rel), to);
+const copies = [
+  ['src/threads/thread-worker.js', 'dist/threads/thread-worker.js'],
+  ['scripts/pkg-assets/wasm-urls.js', 'pkg/wasm-urls.js'],
+  ['scripts/pkg-assets/wasm-urls.d.ts', 'pkg/wasm-urls.d.ts'],
+];
+for (const [from, to] of copies) {
+  mkdirSync(dirname(join(root, to)), { recursive: true });
+  cpSync(join(root, from), join(root, to));
 }

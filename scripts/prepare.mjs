@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+// Build output goes to stderr: `npm pack --json` (which runs this through prepack) owns stdout.
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['inherit', 2, 2] });
 
 function newestMtime(path) {
   const st = statSync(path);
@@ -24,9 +25,9 @@ function wasmUpToDate() {
 }
 
 if (process.env.WASM_GPT_SKIP_WASM === '1') {
-  console.log('wasm-gpt: WASM_GPT_SKIP_WASM=1, not building wasm');
+  console.error('wasm-gpt: WASM_GPT_SKIP_WASM=1, not building wasm');
 } else if (wasmUpToDate()) {
-  console.log('wasm-gpt: pkg/*.wasm up to date');
+  console.error('wasm-gpt: pkg/*.wasm up to date');
 } else {
   run('bash', ['scripts/setup-toolchain.sh']);
   run('bash', ['scripts/build-wasm.sh']);

@@ -1,4 +1,5 @@
 /** Where we are running: decides how to load files, start workers and whether threads are possible. */
+import { nodePlatform } from '#platform';
 
 export function isNode(): boolean {
   const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
@@ -14,10 +15,7 @@ export function isBrowserMainThread(): boolean {
 
 /** Logical cores, as the platform reports them. */
 export async function hardwareConcurrency(): Promise<number> {
-  if (isNode()) {
-    const os = await import('node:os');
-    return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
-  }
+  if (isNode() && nodePlatform !== undefined) return nodePlatform.cores();
   const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
   return Math.max(1, n ?? 1);
 }
@@ -30,11 +28,8 @@ export function sharedMemoryAvailable(): boolean {
 }
 
 export async function readBinary(url: URL): Promise<Uint8Array> {
-  if (isNode() && url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return new Uint8Array(await readFile(url));
-  }
+  if (isNode() && nodePlatform !== undefined && url.protocol === 'file:') return nodePlatform.readFile(url);
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`could not fetch ${url.href}: HTTP ${res.status}`);
+  if (!res.ok) throw new Error(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
   return new Uint8Array(await res.arrayBuffer());
 }

@@ -10,6 +10,7 @@ import { WasmRuntimeError } from '../errors.js';
 import type { CoreExports, ThreadExports } from '../wasm/exports.js';
 import { Status } from '../wasm/exports.js';
 import { isNode } from '../env.js';
+import { nodePlatform } from '#platform';
 
 /** Stack per worker thread. Kernels do not recurse; rayon's join needs a few frames per level. */
 const WORKER_STACK_BYTES = 2 * 1024 * 1024;
@@ -44,7 +45,7 @@ export async function startThreadPool(
   memory: WebAssembly.Memory,
   exports: CoreExports & ThreadExports,
   threads: number,
-  workerUrl: URL,
+  workerUrl: URL | undefined,
 ): Promise<ThreadPoolHandle> {
   const tlsSize = (exports.__tls_size.value as number) >>> 0;
   const tlsAlign = Math.max((exports.__tls_align.value as number) >>> 0, 1);
@@ -100,19 +101,21 @@ export async function startThreadPool(
   };
 }
 
-async function spawnWorker(url: URL): Promise<WorkerLike> {
-  if (isNode()) {
-    const { Worker } = await import('node:worker_threads');
-    let worker: InstanceType<typeof Worker> | undefined;
-    let pendingInit: WorkerInit | undefined;
+/**
+ * One pool thread. The browser default is spelled `new Worker(new URL('./thread-worker.js', import.meta.url),
+ * { type: 'module' })` on purpose: it is the form Vite, webpack 5 and Parcel recognise, so they emit the worker
+ * with no configuration. Node runs the same script (see platform/node.ts).
+ */
+async function spawnWorker(url: URL | undefined): Promise<WorkerLike> {
+  if (isNode() && nodePlatform !== undefined) {
+    const node = nodePlatform;
+    const script = url ?? new URL('./thread-worker.js', import.meta.url);
+    let worker: ReturnType<typeof node.startThreadWorker> | undefined;
     const listeners: { msg?: (m: WorkerMessage) => void; err?: (e: Error) => void } = {};
     return {
       post(init) {
-        pendingInit = init;
-        // Node takes the init as workerData so the worker never depends on this thread's event loop.
-        // No inherited Node flags: some make a file worker fail to start (--input-type from `node -e`) or are
-        // refused for workers (V8 flags, which are process-wide anyway), and the worker script needs none.
-        worker = new Worker(url, { workerData: pendingInit, execArgv: [] });
+        // Node hands the init over at start, so the worker never depends on this thread's event loop.
+        worker = node.startThreadWorker(script, init);
         worker.on('message', (m: WorkerMessage) => listeners.msg?.(m));
         worker.on('error', (e: Error) => listeners.err?.(e));
         worker.on('exit', (code: number) => {
@@ -125,12 +128,17 @@ async function spawnWorker(url: URL): Promise<WorkerLike> {
       async terminate() { if (worker) await worker.terminate(); },
     };
   }
-  const worker = new Worker(url, { type: 'module', name: 'wasm-gpt-thread' });
+  const worker = url !== undefined
+    ? new Worker(url, { type: 'module', name: 'wasm-gpt-thread' })
+    : new Worker(new URL('./thread-worker.js', import.meta.url), { type: 'module', name: 'wasm-gpt-thread' });
   return {
     post(init) { worker.postMessage(init); },
     onMessage(cb) { worker.addEventListener('message', (e: MessageEvent<WorkerMessage>) => cb(e.data)); },
     onError(cb) {
-      worker.addEventListener('error', (e: ErrorEvent) => cb(new Error(e.message || 'worker script failed to load')));
+      worker.addEventListener('error', (e: ErrorEvent) => {
+        const where = url?.href ?? 'thread-worker.js';
+        cb(new Error(e.message || `the thread worker script ${where} failed to load (pass its URL as threadWorkerUrl if your bundler moved it)`));
+      });
     },
     unref() {},
     async terminate() { worker.terminate(); },

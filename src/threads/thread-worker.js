@@ -1,6 +1,6 @@
-// One thread of the wasm-gpt rayon pool. Plain JavaScript (not compiled) because Node and browsers both load it
-// as a file next to the loader: a Node `worker_threads` Worker gets its init message as `workerData`, a
-// browser module Worker as its first message. Same steps in both, in this order:
+// One thread of the wasm-gpt rayon pool. Plain JavaScript (not compiled), with no imports, so it runs as it is
+// wherever it is copied: a module Worker gets its init as its first message (Node runs it the same way under a
+// little glue, see src/platform/node.ts). A bundler emits it as a worker chunk from threads/pool.js. Steps:
 //   1. instantiate the shared module on the shared memory (the data segments are already initialised),
 //   2. point __stack_pointer at this thread's own stack and give it its own TLS block,
 //   3. report ready, then enter the Rust worker loop, which blocks until the pool hands this thread a job
@@ -40,16 +40,6 @@ async function run(init, post, reportFatal) {
   }
 }
 
-const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null
-  && typeof WorkerGlobalScope === 'undefined';
-
-if (isNode) {
-  const { parentPort, workerData } = await import('node:worker_threads');
-  const { writeSync } = await import('node:fs');
-  // Synchronous write: the main thread may be blocked waiting on this pool and unable to print for us.
-  run(workerData, (msg) => parentPort.postMessage(msg), (text) => writeSync(2, text + '\n'));
-} else {
-  self.addEventListener('message', (event) => {
-    run(event.data, (msg) => self.postMessage(msg), (text) => console.error(text));
-  }, { once: true });
-}
+self.addEventListener('message', (event) => {
+  run(event.data, (msg) => self.postMessage(msg), (text) => console.error(text));
+}, { once: true });

@@ -1,4 +1,5 @@
 /** The built wasm artifacts and the memory they import. Must match scripts/build-wasm.sh. */
+import { WASM_URLS } from '../../pkg/wasm-urls.js';
 
 export type ArtifactName = 'threads-simd' | 'simd';
 
@@ -15,7 +16,7 @@ export const MAX_PAGES = 65536;
 /** Bytes addressable by wasm32; no buffer or product of sizes may exceed it. */
 export const WASM32_MAX_BYTES = 4 * 1024 * 1024 * 1024;
 
-/** Default location of the artifacts: `pkg/` at the package root, two levels above this module. */
+/** Default location of an artifact: the package's `pkg/` folder (see pkg/wasm-urls.js for why it is named there). */
 export function defaultArtifactUrl(name: ArtifactName): URL {
-  return new URL(`../../pkg/${ARTIFACT_FILES[name]}`, import.meta.url);
+  return WASM_URLS[name];
 }

@@ -11,7 +11,7 @@
 import { WasmGptError, WasmRuntimeError } from '../errors.js';
 import { hardwareConcurrency, isBrowserMainThread, readBinary, sharedMemoryAvailable } from '../env.js';
 import { startThreadPool, type ThreadPoolHandle } from '../threads/pool.js';
-import { defaultArtifactUrl, INITIAL_PAGES, MAX_PAGES, type ArtifactName } from './artifacts.js';
+import { ARTIFACT_FILES, defaultArtifactUrl, INITIAL_PAGES, MAX_PAGES, type ArtifactName } from './artifacts.js';
 import { WasmCore, type Capabilities } from './core.js';
 import {
   ABI_VERSION, CORE_EXPORT_NAMES, THREAD_EXPORT_NAMES, type CoreExports, type ThreadExports,
@@ -22,9 +22,15 @@ export interface InitOptions {
   threads?: number;
   /** Which binary: 'auto' (default) picks as described above; naming one forces it or throws if impossible. */
   artifact?: 'auto' | ArtifactName;
-  /** Where the .wasm files are, per artifact (default: the package's pkg/ folder). */
+  /** Where the .wasm files are, per artifact (default: the package's pkg/ folder). Wins over `wasmPaths`. */
   wasmUrl?: Partial<Record<ArtifactName, string | URL>>;
-  /** Where `thread-worker.js` is (default: next to this package's built threads/ folder). */
+  /**
+   * A URL prefix the .wasm files are found under by their file names (`wasm_gpt_simd.wasm`,
+   * `wasm_gpt_threads_simd.wasm`), e.g. a CDN folder: 'https://cdn.jsdelivr.net/npm/wasm-gpt@0.1.0/pkg/'.
+   * Relative prefixes resolve against the page. A trailing '/' is added when missing.
+   */
+  wasmPaths?: string | URL;
+  /** Where `thread-worker.js` is (default: dist/threads/, next to the pool that starts it). */
   workerUrl?: string | URL;
 }
 
@@ -42,6 +48,17 @@ function compile(url: URL): Promise<WebAssembly.Module> {
 
 function toUrl(u: string | URL): URL {
   return u instanceof URL ? u : new URL(u, (globalThis as { location?: { href: string } }).location?.href ?? import.meta.url);
+}
+
+function artifactUrl(artifact: ArtifactName, options: InitOptions): URL {
+  const explicit = options.wasmUrl?.[artifact];
+  if (explicit !== undefined) return toUrl(explicit);
+  if (options.wasmPaths !== undefined) {
+    const prefix = toUrl(options.wasmPaths);
+    if (!prefix.pathname.endsWith('/')) prefix.pathname += '/';
+    return new URL(ARTIFACT_FILES[artifact], prefix);
+  }
+  return defaultArtifactUrl(artifact);
 }
 
 /** Loads a wasm-gpt core. Call `terminate()` on it when done so worker threads end. */
@@ -89,13 +106,15 @@ export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
     reason = `shared memory available: ${threads} worker thread${threads === 1 ? '' : 's'}`;
   }
 
-  const url = toUrl(options.wasmUrl?.[artifact] ?? defaultArtifactUrl(artifact));
+  const url = artifactUrl(artifact, options);
   let module: WebAssembly.Module;
   try {
     module = await compile(url);
   } catch (err) {
     throw new WasmGptError(
-      `initWasm: could not load ${url.href} (${(err as Error).message}); run 'npm run build' to build pkg/`,
+      `initWasm: could not load the wasm core from ${url.href} (${(err as Error).message}). If your bundler or ` +
+        `server put the .wasm files elsewhere, say where: { wasmPaths: '<folder URL>/' } (files ` +
+        `${Object.values(ARTIFACT_FILES).join(', ')}, shipped in wasm-gpt/pkg/) or { wasmUrl: { '${artifact}': '<URL>' } }`,
       { cause: err },
     );
   }
@@ -118,18 +137,24 @@ export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
   const expected = artifact === 'threads-simd' ? [...CORE_EXPORT_NAMES, ...THREAD_EXPORT_NAMES] : CORE_EXPORT_NAMES;
   const missing = expected.filter((name) => !(name in exports));
   if (missing.length > 0) {
-    throw new WasmGptError(`initWasm: ${url.href} lacks exports ${missing.join(', ')}; rebuild with 'npm run build'`);
+    throw new WasmGptError(
+      `initWasm: ${url.href} is not the wasm core this version of wasm-gpt needs (it lacks ${missing.join(', ')}); ` +
+        'serve the .wasm files of the installed wasm-gpt version',
+    );
   }
   const abi = exports.wgpt_abi_version();
   if (abi !== ABI_VERSION) {
-    throw new WasmGptError(`initWasm: ${url.href} has ABI ${abi}, this loader expects ${ABI_VERSION}; rebuild pkg/`);
+    throw new WasmGptError(
+      `initWasm: ${url.href} has ABI ${abi}, this version of wasm-gpt expects ${ABI_VERSION}; serve the .wasm files ` +
+        'of the installed wasm-gpt version (a cached or CDN copy of another version?)',
+    );
   }
   exports.wgpt_init();
   if (earlyPanic !== undefined) throw new WasmRuntimeError(`initWasm: ${earlyPanic}`);
 
   let pool: ThreadPoolHandle | undefined;
   if (artifact === 'threads-simd' && threads > 1) {
-    const workerUrl = toUrl(options.workerUrl ?? new URL('../threads/thread-worker.js', import.meta.url));
+    const workerUrl = options.workerUrl === undefined ? undefined : toUrl(options.workerUrl);
     pool = await startThreadPool(module, memory, exports, threads, workerUrl);
   }
   const capabilities: Capabilities = {

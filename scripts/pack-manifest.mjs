@@ -1,0 +1,36 @@
+// npm's prepack/postpack pair. A clone needs `prepare` (it builds pkg/ and dist/ on `npm install`), but a
+// published manifest must not carry it: installing the package would then run a build that needs Rust and
+// apt, and npm warns about install scripts. So `prepack` builds, then rewrites package.json without its
+// scripts (none of them work outside a clone: they call files under scripts/, which are not shipped), and
+// `postpack` puts the original back. Everything goes to stderr: `npm pack --json` owns stdout.
+//
+//   node scripts/pack-manifest.mjs prepack | postpack
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const manifest = join(root, 'package.json');
+const saved = join(root, '.package.json.prepack');
+
+const step = process.argv[2];
+if (step === 'prepack') {
+  if (existsSync(saved)) {
+    // A previous pack died between the two steps: package.json is the stripped one. Refuse rather than lose
+    // the scripts for good.
+    console.error(`wasm-gpt: ${saved} exists (an earlier npm pack did not finish); restore it with 'node scripts/pack-manifest.mjs postpack'`);
+    process.exit(1);
+  }
+  execFileSync(process.execPath, [join(root, 'scripts', 'prepare.mjs')], { cwd: root, stdio: ['ignore', 2, 2] });
+  const text = readFileSync(manifest, 'utf8');
+  const published = JSON.parse(text);
+  delete published.scripts;
+  writeFileSync(saved, text);
+  writeFileSync(manifest, `${JSON.stringify(published, null, 2)}\n`);
+} else if (step === 'postpack') {
+  if (existsSync(saved)) renameSync(saved, manifest);
+} else {
+  console.error('usage: node scripts/pack-manifest.mjs prepack|postpack');
+  process.exit(2);
+}
