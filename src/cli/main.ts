@@ -7,13 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { formatHelp, parseCommandArgs, UsageError, type Command } from './args.js';
-import { benchCommand } from './commands/bench.js';
+import { benchAvailable, benchCommand } from './commands/bench.js';
 import { infoCommand } from './commands/info.js';
 import { prepareCommand } from './commands/prepare.js';
 import { sampleCommand } from './commands/sample.js';
 import { trainCommand } from './commands/train.js';
 
-const COMMANDS: Command[] = [prepareCommand, trainCommand, sampleCommand, benchCommand, infoCommand];
+// `bench` runs bench/ of a source checkout; an installed package has none, so it does not offer the command.
+const COMMANDS: Command[] = [prepareCommand, trainCommand, sampleCommand, ...(benchAvailable() ? [benchCommand] : []), infoCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -31,8 +32,10 @@ function overview(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
     'Run `wasm-gpt <command> --help` for a command\'s options.',
-    'Quick start: wasm-gpt prepare --moby-dick --out data/moby && wasm-gpt train --data data/moby --out ckpt --time 2m',
-    '             && wasm-gpt sample -c ckpt -p "The whale" --top-p 0.9',
+    'Quick start (any text file; a book-length one gives readable samples):',
+    '  wasm-gpt prepare book.txt --out data/book',
+    '  wasm-gpt train --data data/book --out ckpt --time 2m',
+    '  wasm-gpt sample -c ckpt -p "The" --top-p 0.9',
     '',
   ].join('\n');
 }

