@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ByteLevelBPETokenizer, trainByteLevelBPE } from '../dist/tokenizer/index.js';
-import { loadMobyDick } from '../dist/data/index.js';
+import { loadMobyDick } from '../dist/data/node-shards.js';
 import * as reference from 'gpt-tokenizer/encoding/r50k_base';
 
 const args = process.argv.slice(2);

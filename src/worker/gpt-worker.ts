@@ -8,6 +8,7 @@
  * `WireError`s so the client can rebuild their classes.
  */
 import { expose, finalizer, transfer, wrap, type Endpoint, type Remote } from 'comlink';
+import { nodePlatform } from '#platform';
 import { isNode } from '../env.js';
 import { decodeCheckpoint } from '../checkpoint/index.js';
 import { ConfigError, WasmGptError } from '../errors.js';
@@ -275,6 +276,7 @@ class WorkerService implements WorkerApi {
         threads: options.threads,
         artifact: options.artifact,
         wasmUrl: options.wasmUrl,
+        wasmPaths: options.wasmPaths,
         workerUrl: options.threadWorkerUrl,
       });
       return (await this.#core).capabilities();
@@ -315,13 +317,11 @@ class WorkerService implements WorkerApi {
 }
 
 const service = new WorkerService();
-if (isNode()) {
-  const { parentPort } = await import('node:worker_threads');
+// No top-level await: bundlers may emit this worker as a classic script, where it is a syntax error.
+if (isNode() && nodePlatform !== undefined) {
+  const parentPort = nodePlatform.parentPort();
   if (parentPort === null) throw new WasmGptError('gpt-worker.js runs as a worker: start it with createWorker()');
-  // comlink ships its Node adapter as a separate UMD file (no package exports map to name it otherwise).
-  const adapter = await import('comlink/dist/umd/node-adapter.js');
-  const nodeEndpoint = (adapter.default ?? adapter) as unknown as (port: unknown) => Endpoint;
-  expose(service, nodeEndpoint(parentPort));
+  expose(service, nodePlatform.nodeEndpoint(parentPort) as Endpoint);
 } else {
   expose(service, globalThis as unknown as Endpoint);
 }

@@ -41,6 +41,7 @@ export interface WireCoreOptions {
   threads?: number;
   artifact?: 'auto' | ArtifactName;
   wasmUrl?: Partial<Record<ArtifactName, string>>;
+  wasmPaths?: string;
   threadWorkerUrl?: string;
 }
 

@@ -16,6 +16,7 @@
  *     `terminate()`.
  */
 import { wrap, type Endpoint } from 'comlink';
+import { nodePlatform } from '#platform';
 import { isNode } from '../env.js';
 import { ConfigError, WorkerError, describeValue } from '../errors.js';
 import type { ArtifactName } from '../wasm/artifacts.js';
@@ -24,15 +25,9 @@ import { Link } from './link.js';
 import type { WireCoreOptions, WorkerApi } from './protocol.js';
 import { GPTWorker } from './remote-worker.js';
 
-/** The part of a Node `worker_threads` Worker used here (structural, so browser builds need no Node types). */
-export interface NodeWorkerLike {
-  postMessage(message: unknown, transfer?: readonly unknown[]): void;
-  on(event: string, listener: (...args: any[]) => void): unknown;
-  off(event: string, listener: (...args: any[]) => void): unknown;
-  terminate(): Promise<number>;
-  ref(): void;
-  unref(): void;
-}
+import type { NodeWorkerLike } from '../platform/types.js';
+
+export type { NodeWorkerLike };
 
 /** The part of a browser `Worker` used here (structural, so Node builds need no DOM types). */
 export interface BrowserWorkerLike {
@@ -49,6 +44,8 @@ export interface WorkerOptions {
   artifact?: 'auto' | ArtifactName;
   /** Where the .wasm files are, when a bundler moved them (see `initWasm`). */
   wasmUrl?: Partial<Record<ArtifactName, string | URL>>;
+  /** A URL prefix the .wasm files are found under by file name, e.g. a CDN folder (see `initWasm`). */
+  wasmPaths?: string | URL;
   /** Where `threads/thread-worker.js` is, when a bundler moved it (`initWasm`'s `workerUrl`). */
   threadWorkerUrl?: string | URL;
   /** Where `worker/gpt-worker.js` is (default: next to this module). */
@@ -61,7 +58,7 @@ export interface WorkerOptions {
   worker?: BrowserWorkerLike | NodeWorkerLike;
 }
 
-const WORKER_OPTION_KEYS = new Set(['threads', 'artifact', 'wasmUrl', 'threadWorkerUrl', 'url', 'worker']);
+const WORKER_OPTION_KEYS = new Set(['threads', 'artifact', 'wasmUrl', 'wasmPaths', 'threadWorkerUrl', 'url', 'worker']);
 
 function isNodeWorker(w: BrowserWorkerLike | NodeWorkerLike): w is NodeWorkerLike {
   return typeof (w as NodeWorkerLike).on === 'function' && typeof (w as NodeWorkerLike).unref === 'function';
@@ -71,14 +68,25 @@ function absoluteUrl(u: string | URL, base: string): string {
   return u instanceof URL ? u.href : new URL(u, base).href;
 }
 
-async function callerBase(): Promise<string> {
+function callerBase(): string {
   const href = (globalThis as { location?: { href: string } }).location?.href;
   if (href !== undefined) return href;
-  if (isNode()) {
-    const { pathToFileURL } = await import('node:url');
-    return pathToFileURL(process.cwd() + '/').href;
-  }
+  if (isNode() && nodePlatform !== undefined) return nodePlatform.cwdUrl();
   return import.meta.url;
+}
+
+/**
+ * The gpt-worker. The browser default is spelled `new Worker(new URL('./gpt-worker.js', import.meta.url),
+ * { type: 'module' })` on purpose: Vite, webpack 5 and Parcel recognise exactly that form and build the worker
+ * as its own module chunk with no configuration.
+ */
+function startWorker(url: string | URL | undefined, base: string): BrowserWorkerLike | NodeWorkerLike {
+  if (isNode() && nodePlatform !== undefined) {
+    const script = url === undefined ? new URL('./gpt-worker.js', import.meta.url) : new URL(url, base);
+    return nodePlatform.startWorker(script);
+  }
+  if (url !== undefined) return new Worker(url, { type: 'module', name: 'wasm-gpt' });
+  return new Worker(new URL('./gpt-worker.js', import.meta.url), { type: 'module', name: 'wasm-gpt' });
 }
 
 /**
@@ -96,31 +104,19 @@ export async function createWorker(options: WorkerOptions = {}): Promise<GPTWork
   for (const key of Object.keys(options)) {
     if (!WORKER_OPTION_KEYS.has(key)) throw new ConfigError(key, `createWorker has no option '${key}' (known: ${[...WORKER_OPTION_KEYS].join(', ')})`);
   }
-  const base = await callerBase();
+  const base = callerBase();
   const core: WireCoreOptions = { threads: options.threads, artifact: options.artifact };
+  if (options.wasmPaths !== undefined) core.wasmPaths = absoluteUrl(options.wasmPaths, base);
   if (options.wasmUrl !== undefined) {
     core.wasmUrl = {};
     for (const [name, u] of Object.entries(options.wasmUrl) as [ArtifactName, string | URL][]) core.wasmUrl[name] = absoluteUrl(u, base);
   }
   if (options.threadWorkerUrl !== undefined) core.threadWorkerUrl = absoluteUrl(options.threadWorkerUrl, base);
 
-  const url = options.url ?? new URL('./gpt-worker.js', import.meta.url);
-  let nodeEndpoint: ((w: NodeWorkerLike) => Endpoint) | undefined;
-  if (isNode() || (options.worker !== undefined && isNodeWorker(options.worker))) {
-    // Loaded before the worker starts: nothing may stand between starting it and listening for its death.
-    const adapter = await import('comlink/dist/umd/node-adapter.js');
-    nodeEndpoint = (adapter.default ?? adapter) as unknown as (w: NodeWorkerLike) => Endpoint;
+  if (options.worker !== undefined && isNodeWorker(options.worker) && nodePlatform === undefined) {
+    throw new ConfigError('worker', 'createWorker: a Node worker_threads Worker was given, but this build of wasm-gpt is not the Node one');
   }
-  let worker = options.worker;
-  if (worker === undefined) {
-    if (isNode()) {
-      const { Worker: NodeWorker } = await import('node:worker_threads');
-      // No inherited Node flags (see threads/pool.ts): some make a file worker fail to start.
-      worker = new NodeWorker(typeof url === 'string' ? new URL(url, base) : url, { execArgv: [] }) as unknown as NodeWorkerLike;
-    } else {
-      worker = new Worker(url, { type: 'module', name: 'wasm-gpt' }) satisfies BrowserWorkerLike;
-    }
-  }
+  const worker = options.worker ?? startWorker(options.url, base);
 
   let endpoint: Endpoint;
   let terminate: () => Promise<void>;
@@ -135,7 +131,7 @@ export async function createWorker(options: WorkerOptions = {}): Promise<GPTWork
     w.on('exit', (code: number) => {
       if (!terminating) link.fail(new WorkerError(`wasm-gpt worker exited with code ${code}`));
     });
-    endpoint = nodeEndpoint!(w);
+    endpoint = nodePlatform!.nodeEndpoint(w) as Endpoint;
     terminate = async () => {
       terminating = true;
       await w.terminate();

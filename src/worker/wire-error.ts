@@ -22,9 +22,13 @@ function isErrorClass(value: unknown): value is ErrorClass {
   return typeof value === 'function' && (value === Error || value.prototype instanceof Error);
 }
 
-/** By name: the library's classes, and the built-in ones an argument check may throw. */
+/**
+ * By name: the library's classes, and the built-in ones an argument check may throw. Keyed by the name on the
+ * prototype (a string in errors.ts), not `constructor.name`, which a minifier changes.
+ */
 const CLASSES: ReadonlyMap<string, ErrorClass> = new Map(
-  [...Object.values(errors) as unknown[], RangeError, TypeError, SyntaxError, Error].filter(isErrorClass).map((c) => [c.name, c]),
+  [...Object.values(errors) as unknown[], RangeError, TypeError, SyntaxError, Error].filter(isErrorClass)
+    .map((c) => [(c.prototype as Error).name, c]),
 );
 
 const CAUSE_DEPTH = 4;
