@@ -1,11 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  resolve: {
-    // Tests run src/ in Node: the `node` branch of package.json's `#platform`, from source rather than dist/.
-    alias: { '#platform': fileURLToPath(new URL('./src/platform/node.ts', import.meta.url)) },
-  },
   test: {
     include: ['tests/**/*.test.ts'],
     testTimeout: 120_000,

@@ -2,7 +2,9 @@
 // published manifest must not carry it: installing the package would then run a build that needs Rust and
 // apt, and npm warns about install scripts. So `prepack` builds, then rewrites package.json without its
 // scripts (none of them work outside a clone: they call files under scripts/, which are not shipped), and
-// `postpack` puts the original back. Everything goes to stderr: `npm pack --json` owns stdout.
+// `postpack` puts the original back. Everything goes to stderr: `npm pack --json` owns stdout. Both rewrites
+// are atomic (a rename), so a process reading package.json meanwhile (Node resolving `#platform`) never sees
+// half a file. WASM_GPT_PACK_NO_BUILD=1 skips the build when dist/ and pkg/ are known fresh (the bundler tests).
 //
 //   node scripts/pack-manifest.mjs prepack | postpack
 import { execFileSync } from 'node:child_process';
@@ -22,12 +24,16 @@ if (step === 'prepack') {
     console.error(`wasm-gpt: ${saved} exists (an earlier npm pack did not finish); restore it with 'node scripts/pack-manifest.mjs postpack'`);
     process.exit(1);
   }
-  execFileSync(process.execPath, [join(root, 'scripts', 'prepare.mjs')], { cwd: root, stdio: ['ignore', 2, 2] });
+  if (process.env.WASM_GPT_PACK_NO_BUILD !== '1') {
+    execFileSync(process.execPath, [join(root, 'scripts', 'prepare.mjs')], { cwd: root, stdio: ['ignore', 2, 2] });
+  }
   const text = readFileSync(manifest, 'utf8');
   const published = JSON.parse(text);
   delete published.scripts;
   writeFileSync(saved, text);
-  writeFileSync(manifest, `${JSON.stringify(published, null, 2)}\n`);
+  const next = `${manifest}.next`;
+  writeFileSync(next, `${JSON.stringify(published, null, 2)}\n`);
+  renameSync(next, manifest);
 } else if (step === 'postpack') {
   if (existsSync(saved)) renameSync(saved, manifest);
 } else {

@@ -22,6 +22,8 @@ import(workerData.script);
 `;
 
 export const nodePlatform: NodePlatform | undefined = {
+  gptWorkerUrl: new URL('../worker/gpt-worker.js', import.meta.url),
+  threadWorkerUrl: new URL('../threads/thread-worker.js', import.meta.url),
   cores: () => Math.max(1, typeof availableParallelism === 'function' ? availableParallelism() : cpus().length),
   readFile: async (url) => new Uint8Array(await readFile(url)),
   cwdUrl: () => pathToFileURL(process.cwd() + '/').href,

@@ -18,6 +18,12 @@ export interface NodeWorkerLike {
 export type NodeEndpointFactory = (portOrWorker: unknown) => unknown;
 
 export interface NodePlatform {
+  /**
+   * The package's own worker scripts. Named here, not beside the browser's `new Worker(new URL(...))`: a
+   * bundler would see a second `new URL('./gpt-worker.js', import.meta.url)` there and copy the raw file.
+   */
+  gptWorkerUrl: URL;
+  threadWorkerUrl: URL;
   /** Logical cores available to this process. */
   cores(): number;
   readFile(url: URL): Promise<Uint8Array>;

@@ -109,7 +109,7 @@ export async function startThreadPool(
 async function spawnWorker(url: URL | undefined): Promise<WorkerLike> {
   if (isNode() && nodePlatform !== undefined) {
     const node = nodePlatform;
-    const script = url ?? new URL('./thread-worker.js', import.meta.url);
+    const script = url ?? node.threadWorkerUrl;
     let worker: ReturnType<typeof node.startThreadWorker> | undefined;
     const listeners: { msg?: (m: WorkerMessage) => void; err?: (e: Error) => void } = {};
     return {

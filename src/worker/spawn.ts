@@ -82,7 +82,7 @@ function callerBase(): string {
  */
 function startWorker(url: string | URL | undefined, base: string): BrowserWorkerLike | NodeWorkerLike {
   if (isNode() && nodePlatform !== undefined) {
-    const script = url === undefined ? new URL('./gpt-worker.js', import.meta.url) : new URL(url, base);
+    const script = url === undefined ? nodePlatform.gptWorkerUrl : new URL(url, base);
     return nodePlatform.startWorker(script);
   }
   if (url !== undefined) return new Worker(url, { type: 'module', name: 'wasm-gpt' });

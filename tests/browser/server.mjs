@@ -16,12 +16,16 @@ const TYPES = {
   '.css': 'text/css',
 };
 
-/** Starts a server on 127.0.0.1 (random port). Resolves to { url, close }. */
-export function startServer({ isolated }) {
+/**
+ * Starts a server on 127.0.0.1 (random port) for `root` (default: the repository; a folder path ending in the
+ * separator). Resolves to { url, close }. A path naming a folder serves its index.html.
+ */
+export function startServer({ isolated, root = ROOT }) {
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    const file = join(ROOT, path);
-    if (!file.startsWith(ROOT) || file.includes(`${sep}node_modules${sep}.`)) {
+    let path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    if (path.endsWith('/')) path += 'index.html';
+    const file = join(root, path);
+    if (!file.startsWith(root) || file.includes(`${sep}node_modules${sep}.`)) {
       res.writeHead(403).end();
       return;
     }
