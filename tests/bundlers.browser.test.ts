@@ -136,47 +136,72 @@ describe.skipIf(!chromiumAvailable)('the packed package in Vite, webpack and esb
     expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(ESBUILD_RECIPE);
   });
 
+  /** Serves `root` (with COOP/COEP when `isolated`) and runs the app there. */
   async function drive(root: string, isolated: boolean): Promise<AppResult> {
     const server = await startServer({ isolated, root: `${root}/` });
+    try {
+      return await open(`${server.url}/`);
+    } finally {
+      await server.close();
+    }
+  }
+
+  async function open(url: string): Promise<AppResult> {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     try {
-      await page.goto(`${server.url}/`);
+      await page.goto(url);
       await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 90_000 });
       const result = (await page.evaluate(() => (window as unknown as { __result: AppResult }).__result)) as AppResult;
       expect(errors).toEqual([]);
       return result;
     } finally {
       await page.close();
-      await server.close();
     }
+  }
+
+  function expectWorks(r: AppResult, isolated: boolean): void {
+    expect(r.error).toBeUndefined();
+    expect(r.crossOriginIsolated).toBe(isolated);
+    // Isolated pages get shared memory, so the worker runs the threads build on every core.
+    expect(r.capabilities.artifact).toBe(isolated ? 'threads-simd' : 'simd');
+    expect(r.capabilities.threadCount).toBe(isolated ? r.hardwareConcurrency : 1);
+
+    expect(r.losses).toHaveLength(6);
+    expect(r.losses.every(Number.isFinite)).toBe(true);
+    expect(r.losses[5]).toBeLessThan(r.losses[0]);
+    // Greedy: the streamed chunks, joined, are the text generate() returns, one chunk per token.
+    expect(r.chunkCount).toBe(12);
+    expect(r.streamed).toBe(r.generated);
+    expect(r.generated).toHaveLength(12);
+
+    expect(r.configError).toEqual({
+      isConfigError: true, isWasmGptError: true, name: 'ConfigError', key: 'nLayer',
+      message: 'GPTConfig.nLayer must be a positive integer, got 0',
+    });
+    // The page's own copy of the library found its wasm too (main thread: the single-thread build).
+    expect(r.pageBackend).toBe('wasm');
+    expect(Number.isFinite(r.pageLoss)).toBe(true);
   }
 
   describe.each(['vite', 'webpack', 'esbuild'])('%s', (bundler) => {
     it.each([true, false])('cross-origin isolated: %s — trains, streams, and a worker ConfigError keeps its class and key', async (isolated) => {
-      const r = await drive(outputs[bundler], isolated);
-      expect(r.error).toBeUndefined();
-      expect(r.crossOriginIsolated).toBe(isolated);
-      // Isolated pages get shared memory, so the worker runs the threads build on every core.
-      expect(r.capabilities.artifact).toBe(isolated ? 'threads-simd' : 'simd');
-      expect(r.capabilities.threadCount).toBe(isolated ? r.hardwareConcurrency : 1);
-
-      expect(r.losses).toHaveLength(6);
-      expect(r.losses.every(Number.isFinite)).toBe(true);
-      expect(r.losses[5]).toBeLessThan(r.losses[0]);
-      // Greedy: the streamed chunks, joined, are the text generate() returns, one chunk per token.
-      expect(r.chunkCount).toBe(12);
-      expect(r.streamed).toBe(r.generated);
-      expect(r.generated).toHaveLength(12);
-
-      expect(r.configError).toEqual({
-        isConfigError: true, isWasmGptError: true, name: 'ConfigError', key: 'nLayer',
-        message: 'GPTConfig.nLayer must be a positive integer, got 0',
-      });
-      // The page's own copy of the library found its wasm too (main thread: the single-thread build).
-      expect(r.pageBackend).toBe('wasm');
-      expect(Number.isFinite(r.pageLoss)).toBe(true);
+      expectWorks(await drive(outputs[bundler], isolated), isolated);
     });
+  });
+
+  it('the Vite dev server, with no configuration, serves the same app working', async () => {
+    const { createServer } = await import('vite');
+    const server = await createServer({
+      root: join(dir, 'app', 'vite'), configFile: false, logLevel: 'silent', server: { port: 0, host: '127.0.0.1' },
+    });
+    await server.listen();
+    try {
+      const address = server.httpServer!.address() as { port: number };
+      expectWorks(await open(`http://127.0.0.1:${address.port}/`), false);
+    } finally {
+      await server.close();
+    }
   });
 });
