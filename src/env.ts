@@ -1,5 +1,5 @@
 /** Where we are running: decides how to load files, start workers and whether threads are possible. */
-import { nodePlatform } from '#platform';
+import type { NodePlatform } from './platform/types.js';
 
 export function isNode(): boolean {
   const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
@@ -13,9 +13,23 @@ export function isBrowserMainThread(): boolean {
   return !isNode() && typeof g.window !== 'undefined' && typeof g.document !== 'undefined';
 }
 
+let nodeServices: Promise<NodePlatform | undefined> | undefined;
+
+/**
+ * Node's services (platform/node.ts), or undefined where there are none. Imported on first use, and only in
+ * Node: `#platform` is a bare specifier (package.json `imports`), which a bundler resolves by condition but a
+ * browser running these files unbundled could not resolve; it never has to.
+ */
+export function nodePlatform(): Promise<NodePlatform | undefined> {
+  if (!isNode()) return Promise.resolve(undefined);
+  nodeServices ??= import('#platform').then((m) => m.nodePlatform);
+  return nodeServices;
+}
+
 /** Logical cores, as the platform reports them. */
 export async function hardwareConcurrency(): Promise<number> {
-  if (isNode() && nodePlatform !== undefined) return nodePlatform.cores();
+  const node = await nodePlatform();
+  if (node !== undefined) return node.cores();
   const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
   return Math.max(1, n ?? 1);
 }
@@ -28,7 +42,8 @@ export function sharedMemoryAvailable(): boolean {
 }
 
 export async function readBinary(url: URL): Promise<Uint8Array> {
-  if (isNode() && nodePlatform !== undefined && url.protocol === 'file:') return nodePlatform.readFile(url);
+  const node = url.protocol === 'file:' ? await nodePlatform() : undefined;
+  if (node !== undefined) return node.readFile(url);
   const res = await fetch(url);
   if (!res.ok) throw new Error(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
   return new Uint8Array(await res.arrayBuffer());

@@ -9,8 +9,7 @@
 import { WasmRuntimeError } from '../errors.js';
 import type { CoreExports, ThreadExports } from '../wasm/exports.js';
 import { Status } from '../wasm/exports.js';
-import { isNode } from '../env.js';
-import { nodePlatform } from '#platform';
+import { nodePlatform } from '../env.js';
 
 /** Stack per worker thread. Kernels do not recurse; rayon's join needs a few frames per level. */
 const WORKER_STACK_BYTES = 2 * 1024 * 1024;
@@ -107,8 +106,8 @@ export async function startThreadPool(
  * with no configuration. Node runs the same script (see platform/node.ts).
  */
 async function spawnWorker(url: URL | undefined): Promise<WorkerLike> {
-  if (isNode() && nodePlatform !== undefined) {
-    const node = nodePlatform;
+  const node = await nodePlatform();
+  if (node !== undefined) {
     const script = url ?? node.threadWorkerUrl;
     let worker: ReturnType<typeof node.startThreadWorker> | undefined;
     const listeners: { msg?: (m: WorkerMessage) => void; err?: (e: Error) => void } = {};

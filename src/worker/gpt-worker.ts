@@ -8,6 +8,8 @@
  * `WireError`s so the client can rebuild their classes.
  */
 import { expose, finalizer, transfer, wrap, type Endpoint, type Remote } from 'comlink';
+// Static, unlike env.ts's lazy import: Node must expose the service before this module's importer runs, and
+// this script imports comlink by bare name anyway, so it never runs unbundled in a browser.
 import { nodePlatform } from '#platform';
 import { isNode } from '../env.js';
 import { decodeCheckpoint } from '../checkpoint/index.js';

@@ -16,8 +16,7 @@
  *     `terminate()`.
  */
 import { wrap, type Endpoint } from 'comlink';
-import { nodePlatform } from '#platform';
-import { isNode } from '../env.js';
+import { nodePlatform } from '../env.js';
 import { ConfigError, WorkerError, describeValue } from '../errors.js';
 import type { ArtifactName } from '../wasm/artifacts.js';
 import type { Capabilities } from '../wasm/core.js';
@@ -68,11 +67,10 @@ function absoluteUrl(u: string | URL, base: string): string {
   return u instanceof URL ? u.href : new URL(u, base).href;
 }
 
-function callerBase(): string {
+async function callerBase(): Promise<string> {
   const href = (globalThis as { location?: { href: string } }).location?.href;
   if (href !== undefined) return href;
-  if (isNode() && nodePlatform !== undefined) return nodePlatform.cwdUrl();
-  return import.meta.url;
+  return (await nodePlatform())?.cwdUrl() ?? import.meta.url;
 }
 
 /**
@@ -80,11 +78,9 @@ function callerBase(): string {
  * { type: 'module' })` on purpose: Vite, webpack 5 and Parcel recognise exactly that form and build the worker
  * as its own module chunk with no configuration.
  */
-function startWorker(url: string | URL | undefined, base: string): BrowserWorkerLike | NodeWorkerLike {
-  if (isNode() && nodePlatform !== undefined) {
-    const script = url === undefined ? nodePlatform.gptWorkerUrl : new URL(url, base);
-    return nodePlatform.startWorker(script);
-  }
+async function startWorker(url: string | URL | undefined, base: string): Promise<BrowserWorkerLike | NodeWorkerLike> {
+  const node = await nodePlatform();
+  if (node !== undefined) return node.startWorker(url === undefined ? node.gptWorkerUrl : new URL(url, base));
   if (url !== undefined) return new Worker(url, { type: 'module', name: 'wasm-gpt' });
   return new Worker(new URL('./gpt-worker.js', import.meta.url), { type: 'module', name: 'wasm-gpt' });
 }
@@ -104,7 +100,7 @@ export async function createWorker(options: WorkerOptions = {}): Promise<GPTWork
   for (const key of Object.keys(options)) {
     if (!WORKER_OPTION_KEYS.has(key)) throw new ConfigError(key, `createWorker has no option '${key}' (known: ${[...WORKER_OPTION_KEYS].join(', ')})`);
   }
-  const base = callerBase();
+  const base = await callerBase();
   const core: WireCoreOptions = { threads: options.threads, artifact: options.artifact };
   if (options.wasmPaths !== undefined) core.wasmPaths = absoluteUrl(options.wasmPaths, base);
   if (options.wasmUrl !== undefined) {
@@ -113,10 +109,12 @@ export async function createWorker(options: WorkerOptions = {}): Promise<GPTWork
   }
   if (options.threadWorkerUrl !== undefined) core.threadWorkerUrl = absoluteUrl(options.threadWorkerUrl, base);
 
-  if (options.worker !== undefined && isNodeWorker(options.worker) && nodePlatform === undefined) {
-    throw new ConfigError('worker', 'createWorker: a Node worker_threads Worker was given, but this build of wasm-gpt is not the Node one');
+  // Loaded before the worker starts: nothing may stand between starting it and listening for its death.
+  const node = await nodePlatform();
+  if (options.worker !== undefined && isNodeWorker(options.worker) && node === undefined) {
+    throw new ConfigError('worker', 'createWorker: a Node worker_threads Worker was given, but this is not Node');
   }
-  const worker = options.worker ?? startWorker(options.url, base);
+  const worker = options.worker ?? await startWorker(options.url, base);
 
   let endpoint: Endpoint;
   let terminate: () => Promise<void>;
@@ -131,7 +129,7 @@ export async function createWorker(options: WorkerOptions = {}): Promise<GPTWork
     w.on('exit', (code: number) => {
       if (!terminating) link.fail(new WorkerError(`wasm-gpt worker exited with code ${code}`));
     });
-    endpoint = nodePlatform!.nodeEndpoint(w) as Endpoint;
+    endpoint = node!.nodeEndpoint(w) as Endpoint;
     terminate = async () => {
       terminating = true;
       await w.terminate();
