@@ -80,7 +80,7 @@ describe.skipIf(!chromiumAvailable)('the browser playground in headless Chromium
 
       // Train: the generated sentences, tiny model, 60 steps, while a 10 ms timer measures the main thread.
       await page.selectOption('#sample', 'rhymes');
-      await page.check('input[name="preset"][value="tiny"]');
+      await page.check('input[name="preset"][value="2x64"]');
       await page.fill('#steps', '60');
       await page.evaluate(() => {
         const probe = { maxGap: 0, ticks: 0, last: performance.now() };
@@ -94,6 +94,8 @@ describe.skipIf(!chromiumAvailable)('the browser playground in headless Chromium
       });
       const t0 = Date.now();
       await page.click('#train');
+      // While it trains the button says so (it used to offer a disabled "Continue training").
+      expect(await text(page, '#train')).toBe('Training…');
       await page.waitForFunction(() => /^Done: 60 steps/.test(document.querySelector('#train-status')!.textContent ?? ''), null, { timeout: 60_000 });
       const trainMs = Date.now() - t0;
       const probe = await page.evaluate(() => (window as unknown as { probe: { maxGap: number; ticks: number } }).probe);
@@ -109,6 +111,8 @@ describe.skipIf(!chromiumAvailable)('the browser playground in headless Chromium
       const tail = losses.slice(-5).reduce((a, p) => a + p.loss, 0) / 5;
       expect(tail).toBeLessThan(losses[0].loss - 1);
       expect(await text(page, '#stat-step')).toBe('60 / 60');
+      expect(await text(page, '#stat-eta')).toBe('–');
+      expect(await text(page, '#train')).toBe('Continue training');
       expect(Number((await text(page, '#stat-tps')).replace(/,/g, ''))).toBeGreaterThan(0);
       expect(Number(await text(page, '#stat-val'))).toBeLessThan(losses[0].loss);
       // The inputs that define the model are locked while it exists.
@@ -119,6 +123,11 @@ describe.skipIf(!chromiumAvailable)('the browser playground in headless Chromium
       expect(greedy.startsWith('the cat ')).toBe(true);
       expect(greedy.length).toBeGreaterThan('the cat '.length + 10);
       expect(await generateGreedy(page)).toBe(greedy);
+      // More tokens than the model's 64-token window holds: the window slides, so all 100 arrive.
+      await page.fill('#maxNewTokens', '100');
+      await page.click('#generate');
+      await idle(page);
+      expect(await text(page, '#gen-status')).toMatch(/^100 tokens in .* ended by max-tokens/);
       await page.check('input[name="mode"][value="sample"]');
       await page.fill('#temperature', '0.9');
       await page.fill('#topK', '10');

@@ -25,12 +25,16 @@ interface Preset {
   lr: number;
 }
 
-/** Sized so the default steps take about a minute on two cores with the threaded build. */
+/**
+ * Sized so the default steps take about a minute on two cores with the threaded build. Named by their shape
+ * (layers × width), not 'tiny'/'small': the library's presets of those names are other, larger models.
+ */
 const PRESETS: Record<string, Preset> = {
-  tiny: { label: 'Tiny', model: { nLayer: 2, nHead: 2, nEmbd: 64, blockSize: 64 }, batchSize: 16, steps: 800, lr: 3e-3 },
-  small: { label: 'Small', model: { nLayer: 4, nHead: 4, nEmbd: 128, blockSize: 64 }, batchSize: 16, steps: 250, lr: 2e-3 },
-  medium: { label: 'Medium', model: { nLayer: 4, nHead: 4, nEmbd: 192, blockSize: 128 }, batchSize: 4, steps: 120, lr: 1e-3 },
+  '2x64': { label: '2 × 64', model: { nLayer: 2, nHead: 2, nEmbd: 64, blockSize: 64 }, batchSize: 16, steps: 800, lr: 3e-3 },
+  '4x128': { label: '4 × 128', model: { nLayer: 4, nHead: 4, nEmbd: 128, blockSize: 64 }, batchSize: 16, steps: 250, lr: 2e-3 },
+  '4x192': { label: '4 × 192', model: { nLayer: 4, nHead: 4, nEmbd: 192, blockSize: 128 }, batchSize: 4, steps: 120, lr: 1e-3 },
 };
+const DEFAULT_PRESET = '2x64';
 
 /** Parameters of a GPT-2 shaped model with tied embeddings (what GPT.create makes by default). */
 function parameterCount(p: Preset['model'], vocab: number): number {
@@ -114,11 +118,11 @@ function describeText(): void {
 }
 
 function selectedPreset(): string {
-  return (document.querySelector<HTMLInputElement>('input[name="preset"]:checked')?.value) ?? 'tiny';
+  return (document.querySelector<HTMLInputElement>('input[name="preset"]:checked')?.value) ?? DEFAULT_PRESET;
 }
 
 function renderPresets(): void {
-  const chosen = el.presets.childElementCount > 0 ? selectedPreset() : 'tiny';
+  const chosen = el.presets.childElementCount > 0 ? selectedPreset() : DEFAULT_PRESET;
   const vocab = new Set(el.text.value).size + 1;
   el.presets.replaceChildren(...Object.entries(PRESETS).map(([key, p]) => {
     const label = document.createElement('label');
@@ -207,7 +211,8 @@ function refreshButtons(): void {
   el.download.disabled = !idle || session === undefined;
   el.loadOpfs.disabled = !idle;
   el.upload.disabled = !idle;
-  el.train.textContent = session?.trainer !== undefined || session?.pendingState !== undefined ? 'Continue training' : 'Train';
+  el.train.textContent = busy === 'train' ? 'Training…'
+    : session?.trainer !== undefined || session?.pendingState !== undefined ? 'Continue training' : 'Train';
 }
 
 function splitTokens(tokenizer: Tokenizer, text: string, blockSize: number): { train: Uint16Array; val?: Uint16Array } {
@@ -305,8 +310,10 @@ async function train(): Promise<void> {
       }
     }
     const done = (await trainer.status()).stepCount;
+    el.stats.eta.textContent = '–'; // nothing is running: no time left to estimate
     say(el.trainStatus, done < last ? `Stopped at step ${done}.` : `Done: ${done} steps. Generate below, or continue training.`);
   } catch (err) {
+    el.stats.eta.textContent = '–';
     say(el.trainStatus, errorText(err), true);
   } finally {
     busy = undefined;
@@ -344,6 +351,9 @@ function generationOptions(): Record<string, unknown> {
   if (ngram > 0) options.noRepeatNgramSize = ngram;
   const stops = $<HTMLInputElement>('stopStrings').value.split(',').map((x) => x.trim().replace(/\\n/g, '\n').replace(/\\t/g, '\t')).filter(Boolean);
   if (stops.length > 0) options.stopStrings = stops;
+  // The presets see 64 or 128 tokens: slide the window when it fills, as the CLI does, so "max new tokens" is
+  // what you get. Beam search keeps the model's window and stops there (its status line says so).
+  if (mode !== 'beam') options.onContextFull = 'slide';
   if (mode === 'greedy') {
     options.temperature = 0;
   } else if (mode === 'beam') {
@@ -397,7 +407,9 @@ async function generate(): Promise<void> {
           block.append(`#${i + 1} (score ${seq.score?.toFixed(3)}): `, head, seq.text ?? '');
           return block;
         }));
-        say(el.genStatus, `Beam search: ${result.sequences.length} sequence(s), the first ended by ${result.sequences[0]?.finishReason}.`);
+        const reason = result.sequences[0]?.finishReason;
+        const why = reason === 'context-full' ? ` (the model sees ${s.model.config.blockSize} tokens; beam search does not slide past them)` : '';
+        say(el.genStatus, `Beam search: ${result.sequences.length} sequence(s), the first ended by ${reason}${why}.`);
       } else {
         const text = document.createTextNode('');
         out.append(promptSpan, text);
@@ -479,7 +491,7 @@ async function restore(files: Map<string, Uint8Array>, source: string): Promise<
   session = undefined;
   await old?.model.dispose();
   chart.clear();
-  const settings: Settings = page?.settings ?? { preset: 'tiny', batchSize: 16, lr: 3e-3, seed: 1, text: '' };
+  const settings: Settings = page?.settings ?? { preset: DEFAULT_PRESET, batchSize: 16, lr: 3e-3, seed: 1, text: '' };
   el.sample.value = 'own';
   el.text.value = settings.text;
   describeText();
