@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initWasm, ShapeError, WasmCore, WasmRuntimeError, type ArtifactName } from '../src/index.js';
 import { ARTIFACT_FILES, INITIAL_PAGES, MAX_PAGES, defaultArtifactUrl } from '../src/wasm/artifacts.js';
-import { CORE_EXPORT_NAMES, THREAD_EXPORT_NAMES } from '../src/wasm/exports.js';
+import { EXPORT_NAMES, THREAD_EXPORT_NAMES } from '../src/wasm/exports.js';
 import { OP_EXPORT_NAMES } from '../src/kernels/index.js';
 import { bitsEqual, expectWithinBound, gemmReference64, seeded, type GemmCase } from './helpers/tolerance.js';
 import { readMemoryImport } from './helpers/wasm-binary.js';
@@ -212,7 +212,7 @@ describe('built artifacts', () => {
     const bytes = readFileSync(defaultArtifactUrl(name));
     const module = new WebAssembly.Module(bytes);
     const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
-    const wanted = [...CORE_EXPORT_NAMES, ...OP_EXPORT_NAMES, ...(name === 'threads-simd' ? THREAD_EXPORT_NAMES : [])];
+    const wanted = [...EXPORT_NAMES, ...OP_EXPORT_NAMES, ...(name === 'threads-simd' ? THREAD_EXPORT_NAMES : [])];
     expect(OP_EXPORT_NAMES.length).toBe(24);
     expect(wanted.filter((n) => !exported.has(n))).toEqual([]);
     expect(readMemoryImport(bytes)).toEqual({

@@ -215,16 +215,16 @@ export class WasmCore {
   }
 
   /**
-   * @internal For the op glue in src/kernels/wasm/: runs an export by name with the same trap handling as
-   * every other call, and turns a non-zero status into an error naming `what`.
+   * @internal For the op glue in src/kernels/wasm/ and src/testing.ts: runs an export with the same trap
+   * handling as every other call.
    */
-  invoke(what: string, fn: (exports: Record<string, (...args: number[]) => number>) => number): number {
-    return this.#call(what, (x) => fn(x as unknown as Record<string, (...args: number[]) => number>));
+  invoke<T>(what: string, fn: (exports: CoreExports) => T): T {
+    return this.#call(what, fn);
   }
 
-  /** @internal Like `invoke`, for exports that return a status code. */
-  invokeStatus(what: string, fn: (exports: Record<string, (...args: number[]) => number>) => number): void {
-    this.#checkStatus(what, this.invoke(what, fn));
+  /** @internal Like `invoke`, for exports that return a `Status`: a non-zero one becomes an error naming `what`. */
+  invokeStatus(what: string, fn: (exports: CoreExports) => number): void {
+    this.#checkStatus(what, this.#call(what, fn));
   }
 
   /** @internal */
