@@ -6,7 +6,7 @@
  * allocate a packing slab on every call).
  */
 import { gemmJs } from '../../js/gemm.js';
-import type { JsKernels } from '../index.js';
+import type { JsKernels } from '../types.js';
 
 export function jsMatmulOps(): Pick<JsKernels, 'matmulForward' | 'matmulBackward'> {
   let doutT = new Float32Array(0); // (OC, N), grows to the largest layer
