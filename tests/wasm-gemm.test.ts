@@ -6,6 +6,7 @@ import { initWasm, ShapeError, WasmCore, WasmRuntimeError, type ArtifactName } f
 import { ARTIFACT_FILES, INITIAL_PAGES, MAX_PAGES, defaultArtifactUrl } from '../src/wasm/artifacts.js';
 import { EXPORT_NAMES, THREAD_EXPORT_NAMES } from '../src/wasm/exports.js';
 import { OP_EXPORT_NAMES } from '../src/kernels/index.js';
+import { debugPanic, gemmReference } from '../src/testing.js';
 import { bitsEqual, expectWithinBound, gemmReference64, seeded, type GemmCase } from './helpers/tolerance.js';
 import { readMemoryImport } from './helpers/wasm-binary.js';
 
@@ -29,7 +30,8 @@ function operands(g: GemmCase, seed: number) {
 
 function runGemm(core: WasmCore, g: GemmCase, a: Float32Array, b: Float32Array, c: Float32Array, ref = false) {
   const [A, B, C] = [core.from(a), core.from(b), core.from(c)];
-  (ref ? core.gemmReference : core.gemm).call(core, A, B, C, g);
+  if (ref) gemmReference(core, A, B, C, g);
+  else core.gemm(A, B, C, g);
   const out = C.read();
   A.free(); B.free(); C.free();
   return out;
@@ -199,7 +201,7 @@ describe('bad arguments are rejected before any wasm call, naming the argument',
 describe('Rust panics surface as errors with their message', () => {
   it('turns a trap into WasmRuntimeError and refuses further calls on that instance', async () => {
     const core = await initWasm({ artifact: 'simd' });
-    expect(() => core.debugPanic()).toThrow(WasmRuntimeError);
+    expect(() => debugPanic(core)).toThrow(WasmRuntimeError);
     expect(() => core.matmul(new Float32Array(1), new Float32Array(1), { m: 1, n: 1, k: 1 })).toThrow(
       /unusable after an earlier failure \(panicked at [\s\S]*wgpt_debug_panic called/,
     );
