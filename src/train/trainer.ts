@@ -18,6 +18,7 @@ import { checkIds, type GPT } from '../model/gpt.js';
 import type { GPTEngine } from '../model/engine.js';
 import { learningRate, validateSchedule, type ScheduleSpec } from './schedule.js';
 import { yieldToEventLoop } from '../yield.js';
+import { rejectUnknownKeys } from '../options.js';
 
 export interface TrainerOptions {
   /** Training tokens (one stream; windows are drawn at random offsets, nanoGPT style). */
@@ -165,9 +166,7 @@ export class Trainer {
 
   constructor(model: GPT, options: TrainerOptions) {
     if (options === null || typeof options !== 'object') throw new ConfigError('options', `Trainer needs an options object, got ${describeValue(options)}`);
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.has(key)) throw new ConfigError(key, `Trainer has no option '${key}' (known: ${[...OPTION_KEYS].join(', ')})`);
-    }
+    rejectUnknownKeys('Trainer', options, OPTION_KEYS);
     const V = model.config.vocabSize;
     this.model = model;
     this.batchSize = integer('batchSize', options.batchSize, 1);
