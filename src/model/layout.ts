@@ -130,9 +130,10 @@ export function activationLayout(d: ModelDims, B: number, T: number): Activation
 }
 
 /**
- * Floats of activations per layer for (B, T), summed from the layout: B·T·(17·C + 4 + NH), the memory
- * formula the README states (17 C-wide rows, 4 LayerNorm statistics and NH attention log-sum-exps per
- * position).
+ * Floats of activations per layer for (B, T), summed from the layout: B·T·(18·C + 4 + NH), the memory
+ * formula the README states. Per position: 18 C-wide rows (ln1, qkv ×3, atty, attproj, residual2, ln2,
+ * fch ×4, fch_act ×4, fcproj, residual3), 4 LayerNorm statistics and NH attention log-sum-exps. (A
+ * hand-kept count said 17·C; summing the layout is what keeps it right.)
  */
 export function activationFloatsPerLayer(d: ModelDims, B: number, T: number): number {
   let floats = 0;

@@ -4,6 +4,7 @@
  * the line or entry and what was expected; the tokenizer (bpe.ts) only sees parsed maps and lists.
  */
 import { FormatError, describeValue } from '../errors.js';
+import { parseJsonInput } from './base.js';
 import { BYTE_TO_CHAR } from './bytes.js';
 
 export type MergeList = string | readonly (string | readonly [string, string])[];
@@ -43,14 +44,7 @@ export function parseMerges(merges: MergeList, source: string): Array<[string, s
 }
 
 export function parseVocab(vocab: string | Readonly<Record<string, number>>, source: string): Map<string, number> {
-  let parsed: unknown = vocab;
-  if (typeof vocab === 'string') {
-    try {
-      parsed = JSON.parse(vocab);
-    } catch (cause) {
-      throw new FormatError(`${source} is not valid JSON: ${(cause as Error).message}`, { cause });
-    }
-  }
+  const parsed = parseJsonInput(vocab, source);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new FormatError(`${source}: expected an object mapping token → id, got ${describeValue(parsed)}`);
   }
@@ -76,14 +70,7 @@ export interface ParsedBPE {
 /** A Hugging Face `tokenizer.json` (text or parsed) whose model is BPE with a ByteLevel pre-tokenizer. */
 export function parseTokenizerJson(json: string | object): ParsedBPE {
   const file = 'tokenizer.json';
-  let root: unknown = json;
-  if (typeof json === 'string') {
-    try {
-      root = JSON.parse(json);
-    } catch (cause) {
-      throw new FormatError(`${file} is not valid JSON: ${(cause as Error).message}`, { cause });
-    }
-  }
+  const root = parseJsonInput(json, file);
   if (root === null || typeof root !== 'object') throw new FormatError(`${file}: expected a JSON object, got ${describeValue(root)}`);
   const r = root as Record<string, unknown>;
   const model = r.model as Record<string, unknown> | undefined;
