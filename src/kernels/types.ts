@@ -3,7 +3,7 @@
  * TypeScript (`JsKernels`, the benchmark baseline and the fallback where wasm SIMD is unavailable). One
  * conformance suite (tests/kernels.*.test.ts) runs every op over both.
  *
- * Conventions (llm.c's, see ../shared/STYLE.md):
+ * Conventions (llm.c's train_gpt2.c):
  * - Dimension letters: B batch, T time, C channels, V vocabulary, NH heads, hs = C/NH, OC output channels,
  *   N rows (usually B·T). Every buffer's shape is in a comment next to it; all are row-major, contiguous.
  * - Arguments: outputs first, then inputs, then cached state from the forward, then sizes, then scalars.
@@ -14,6 +14,7 @@
  * - Results are bitwise identical for any thread count. Kernels validate nothing: the model layer checks
  *   shapes once; a wrong size here is a bug.
  */
+import type { WasmF32Array, WasmI32Array } from '../wasm/core.js';
 
 /** Float buffer `F` and int32 buffer `I` are `Float32Array`/`Int32Array` for JS, wasm-resident for wasm. */
 export interface Kernels<F, I> {
@@ -125,6 +126,11 @@ export interface Kernels<F, I> {
   /** buf (N) *= s. */
   scale(buf: F, N: number, s: number): void;
 }
+
+/** The wasm core's kernels: buffers resident in its memory. */
+export type WasmKernels = Kernels<WasmF32Array, WasmI32Array>;
+/** The pure TypeScript kernels: plain typed arrays. */
+export type JsKernels = Kernels<Float32Array, Int32Array>;
 
 /** Uniform in [0, 1) for element `counter` of stream `seed`: 24 bits of a 32-bit integer hash. Must match
  * `uniform` in crate/src/ops/dropout.rs. */
