@@ -1,7 +1,8 @@
 /**
- * Training progress for a terminal: one line redrawn in place (bar, step, loss, val loss, tokens/s, ETA) when
+ * Training progress for a terminal: one line redrawn in place (bar, step, loss, val loss, ETA, tokens/s) when
  * the stream is a TTY, and plain appended lines at a fixed step interval otherwise (logs, CI, pipes), so the
- * output never fills a file with carriage returns.
+ * output never fills a file with carriage returns. A validation loss measured at an earlier step says which
+ * (`val 2.401@400`): it is not the current model's.
  */
 
 export interface ProgressStream {
@@ -41,6 +42,11 @@ export function formatRate(perSec: number): string {
   return perSec >= 10_000 ? `${(perSec / 1000).toFixed(1)}k` : perSec.toFixed(0);
 }
 
+/** Terminals narrower than this get lines cut at this width. */
+const MIN_COLUMNS = 40;
+const MIN_BAR = 10;
+const MAX_BAR = 30;
+
 export class ProgressBar {
   readonly #out: ProgressStream;
   readonly #tty: boolean;
@@ -49,6 +55,7 @@ export class ProgressBar {
   #drawn = false;
   #lastDraw = 0;
   #valLoss: number | undefined;
+  #valStep: number | undefined;
 
   constructor(out: ProgressStream, options: ProgressOptions) {
     this.#out = out;
@@ -67,23 +74,50 @@ export class ProgressBar {
   }
 
   update(u: ProgressUpdate, force = false): void {
-    if (u.valLoss !== undefined) this.#valLoss = u.valLoss;
-    const fields = this.#fields(u);
+    if (u.valLoss !== undefined) {
+      this.#valLoss = u.valLoss;
+      this.#valStep = u.step;
+    }
     if (this.#tty) {
       const now = Date.now();
       // Redrawing faster than ~15 Hz only costs time in the terminal.
       if (!force && now - this.#lastDraw < 66 && u.step !== this.#total) return;
       this.#lastDraw = now;
-      const width = Math.max(40, Math.min(this.#out.columns ?? 100, 140));
-      const barWidth = Math.max(10, Math.min(30, width - fields.length - 4));
-      const done = this.#total === undefined ? 0 : Math.min(1, u.step / this.#total);
-      const filled = Math.round(done * barWidth);
-      const bar = '█'.repeat(filled) + '░'.repeat(barWidth - filled);
-      this.#out.write(`\r${bar} ${fields}`.slice(0, width + 1) + '\x1b[K');
+      this.#out.write(`\r${this.#line(u)}\x1b[K`);
       this.#drawn = true;
     } else if (force || u.step % this.#lineEvery() === 0 || u.valLoss !== undefined) {
-      this.#out.write(fields + '\n');
+      this.#out.write(this.#plainFields(u) + '\n');
     }
+  }
+
+  /**
+   * The redrawn line, narrower than the terminal (writing its last column wraps some terminals): the fields in
+   * order of importance, dropping the least important (tokens/s, then the ETA) rather than the bar when a
+   * narrow terminal cannot show them all.
+   */
+  #line(u: ProgressUpdate): string {
+    const width = Math.max(MIN_COLUMNS, Math.min(this.#out.columns ?? 100, 160)) - 1;
+    const fields = [
+      this.#total === undefined ? `step ${u.step}` : `${u.step}/${this.#total}`,
+      `loss ${u.loss.toFixed(3)}`,
+      `val ${this.#val(u.step, 3, '@')}`,
+      `ETA ${u.etaMs === undefined ? '?' : formatDuration(u.etaMs)}`,
+      `${formatRate(u.tokensPerSec)} tok/s`,
+    ];
+    while (fields.length > 2 && fields.join(' ').length + 1 + MIN_BAR > width) fields.pop();
+    const text = fields.join(' ');
+    const barWidth = Math.min(MAX_BAR, width - text.length - 1);
+    if (barWidth < MIN_BAR) return text.slice(0, width);
+    const done = this.#total === undefined ? 0 : Math.min(1, u.step / this.#total);
+    const filled = Math.round(done * barWidth);
+    return `${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)} ${text}`;
+  }
+
+  /** The last validation loss, marked with its step when that is not the current one. */
+  #val(step: number, digits: number, mark: string): string {
+    if (this.#valLoss === undefined) return '-';
+    const value = this.#valLoss.toFixed(digits);
+    return this.#valStep === step ? value : `${value}${mark}${this.#valStep}`;
   }
 
   /** A message on its own line, without tearing the bar. */
@@ -104,11 +138,11 @@ export class ProgressBar {
     return this.#every ?? (this.#total === undefined ? 10 : Math.max(1, Math.round(this.#total / 20)));
   }
 
-  #fields(u: ProgressUpdate): string {
+  #plainFields(u: ProgressUpdate): string {
     const parts = [
       this.#total === undefined ? `step ${u.step}` : `step ${String(u.step).padStart(String(this.#total).length)}/${this.#total}`,
       `loss ${u.loss.toFixed(4)}`,
-      `val ${this.#valLoss === undefined ? '-' : this.#valLoss.toFixed(4)}`,
+      `val ${this.#val(u.step, 4, ' from step ')}`,
       `${formatRate(u.tokensPerSec)} tok/s`,
       `ETA ${u.etaMs === undefined ? '?' : formatDuration(u.etaMs)}`,
     ];

@@ -175,11 +175,16 @@ export async function runTraining(plan: RunPlan): Promise<RunResult> {
     await new Promise((resolve) => setImmediate(resolve));
   }
   const trainMs = performance.now() - started;
-  if (plan.trainerOptions.valData !== undefined && !aborted) {
-    const ev = trainer.evaluate();
-    finalValLoss = ev.valLoss;
-    if (history.val.at(-1)?.[0] !== ev.step) history.val.push([ev.step, ev.valLoss]);
-    progress.update({ step: ev.step, loss: lastLoss, valLoss: ev.valLoss, tokensPerSec: median(tokensPerSec), etaMs: 0 }, true);
+  if (!aborted) {
+    // A time budget ends a few steps off its estimate; the run is complete all the same, so the bar ends full.
+    progress.totalSteps = trainer.stepCount;
+    let valLoss: number | undefined;
+    if (plan.trainerOptions.valData !== undefined) {
+      const ev = trainer.evaluate();
+      valLoss = finalValLoss = ev.valLoss;
+      if (history.val.at(-1)?.[0] !== ev.step) history.val.push([ev.step, ev.valLoss]);
+    }
+    progress.update({ step: trainer.stepCount, loss: lastLoss, valLoss, tokensPerSec: median(tokensPerSec), etaMs: 0 }, true);
   }
   progress.done();
   if (plan.checkpointDir !== undefined) checkpointSaved = await save();
