@@ -211,6 +211,9 @@ describe('generation_config.json ⇄ Sampler options', () => {
     expect(generationConfigFromHF({ num_beams: 4, early_stopping: true, num_return_sequences: 2 }, V)).toEqual({ numBeams: 4, earlyStopping: true, numReturnSequences: 2 });
     expect(generationConfigFromHF({ repetition_penalty: 1.3, no_repeat_ngram_size: 3, eos_token_id: [1, 2], stop_strings: '\n' }, V))
       .toEqual({ temperature: 0, repetitionPenalty: 1.3, noRepeatNgramSize: 3, endTokens: [1, 2], stopStrings: ['\n'] });
+    // GPT2Config's default eos 50256 in a small-vocabulary model can never be produced: no end token, as in transformers
+    expect(generationConfigFromHF({ eos_token_id: 50256 }, 300)).toEqual({ temperature: 0, endTokens: [] });
+    expect(generationConfigFromHF({ eos_token_id: [7, 50256] }, 300)).toEqual({ temperature: 0, endTokens: [7] });
     // settings that decode the same are accepted at their "off" value
     expect(generationConfigFromHF({ typical_p: 1, num_beam_groups: 1, max_length: 20, pad_token_id: null }, V)).toEqual({ temperature: 0 });
   });
@@ -219,7 +222,8 @@ describe('generation_config.json ⇄ Sampler options', () => {
     const bad: [object, string][] = [
       [{ num_beams: 3, do_sample: true }, 'g.json: do_sample with num_beams 3 (beam-search sampling) is not supported'],
       [{ do_sample: true, temperature: 0 }, 'g.json: temperature must be a number > 0 with do_sample, got 0'],
-      [{ eos_token_id: 60000 }, 'g.json: eos_token_id 60000 is not a token id in [0, 50257)'],
+      [{ eos_token_id: -1 }, 'g.json: eos_token_id -1 is not a token id (a non-negative integer or a list of them)'],
+      [{ eos_token_id: [1, 'x'] }, 'g.json: eos_token_id [1,"x"] is not a token id (a non-negative integer or a list of them)'],
       [{ diversity_penalty: 0.5 }, 'g.json: diversity_penalty = 0.5 is not supported by the wasm-gpt Sampler (only 0)'],
       [{ do_sample: 'yes' }, 'g.json: do_sample must be true or false, got "yes"'],
       [[], 'g.json: not a JSON object'],

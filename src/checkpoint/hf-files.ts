@@ -72,7 +72,7 @@ const UNSUPPORTED: Record<string, unknown> = {
 
 /**
  * A parsed generation_config.json (or, for a checkpoint without one, config.json, as transformers derives it)
- * as Sampler defaults. Every value is checked; `eos_token_id` must be a token of the model. A setting the
+ * as Sampler defaults. Every value is checked. A setting the
  * Sampler cannot honour (typical_p, beam-sample, ...) is a FormatError naming it rather than silently decoding
  * differently from transformers.
  */
@@ -135,12 +135,15 @@ export function generationConfigFromHF(json: unknown, vocabSize: number, source:
   return out;
 }
 
+/**
+ * eos ids as end tokens. Ids past the vocabulary are dropped, not refused: transformers' GPT2Config defaults to
+ * 50256, so small-vocabulary models trained with it carry that id, and a token the model cannot produce never
+ * ends a sequence there either (all dropped: `[]`, no end token, as in transformers).
+ */
 function tokenIds(v: unknown, key: string, vocabSize: number, fail: (msg: string) => never): number[] {
   const list = Array.isArray(v) ? v : [v];
-  for (const id of list) {
-    if (!Number.isInteger(id) || id < 0 || id >= vocabSize) fail(`${key} ${JSON.stringify(v)} is not a token id in [0, ${vocabSize})`);
-  }
-  return list as number[];
+  for (const id of list) if (!Number.isSafeInteger(id) || id < 0) fail(`${key} ${JSON.stringify(v)} is not a token id (a non-negative integer or a list of them)`);
+  return (list as number[]).filter((id) => id < vocabSize);
 }
 
 /** Options that decode the same but cannot be stated in a generation config (per call only). */
