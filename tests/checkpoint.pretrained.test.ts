@@ -149,6 +149,8 @@ describe('GPT.fromPretrained and Hub-layout checkpoints', () => {
 
   it('reports a missing folder, a missing required file and HTTP failures with typed errors', async () => {
     await expect(GPT.fromPretrained(join(root, 'nope'))).rejects.toThrow(new FormatError(`${join(root, 'nope')}: no such directory`));
+    await expect(GPT.fromPretrained('openai-community/gpt2')).rejects.toThrow(new FormatError(
+      'openai-community/gpt2: no such directory (for the Hub model, pass its URL: https://huggingface.co/openai-community/gpt2/resolve/main)'));
     const server = await serve(root, { status: { 'tokenizer.json': 500 } });
     try {
       await expect(GPT.fromPretrained(`${server.url}/missing`)).rejects.toThrow(FormatError);

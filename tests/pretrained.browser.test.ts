@@ -1,7 +1,8 @@
 /**
  * `GPT.fromPretrained` in headless Chromium: a Hub-layout GPT-2 folder made by the test is served over HTTP and
  * loaded with progress events, then loaded again from the OPFS cache without a single request for its files,
- * then fetched again after `clearPretrainedCache(url)`; the greedy text is the Node result every time.
+ * fetched with `cache: 'reload'` and `'no-store'`, and fetched again after `clearPretrainedCache(url)`; the greedy
+ * text is the Node result every time.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -48,7 +49,7 @@ describe.skipIf(!chromiumAvailable)('GPT.fromPretrained in headless Chromium', (
     await rm(join(HUB_DIR, '..'), { recursive: true, force: true });
   });
 
-  async function visit(context: BrowserContext, base: string, mode: string): Promise<{ r: PageResult; requests: string[] }> {
+  async function visit(context: BrowserContext, base: string, mode: string, cache?: string): Promise<{ r: PageResult; requests: string[] }> {
     const page = await context.newPage();
     const errors: string[] = [];
     const requests: string[] = [];
@@ -58,7 +59,7 @@ describe.skipIf(!chromiumAvailable)('GPT.fromPretrained in headless Chromium', (
       if (path.startsWith(FOLDER)) requests.push(path.slice(FOLDER.length + 1));
     });
     try {
-      const query = new URLSearchParams({ url: `${base}${FOLDER}`, mode, prompt: HUB_PROMPT });
+      const query = new URLSearchParams({ url: `${base}${FOLDER}`, mode, prompt: HUB_PROMPT, ...(cache ? { cache } : {}) });
       await page.goto(`${base}/tests/browser/pretrained.html?${query}`);
       await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 60_000 });
       const r = (await page.evaluate(() => (window as unknown as { __result: PageResult }).__result));
@@ -95,6 +96,14 @@ describe.skipIf(!chromiumAvailable)('GPT.fromPretrained in headless Chromium', (
       expect(second.r.text).toBe(nodeText);
       expect(second.r.events.map((e) => e.file).sort()).toEqual(FILES);
       for (const e of second.r.events) expect([e.cached, e.loaded]).toEqual([true, first.r.events.filter((f) => f.file === e.file).at(-1)!.loaded]);
+
+      // 'reload' downloads and rewrites the entry; 'no-store' downloads and leaves the entry alone
+      for (const cache of ['reload', 'no-store']) {
+        const again = await visit(context, server.url, 'cached', cache);
+        expect(again.requests).toEqual(FILES);
+        expect([again.r.entriesBefore, again.r.entriesAfter, again.r.text]).toEqual([1, 1, nodeText]);
+      }
+      expect((await visit(context, server.url, 'cached')).requests).toEqual([]);
 
       const cleared = await visit(context, server.url, 'clear');
       expect(cleared.r.entriesBefore).toBe(0);

@@ -92,18 +92,27 @@ export async function readPretrainedFiles(source: string | URL, options: Pretrai
     if (hit !== undefined) return { files: hit, source: base.href };
   }
   const files = new Map<string, Uint8Array>();
+  // One failed file fails the load: stop the others rather than finish a download nobody will use.
+  const stop = new AbortController();
   await Promise.all([...REQUIRED, ...OPTIONAL].map(async (name) => {
-    const bytes = await download(new URL(name, base), name, !REQUIRED.includes(name), progress);
-    if (bytes !== undefined) files.set(name, bytes);
+    try {
+      const bytes = await download(new URL(name, base), name, !REQUIRED.includes(name), progress, stop.signal);
+      if (bytes !== undefined) files.set(name, bytes);
+    } catch (e) {
+      stop.abort();
+      throw e;
+    }
   }));
   if (root !== undefined) await writeCacheEntry(root, entryName, base.href, files);
   return { files, source: base.href };
 }
 
-async function download(url: URL, name: string, optional: boolean, progress: (e: DownloadProgress) => void): Promise<Uint8Array | undefined> {
+async function download(
+  url: URL, name: string, optional: boolean, progress: (e: DownloadProgress) => void, signal: AbortSignal,
+): Promise<Uint8Array | undefined> {
   let res: Response;
   try {
-    res = await fetch(url);
+    res = await fetch(url, { signal });
   } catch (e) {
     throw new WasmGptError(`fetching ${url.href} failed: ${(e as Error).message}`, { cause: e });
   }
@@ -154,7 +163,10 @@ async function readDirectory(dir: string | URL, progress: (e: DownloadProgress) 
   try {
     if (!(await fs.stat(dir)).isDirectory()) throw new FormatError(`${label}: not a directory`);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new FormatError(`${label}: no such directory`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      const hubId = typeof dir === 'string' && /^[\w.-]+\/[\w.-]+$/.test(dir);
+      throw new FormatError(`${label}: no such directory${hubId ? ` (for the Hub model, pass its URL: https://huggingface.co/${dir}/resolve/main)` : ''}`);
+    }
     throw e;
   }
   const files = new Map<string, Uint8Array>();

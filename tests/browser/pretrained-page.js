@@ -1,6 +1,6 @@
 // GPT.fromPretrained in a real page: a Hub-layout folder over HTTP with progress events, cached in OPFS.
-// ?url=<folder>&mode=first|cached|clear: 'first' empties the whole cache before loading, 'clear' removes this
-// folder's entry (clearPretrainedCache(url)), 'cached' loads as a second visit would.
+// ?url=<folder>&mode=first|cached|clear[&cache=reload|no-store]: 'first' empties the whole cache before loading,
+// 'clear' removes this folder's entry (clearPretrainedCache(url)), 'cached' loads as a second visit would.
 import { GPT } from '../../dist/model/gpt.js';
 import { Sampler } from '../../dist/sampler/sampler.js';
 import { clearPretrainedCache } from '../../dist/checkpoint/pretrained.js';
@@ -25,7 +25,8 @@ async function main() {
   if (mode === 'clear') await clearPretrainedCache(url);
   const entriesBefore = await cacheEntries();
   const events = [];
-  const { model, tokenizer, generationConfig } = await GPT.fromPretrained(url, { progress: (e) => events.push(e) });
+  const cache = params.get('cache') ?? undefined;
+  const { model, tokenizer, generationConfig } = await GPT.fromPretrained(url, { progress: (e) => events.push(e), cache });
   const sampler = new Sampler(model, { tokenizer, defaults: generationConfig });
   const result = await sampler.generate({ prompt: params.get('prompt') });
   const out = {
