@@ -25,14 +25,14 @@ const HUB_FILES = ['config.json', 'generation_config.json', 'model.safetensors',
 const bitsEqual = (a: Float32Array, b: Float32Array) =>
   a.length === b.length && new Uint32Array(a.buffer, a.byteOffset, a.length).every((v, i) => v === new Uint32Array(b.buffer, b.byteOffset, b.length)[i]);
 
-/** Serves `root` over HTTP, counting requests; `chunked` drops Content-Length (progress total unknown). */
+/** Serves `root` over HTTP, logging request paths; `chunked` drops Content-Length (progress total unknown);
+ * `status` answers the given paths with that HTTP status instead. */
 async function serve(root: string, opts: { chunked?: boolean; status?: Record<string, number> } = {}) {
   const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push(path);
-    const name = path.split('/').pop()!;
-    if (opts.status?.[name] !== undefined) return void res.writeHead(opts.status[name]).end();
+    if (opts.status?.[path] !== undefined) return void res.writeHead(opts.status[path]).end();
     let body: Buffer;
     try {
       body = await readFile(join(root, path));
@@ -151,7 +151,7 @@ describe('GPT.fromPretrained and Hub-layout checkpoints', () => {
     await expect(GPT.fromPretrained(join(root, 'nope'))).rejects.toThrow(new FormatError(`${join(root, 'nope')}: no such directory`));
     await expect(GPT.fromPretrained('openai-community/gpt2')).rejects.toThrow(new FormatError(
       'openai-community/gpt2: no such directory (for the Hub model, pass its URL: https://huggingface.co/openai-community/gpt2/resolve/main)'));
-    const server = await serve(root, { status: { 'tokenizer.json': 500 } });
+    const server = await serve(root, { status: { '/tiny-gpt2/tokenizer.json': 500 } });
     try {
       await expect(GPT.fromPretrained(`${server.url}/missing`)).rejects.toThrow(FormatError);
       await expect(GPT.fromPretrained(`${server.url}/missing`)).rejects.toThrow(/missing\/config.json: not found \(HTTP 404\)/);
