@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeExtras, generationConfigFromHF, generationConfigToHF } from '../src/checkpoint/index.js';
@@ -165,6 +166,17 @@ describe('GPT.fromPretrained and Hub-layout checkpoints', () => {
     await saveCheckpoint(bad, gpt, { tokenizer });
     await writeFile(join(bad, 'generation_config.json'), JSON.stringify({ do_sample: true, typical_p: 0.9 }));
     await expect(GPT.fromPretrained(bad)).rejects.toThrow(`${bad}/generation_config.json: typical_p = 0.9 is not supported`);
+  });
+
+  it('loads the PyTorch-written fixture (config.json + model.safetensors only) as loadCheckpoint does', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/gpt2-tiny', import.meta.url));
+    const p = await GPT.fromPretrained(fixture, { backend: 'js' });
+    const ck = await loadCheckpoint(fixture, { backend: 'js' });
+    expect(bitsEqual(p.model.getParameters(), ck.model.getParameters())).toBe(true);
+    expect(p.tokenizer).toBeUndefined();
+    expect(p.generationConfig).toEqual({ temperature: 0 }); // no generation_config.json, no eos_token_id: greedy
+    p.model.dispose();
+    ck.model.dispose();
   });
 
   it('refuses unknown options, naming the transformers habit and its replacement', async () => {

@@ -261,8 +261,8 @@ export function encodeExtras(dims: ModelDims, extras: CheckpointExtras): Map<str
   const generation = extras.generationConfig ?? {};
   const hf = generationConfigToHF(generation, tokenizer?.eotId);
   // The same checks as a generate() call (bos stands in for the prompt a saved config never has), so a
-  // checkpoint never carries defaults that every later call would reject.
-  resolveOptions({ ...generation, bos: 0 }, dims, tokenizer);
+  // checkpoint never carries defaults that every later call would reject. A one-token context fits no bos.
+  if (extras.generationConfig !== undefined && dims.blockSize > 1) resolveOptions({ ...generation, bos: 0 }, dims, tokenizer);
   files.set(HF_EXTRA_FILES.generationConfig, json(hf));
   if (tokenizer !== undefined) {
     files.set(HF_EXTRA_FILES.tokenizer, text.encode(tokenizer.save()));
