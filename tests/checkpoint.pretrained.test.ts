@@ -125,8 +125,8 @@ describe('GPT.fromPretrained and Hub-layout checkpoints', () => {
           expect(mine.at(-1)).toEqual({ file, loaded: sizes[file], total: sizes[file], cached: false });
           for (let i = 1; i < mine.length; i++) expect(mine[i].loaded).toBeGreaterThanOrEqual(mine[i - 1].loaded);
         }
-        // model.safetensors (~90 KB) arrives in several reads: progress in between, not just start and end
-        expect(events.filter((e) => e.file === 'model.safetensors').length).toBeGreaterThan(3);
+        // model.safetensors (~140 KB) arrives in several reads: progress in between, not just start and end
+        expect(events.filter((e) => e.file === 'model.safetensors').length).toBeGreaterThan(2);
       } finally {
         await server.close();
       }
