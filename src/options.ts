@@ -3,12 +3,16 @@ import { ConfigError } from './errors.js';
 
 /**
  * Throws a `ConfigError` for the first key of `options` that is not in `known`, e.g.
- * `Trainer: unknown option "lr_max" (known: lr, betas, ...)`. `keyPrefix` names nested bags (`schedule.`).
+ * `Trainer: unknown option "lr_max" (known: lr, betas, ...)`. `keyPrefix` names nested bags (`schedule.`);
+ * `explain` replaces the message where a bag knows better (the Sampler's "did you mean maxNewTokens?").
  */
-export function rejectUnknownKeys(owner: string, options: object, known: ReadonlySet<string>, keyPrefix = ''): void {
+export function rejectUnknownKeys(
+  owner: string, options: object, known: ReadonlySet<string>, keyPrefix = '',
+  explain?: (key: string, keyPrefix: string) => ConfigError,
+): void {
   for (const key of Object.keys(options)) {
-    if (!known.has(key)) {
-      throw new ConfigError(`${keyPrefix}${key}`, `${owner}: unknown option ${JSON.stringify(key)} (known: ${[...known].join(', ')})`);
-    }
+    if (known.has(key)) continue;
+    if (explain !== undefined) throw explain(key, keyPrefix);
+    throw new ConfigError(`${keyPrefix}${key}`, `${owner}: unknown option ${JSON.stringify(key)} (known: ${[...known].join(', ')})`);
   }
 }

@@ -19,8 +19,13 @@ import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promis
 import { basename, dirname, join, resolve } from 'node:path';
 import { FormatError, WasmGptError } from '../errors.js';
 import type { ModelDims } from '../model/layout.js';
-import { CHECKPOINT_FILES, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type TrainingState } from './index.js';
+import {
+  CHECKPOINT_FILES, decodeCheckpoint, encodeCheckpoint, splitTrainer, type Checkpoint, type SaveCheckpointOptions, type TrainingState,
+} from './index.js';
+import { HF_EXTRA_FILES, decodeExtras, type CheckpointExtras } from './hf-files.js';
 import { GPT, type GPTOptions } from '../model/gpt.js';
+import type { GenerateOptions } from '../sampler/options.js';
+import type { Tokenizer } from '../tokenizer/types.js';
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -56,9 +61,12 @@ async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
   }
 }
 
-/** Saves a checkpoint directory atomically (see above); replaces an existing checkpoint at `dir`. */
-export async function saveCheckpointDir(dir: string, dims: ModelDims, params: Float32Array, state?: TrainingState): Promise<void> {
-  const files = encodeCheckpoint(dims, params, state);
+/**
+ * Saves a checkpoint directory atomically (see above); replaces an existing checkpoint at `dir`. `extras` adds
+ * the tokenizer and generation defaults (see `encodeCheckpoint`).
+ */
+export async function saveCheckpointDir(dir: string, dims: ModelDims, params: Float32Array, state?: TrainingState, extras?: CheckpointExtras): Promise<void> {
+  const files = encodeCheckpoint(dims, params, state, extras);
   const target = resolve(dir);
   const tmp = `${target}.tmp`;
   const old = `${target}.old`;
@@ -97,10 +105,11 @@ export async function saveCheckpointDir(dir: string, dims: ModelDims, params: Fl
 }
 
 /**
- * Loads a checkpoint directory: `config.json`, `model.safetensors`, and the training state when present.
+ * Loads a checkpoint directory: `config.json`, `model.safetensors`, and the training state when present;
+ * `files` has every checkpoint file found (the tokenizer and generation config too, for `decodeExtras`).
  * When `dir` is missing but `<dir>.old` exists (a save interrupted between its renames), loads that.
  */
-export async function loadCheckpointDir(dir: string): Promise<Checkpoint> {
+export async function loadCheckpointDir(dir: string): Promise<Checkpoint & { files: Map<string, Uint8Array>; source: string }> {
   let target = resolve(dir);
   if (!(await exists(target)) && (await exists(`${target}.old`))) target = `${target}.old`;
   let names: string[];
@@ -112,28 +121,34 @@ export async function loadCheckpointDir(dir: string): Promise<Checkpoint> {
     throw e;
   }
   const files = new Map<string, Uint8Array>();
-  for (const name of Object.values(CHECKPOINT_FILES)) {
+  for (const name of [...Object.values(CHECKPOINT_FILES), ...Object.values(HF_EXTRA_FILES)]) {
     if (!names.includes(name)) continue;
     const bytes = await readFile(join(target, name));
     files.set(name, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
-  return decodeCheckpoint(files, target);
+  return { ...decodeCheckpoint(files, target), files, source: target };
 }
 
 /**
- * Saves a model (and, with `trainer`, its training state for exact resumption) as a checkpoint directory,
- * atomically (see above).
+ * Saves a model as a checkpoint directory, atomically (see above). The third argument is a trainer (its
+ * training state, for exact resumption) or `{ trainer?, tokenizer?, generationConfig? }`; with a tokenizer the
+ * directory is a complete Hugging Face GPT-2 folder (tokenizer.json, tokenizer_config.json, bos/eos ids).
  */
-export async function saveCheckpoint(dir: string, model: GPT, trainer?: { getState(): TrainingState }): Promise<void> {
-  await saveCheckpointDir(dir, model.config, model.getParameters(), trainer?.getState());
+export async function saveCheckpoint(dir: string, model: GPT, trainerOrOptions?: { getState(): TrainingState } | SaveCheckpointOptions): Promise<void> {
+  const { trainer, ...extras } = splitTrainer(trainerOrOptions);
+  await saveCheckpointDir(dir, model.config, model.getParameters(), trainer?.getState(), extras);
 }
 
 /**
  * Loads a checkpoint directory (ours, or a Hugging Face GPT-2 one) into a new model; `state`, when the
- * directory has one, goes to `trainer.setState(state)` of a trainer built with the same options.
+ * directory has one, goes to `trainer.setState(state)` of a trainer built with the same options. `tokenizer`
+ * (when the directory has tokenizer.json) and `generationConfig` are as `GPT.fromPretrained` returns them.
  */
-export async function loadCheckpoint(dir: string, options: GPTOptions = {}): Promise<{ model: GPT; state?: TrainingState }> {
+export async function loadCheckpoint(dir: string, options: GPTOptions = {}): Promise<{
+  model: GPT; state?: TrainingState; tokenizer?: Tokenizer; generationConfig: GenerateOptions;
+}> {
   const ck = await loadCheckpointDir(dir);
+  const extras = decodeExtras((name) => ck.files.get(name), ck.dims, ck.source);
   const model = await GPT.fromParameters(ck.dims, ck.params, options);
-  return { model, state: ck.state };
+  return { model, state: ck.state, ...extras };
 }
