@@ -3,8 +3,9 @@ import { ConfigError } from './errors.js';
 
 /**
  * Throws a `ConfigError` for the first key of `options` that is not in `known`, e.g.
- * `Trainer: unknown option "lr_max" (known: lr, betas, ...)`. `keyPrefix` names nested bags (`schedule.`);
- * `explain` replaces the message where a bag knows better (the Sampler's "did you mean maxNewTokens?").
+ * `unknown option "lr_max": Trainer has no option 'lr_max' (known: lr, betas, ...)`. `keyPrefix` names nested
+ * bags (`schedule.`); `explain` replaces the message where a bag knows better (the Sampler's "did you mean
+ * maxNewTokens?").
  */
 export function rejectUnknownKeys(
   owner: string, options: object, known: ReadonlySet<string>, keyPrefix = '',
@@ -13,6 +14,6 @@ export function rejectUnknownKeys(
   for (const key of Object.keys(options)) {
     if (known.has(key)) continue;
     if (explain !== undefined) throw explain(key, keyPrefix);
-    throw new ConfigError(`${keyPrefix}${key}`, `${owner}: unknown option ${JSON.stringify(key)} (known: ${[...known].join(', ')})`);
+    throw new ConfigError(`${keyPrefix}${key}`, `unknown option ${JSON.stringify(key)}: ${owner} has no option '${key}' (known: ${[...known].join(', ')})`);
   }
 }
