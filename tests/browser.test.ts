@@ -48,8 +48,6 @@ describe.skipIf(!chromiumAvailable)('in headless Chromium', () => {
       format: 'esm',
       platform: 'browser',
       target: 'es2022',
-      // Only reached in Node (behind isNode() checks); a browser never loads them.
-      external: ['node:*'],
       logLevel: 'silent',
     });
     return bundled;

