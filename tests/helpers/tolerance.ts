@@ -15,6 +15,8 @@
  *   exact value and Σ|aᵢbᵢ| in float64, so the check is rigorous rather than tuned.
  * - Thread-count independence is checked with exact bit equality, never a tolerance.
  */
+import type { GemmOptions } from '../../src/gemm/args.js';
+
 export const F32_EPS = 2 ** -23;
 
 /** |got − want| ≤ abs + rel·|want|. */
@@ -52,18 +54,8 @@ export function expectClose(label: string, got: ArrayLike<number>, want: ArrayLi
   if (failures.length > 0) throw new Error(`${label}: NOT OK, worst ${worst.toFixed(1)}× tolerance\n  ${failures.join('\n  ')}`);
 }
 
-export interface GemmCase {
-  m: number;
-  n: number;
-  k: number;
-  transA?: boolean;
-  transB?: boolean;
-  alpha?: number;
-  beta?: number;
-  lda?: number;
-  ldb?: number;
-  ldc?: number;
-}
+/** A product's options, as the public GEMM takes them. */
+export type GemmCase = GemmOptions;
 
 /** Float64 product plus the per-element error bound. */
 export function gemmReference64(
