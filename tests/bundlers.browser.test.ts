@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
+import { chromiumAvailable, launchChromium, pageResult } from './helpers/chromium.js';
 // @ts-expect-error plain JS helper without types
 import { startServer } from './browser/server.mjs';
 
@@ -158,20 +158,7 @@ describe.skipIf(!chromiumAvailable)('the packed package in Vite, webpack and esb
     }
   }
 
-  async function open(url: string): Promise<AppResult> {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    try {
-      await page.goto(url);
-      await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 90_000 });
-      const result = (await page.evaluate(() => (window as unknown as { __result: AppResult }).__result)) as AppResult;
-      expect(errors).toEqual([]);
-      return result;
-    } finally {
-      await page.close();
-    }
-  }
+  const open = (url: string) => pageResult<AppResult>(browser, url, 90_000);
 
   function expectWorks(r: AppResult, isolated: boolean): void {
     expect(r.error).toBeUndefined();
