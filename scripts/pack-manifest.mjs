@@ -1,7 +1,8 @@
 // npm's prepack/postpack pair. A clone needs `prepare` (it builds pkg/ and dist/ on `npm install`), but a
 // published manifest must not carry it: installing the package would then run a build that needs Rust and
 // apt, and npm warns about install scripts. So `prepack` builds, then rewrites package.json without its
-// scripts (none of them work outside a clone: they call files under scripts/, which are not shipped), and
+// scripts (none of them work outside a clone: they call files under scripts/, which are not shipped) and
+// without `allowScripts` (which dev dependencies may run install scripts in a clone), and
 // `postpack` puts the original back. Everything goes to stderr: `npm pack --json` owns stdout. Both rewrites
 // are atomic (a rename), so a process reading package.json meanwhile (Node resolving `#platform`) never sees
 // half a file. WASM_GPT_PACK_NO_BUILD=1 skips the build when dist/ and pkg/ are known fresh (the bundler tests).
@@ -30,6 +31,7 @@ if (step === 'prepack') {
   const text = readFileSync(manifest, 'utf8');
   const published = JSON.parse(text);
   delete published.scripts;
+  delete published.allowScripts; // npm 11's approval of our dev dependencies' install scripts: ours, not a user's
   writeFileSync(saved, text);
   const next = `${manifest}.next`;
   writeFileSync(next, `${JSON.stringify(published, null, 2)}\n`);

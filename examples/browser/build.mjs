@@ -49,8 +49,6 @@ export async function buildPlayground({ outDir = OUT_DIR, minify = false } = {})
     target: 'es2022',
     minify,
     sourcemap: true,
-    // Reached only behind isNode() checks; a browser never loads them.
-    external: ['node:*'],
     define: { __MOBY_DICK_SAMPLE__: JSON.stringify(mobyDickSample()) },
     logLevel: 'warning',
   });

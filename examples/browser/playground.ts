@@ -176,14 +176,9 @@ let trainAbort: AbortController | undefined;
 let genAbort: AbortController | undefined;
 
 const workerReady = (async () => {
-  const w = await createWorker({
-    url: new URL('./gpt-worker.js', import.meta.url),
-    wasmUrl: {
-      'threads-simd': new URL('./wasm_gpt_threads_simd.wasm', import.meta.url),
-      simd: new URL('./wasm_gpt_simd.wasm', import.meta.url),
-    },
-    threadWorkerUrl: new URL('./thread-worker.js', import.meta.url),
-  });
+  // No options: the build puts the worker, the thread worker and the .wasm files next to this bundle, where
+  // the library looks by default.
+  const w = await createWorker();
   worker = w;
   const c = w.capabilities;
   const how = c.threads ? `${c.threadCount} threads (cross-origin isolated)` : `one thread (${c.reason})`;

@@ -136,7 +136,8 @@ async function spawnWorker(url: URL | undefined): Promise<WorkerLike> {
     onError(cb) {
       worker.addEventListener('error', (e: ErrorEvent) => {
         const where = url?.href ?? 'thread-worker.js';
-        cb(new Error(e.message || `the thread worker script ${where} failed to load (pass its URL as threadWorkerUrl if your bundler moved it)`));
+        cb(new Error(e.message || `the thread worker script ${where} failed to load (if it was moved, pass its URL: ` +
+          "createWorker's threadWorkerUrl, initWasm's workerUrl)"));
       });
     },
     unref() {},
