@@ -3,12 +3,13 @@ import { ConfigError } from './errors.js';
 
 /**
  * Throws a `ConfigError` for the first key of `options` that is not in `known`, e.g.
- * `Trainer: unknown option "lr_max" (known: lr, betas, ...)`. `keyPrefix` names nested bags (`schedule.`).
+ * `unknown option "lr_max": Trainer has no option 'lr_max' (known: lr, betas, ...)`. `keyPrefix` names nested
+ * bags (`schedule.`).
  */
 export function rejectUnknownKeys(owner: string, options: object, known: ReadonlySet<string>, keyPrefix = ''): void {
   for (const key of Object.keys(options)) {
     if (!known.has(key)) {
-      throw new ConfigError(`${keyPrefix}${key}`, `${owner}: unknown option ${JSON.stringify(key)} (known: ${[...known].join(', ')})`);
+      throw new ConfigError(`${keyPrefix}${key}`, `unknown option ${JSON.stringify(key)}: ${owner} has no option '${key}' (known: ${[...known].join(', ')})`);
     }
   }
 }

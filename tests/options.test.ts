@@ -30,6 +30,6 @@ describe('rejectUnknownKeys', () => {
   });
 
   it('says who rejected which key', () => {
-    expect(() => rejectUnknownKeys('createWorker', { thread: 2 }, new Set(['threads']))).toThrow('createWorker: unknown option "thread" (known: threads)');
+    expect(() => rejectUnknownKeys('createWorker', { thread: 2 }, new Set(['threads']))).toThrow(`unknown option "thread": createWorker has no option 'thread' (known: threads)`);
   });
 });
