@@ -30,7 +30,7 @@ for (const s of SHAPES) {
     const rnd = (n, seed) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 0.5);
     const qkv = k.from(rnd(B * T * 3 * C, 1)), dout = k.from(rnd(B * T * C, 2));
     const out = k.alloc(B * T * C), lse = k.alloc(B * NH * T), dqkv = k.alloc(B * T * 3 * C);
-    fns.push({ impl, t, fwd: () => k.attentionForward(out, lse, qkv, B, T, C, NH, 0, 1), bwd: () => k.attentionBackward(dqkv, dout, qkv, out, lse, B, T, C, NH, 0, 1) });
+    fns.push({ impl, t, fwd: () => k.attentionForward(out, lse, qkv, B, T, C, NH, 0, 1), bwd: () => k.attentionBackward(dqkv, dout, qkv, out, lse, B, T, C, NH, 0, 1, true) });
   }
   const wasm = fns.filter((f) => f.impl !== 'ts');
   const fwd = interleavedMedians(wasm.map((f) => f.fwd));

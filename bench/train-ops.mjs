@@ -67,7 +67,7 @@ for (const cfg of CONFIGS) {
     });
     measure(`matmul bwd ${layer}`, shape, (k) => {
       const { b: [dinp, dw, db, dout, inp, w], free } = bufs(k, [new Float32Array(N * inC), new Float32Array(outC * inC), new Float32Array(outC), seeded(N * outC, 4), seeded(N * inC, 1), seeded(outC * inC, 2)]);
-      return { fn: () => k.matmulBackward(dinp, dw, db, dout, inp, w, N, inC, outC), free };
+      return { fn: () => k.matmulBackward(dinp, dw, db, dout, inp, w, N, inC, outC, true), free };
     });
   }
   const targets = Int32Array.from({ length: N }, (_, i) => (i * 7919) % V);

@@ -27,9 +27,9 @@ function forward(k: AnyKernels, act: Act, x: Float32Array): Float32Array {
   return out;
 }
 
-function backward(k: AnyKernels, act: Act, d0: Float32Array, x: Float32Array, g: Float32Array, times = 1): Float32Array {
+function backward(k: AnyKernels, act: Act, d0: Float32Array, x: Float32Array, g: Float32Array, times = 1, accumulate = true): Float32Array {
   const [D, X, G] = [k.from(d0), k.from(x), k.from(g)];
-  for (let i = 0; i < times; i++) (act === 'gelu' ? k.geluBackward : k.reluBackward)(D, X, G, x.length);
+  for (let i = 0; i < times; i++) (act === 'gelu' ? k.geluBackward : k.reluBackward)(D, X, G, x.length, accumulate);
   const out = k.read(D);
   k.free(D); k.free(X); k.free(G);
   return out;
@@ -44,6 +44,20 @@ function inputs(seed: number, n: number, scale: number): Float32Array {
 
 describe('activation', () => {
   const backends = useKernelBackends();
+
+  it('overwrite mode ignores NaN in dinp and equals accumulating into zeros, bit for bit', () => {
+    for (const { name, k } of backends()) {
+      for (const n of [1, 5, 130, 16 * 1024 + 5]) {
+        // dout = -1 at the special inputs too, so -0 products are part of the check
+        const [x, g] = [inputs(n + 3, n, 6), seeded(n + 4, n).map((v, i) => (i % 3 === 0 ? -1 : v))];
+        for (const act of ['gelu', 'relu'] as const) {
+          const zeros = backward(k, act, new Float32Array(n), x, g);
+          const over = backward(k, act, new Float32Array(n).fill(NaN), x, g, 1, false);
+          expect(bitsEqual(over, zeros), `${name} ${act} n=${n}`).toBe(true);
+        }
+      }
+    }
+  });
 
   it('GELU matches the float64 definition for edge sizes (forward and backward)', () => {
     for (const { name, k } of backends()) {

@@ -35,12 +35,16 @@ function run(k: AnyKernels, qkvData: Float32Array, doutData: Float32Array, B: nu
   const dout = k.from(doutData);
   const dqkv = k.alloc(B * T * 3 * C);
   k.attentionForward(out, lse, qkv, B, T, C, NH, dropout, 11);
-  k.attentionBackward(dqkv, dout, qkv, out, lse, B, T, C, NH, dropout, 11);
+  k.attentionBackward(dqkv, dout, qkv, out, lse, B, T, C, NH, dropout, 11, true);
   const res = { out: k.read(out), lse: k.read(lse), dqkv: k.read(dqkv) };
-  k.attentionBackward(dqkv, dout, qkv, out, lse, B, T, C, NH, dropout, 11);
+  k.attentionBackward(dqkv, dout, qkv, out, lse, B, T, C, NH, dropout, 11, true);
   const twice = k.read(dqkv);
+  // overwrite mode: garbage in dqkv is never read
+  k.fill(dqkv, NaN);
+  k.attentionBackward(dqkv, dout, qkv, out, lse, B, T, C, NH, dropout, 11, false);
+  const overwritten = k.read(dqkv);
   for (const x of [qkv, out, lse, dout, dqkv]) k.free(x);
-  return { ...res, twice };
+  return { ...res, twice, overwritten };
 }
 
 describe('causal self-attention kernels', () => {
@@ -55,7 +59,7 @@ describe('causal self-attention kernels', () => {
 
   it.each([
     [1, 1, 4, 1, 0], [2, 5, 6, 2, 0], [1, 49, 10, 2, 0], [2, 20, 16, 4, 0.2],
-  ])('forward matches the float64 definition, backward accumulates (B=%i T=%i C=%i NH=%i dropout=%f)', (B, T, C, NH, dropout) => {
+  ])('forward matches the float64 definition, backward accumulates or overwrites (B=%i T=%i C=%i NH=%i dropout=%f)', (B, T, C, NH, dropout) => {
     const qkv = seeded(1, B * T * 3 * C).map((x) => 2 * x);
     const dout = seeded(2, B * T * C);
     const want = attention64(qkv, B, T, C, NH, dropout, 11);
@@ -66,6 +70,7 @@ describe('causal self-attention kernels', () => {
       for (let i = 0; i < r.dqkv.length; i++) {
         expect(Math.abs(r.twice[i] - 2 * r.dqkv[i])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(r.dqkv[i])));
       }
+      expect(bitsEqual(r.overwritten, r.dqkv), `${name} overwrite (accumulate = false) equals accumulating into zeros`).toBe(true);
     }
   });
 

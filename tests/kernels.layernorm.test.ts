@@ -67,10 +67,11 @@ function runForward(k: AnyKernels, c: Case, N: number, C: number, eps = EPS) {
 }
 
 /** Runs the backward `times` times into zeroed gradients, with the forward's statistics. */
-function runBackward(k: AnyKernels, c: Case, mean: Float32Array, rstd: Float32Array, N: number, C: number, times = 1) {
+function runBackward(k: AnyKernels, c: Case, mean: Float32Array, rstd: Float32Array, N: number, C: number, times = 1, accumulate = true) {
   const [DX, DW, DB] = [k.alloc(N * C), k.alloc(C), k.alloc(C)];
+  if (!accumulate) k.fill(DX, NaN); // overwrite mode must never read it
   const [G, X, W, M, R] = [k.from(c.dout), k.from(c.inp), k.from(c.w), k.from(mean), k.from(rstd)];
-  for (let i = 0; i < times; i++) k.layernormBackward(DX, DW, DB, G, X, W, M, R, N, C);
+  for (let i = 0; i < times; i++) k.layernormBackward(DX, DW, DB, G, X, W, M, R, N, C, accumulate);
   const res = { dinp: k.read(DX), dw: k.read(DW), db: k.read(DB) };
   for (const buf of [DX, DW, DB, G, X, W, M, R]) k.free(buf);
   return res;
@@ -129,6 +130,20 @@ describe('layernorm', () => {
       expectClose(g.dinp, [0.6, -0.8, -0.2, 0.4].map((v) => v * r), { abs: 1e-6, rel: 0 }, `${name} dinp`);
       expectClose(g.dw, [-1.5 * r, 0, 0, 0], { abs: 1e-6, rel: 0 }, `${name} dweight`);
       expect(Array.from(g.db), `${name} dbias`).toEqual([1, 0, 0, 0]);
+    }
+  });
+
+  it('overwrite mode ignores NaN in dinp and equals accumulating into zeros, bit for bit', () => {
+    for (const { name, k } of backends()) {
+      for (const [N, C] of SHAPES) {
+        const c = makeCase(N * 100 + C + 13, N, C);
+        const { mean, rstd } = runForward(k, c, N, C);
+        const zeros = runBackward(k, c, mean, rstd, N, C);
+        const over = runBackward(k, c, mean, rstd, N, C, 1, false);
+        for (const key of ['dinp', 'dw', 'db'] as const) {
+          expect(bitsEqual(over[key], zeros[key]), `${name} N=${N} C=${C} ${key}`).toBe(true);
+        }
+      }
     }
   });
 

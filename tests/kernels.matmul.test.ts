@@ -62,9 +62,9 @@ function runForward(k: AnyKernels, inp: Float32Array, w: Float32Array, bias: Flo
 }
 
 /** Runs the backward `times` times from the given initial gradients; returns the gradients. */
-function runBackward(k: AnyKernels, g0: Float32Array[], dout: Float32Array, inp: Float32Array, w: Float32Array, s: Shape, withBias = true, times = 1) {
+function runBackward(k: AnyKernels, g0: Float32Array[], dout: Float32Array, inp: Float32Array, w: Float32Array, s: Shape, withBias = true, times = 1, accumulate = true) {
   const [dI, dW, dB, G, I, W] = [k.from(g0[0]), k.from(g0[1]), k.from(g0[2]), k.from(dout), k.from(inp), k.from(w)];
-  for (let t = 0; t < times; t++) k.matmulBackward(dI, dW, withBias ? dB : null, G, I, W, s.N, s.C, s.OC);
+  for (let t = 0; t < times; t++) k.matmulBackward(dI, dW, withBias ? dB : null, G, I, W, s.N, s.C, s.OC, accumulate);
   const res = [k.read(dI), k.read(dW), k.read(dB)];
   for (const b of [dI, dW, dB, G, I, W]) k.free(b);
   return res;
@@ -105,6 +105,18 @@ describe('matmul kernels', () => {
         // A null dbias leaves it alone and changes nothing else.
         const [dinpN, dwN, dbN] = runBackward(k, g0, dout, inp, w, s, false);
         expect(bitsEqual(dinpN, dinp) && bitsEqual(dwN, dw) && bitsEqual(dbN, g0[2]), `null dbias ${tag}`).toBe(true);
+      });
+    }
+  });
+
+  it('overwrite mode ignores NaN in dinp and equals accumulating into zeros; parameter gradients still accumulate', () => {
+    for (const { name, k } of backends()) {
+      [...SHAPES, { N: 3, C: 4, OC: 0 }].forEach((s, i) => {
+        const inp = seeded(110 + i, s.N * s.C), w = seeded(120 + i, s.OC * s.C), dout = seeded(130 + i, s.N * s.OC);
+        const params0 = [seeded(71, s.OC * s.C), seeded(72, s.OC)];
+        const zeros = runBackward(k, [new Float32Array(s.N * s.C), ...params0], dout, inp, w, s);
+        const over = runBackward(k, [new Float32Array(s.N * s.C).fill(NaN), ...params0], dout, inp, w, s, true, 1, false);
+        over.forEach((g, j) => expect(bitsEqual(g, zeros[j]), `${name} ${JSON.stringify(s)} gradient ${j}`).toBe(true));
       });
     }
   });

@@ -7,10 +7,13 @@
  * - Dimension letters: B batch, T time, C channels, V vocabulary, NH heads, hs = C/NH, OC output channels,
  *   N rows (usually B·T). Every buffer's shape is in a comment next to it; all are row-major, contiguous.
  * - Arguments: outputs first, then inputs, then cached state from the forward, then sizes, then scalars.
- * - Every backward **accumulates** (+=) into every gradient it produces, input and parameter gradients
- *   alike, so branches can sum and micro-batches accumulate; callers zero gradients (`fill(buf, 0)`).
- *   The two exceptions write instead and say so: `crossEntropyBackward` (dlogits may alias logits) and
- *   `dropoutBackward` (may run in place).
+ * - Every backward **accumulates** (+=) into every parameter gradient it produces, so micro-batches
+ *   accumulate; callers zero those once per step (`fill(buf, 0)`). The input gradient (dinp, dqkv) of
+ *   `layernormBackward`, `matmulBackward`, `attentionBackward`, `geluBackward` and `reluBackward` takes an
+ *   `accumulate` flag: true adds into it (branches sum), false overwrites it without reading it (garbage,
+ *   NaN included, is fine), bitwise equal to accumulating into zeros. The first writer of a scratch gradient
+ *   passes false instead of a separate zero-fill. Other input gradients accumulate. Two ops write instead
+ *   and say so: `crossEntropyBackward` (dlogits may alias logits) and `dropoutBackward` (may run in place).
  * - Results are bitwise identical for any thread count. Kernels validate nothing: the model layer checks
  *   shapes once; a wrong size here is a bug.
  */
@@ -48,13 +51,15 @@ export interface Kernels<F, I> {
   // ---- layernorm.rs -------------------------------------------------------------------------------
   /** out (N,C) = (inp - mean) · rstd · weight + bias; caches mean (N) and rstd (N) for the backward. */
   layernormForward(out: F, mean: F, rstd: F, inp: F, weight: F, bias: F, N: number, C: number, eps: number): void;
-  layernormBackward(dinp: F, dweight: F, dbias: F, dout: F, inp: F, weight: F, mean: F, rstd: F, N: number, C: number): void;
+  /** dinp (N,C) += ∂L/∂inp (= when not `accumulate`); dweight (C) += Σ_rows norm·dout; dbias (C) += Σ_rows dout. */
+  layernormBackward(dinp: F, dweight: F, dbias: F, dout: F, inp: F, weight: F, mean: F, rstd: F, N: number, C: number, accumulate: boolean): void;
 
   // ---- matmul.rs (a linear layer on the SGEMM) ----------------------------------------------------
   /** out (N,OC) = inp (N,C) · weightᵀ + bias; weight (OC,C); bias (OC) or null. */
   matmulForward(out: F, inp: F, weight: F, bias: F | null, N: number, C: number, OC: number): void;
-  /** dinp (N,C) += dout·weight; dweight (OC,C) += doutᵀ·inp; dbias (OC) += Σ_n dout (when not null). */
-  matmulBackward(dinp: F, dweight: F, dbias: F | null, dout: F, inp: F, weight: F, N: number, C: number, OC: number): void;
+  /** dinp (N,C) += dout·weight (= when not `accumulate`: β = 0); dweight (OC,C) += doutᵀ·inp; dbias (OC) +=
+   * Σ_n dout (when not null). */
+  matmulBackward(dinp: F, dweight: F, dbias: F | null, dout: F, inp: F, weight: F, N: number, C: number, OC: number, accumulate: boolean): void;
 
   // ---- attention.rs -------------------------------------------------------------------------------
   /**
@@ -64,8 +69,9 @@ export interface Kernels<F, I> {
    * Dropout on the attention probabilities with probability `dropout` (0 = off), mask from (seed, position).
    */
   attentionForward(out: F, lse: F, qkv: F, B: number, T: number, C: number, NH: number, dropout: number, seed: number): void;
-  /** dqkv (B,T,3C) += gradient through the whole attention; needs the forward's qkv, out and lse. */
-  attentionBackward(dqkv: F, dout: F, qkv: F, out: F, lse: F, B: number, T: number, C: number, NH: number, dropout: number, seed: number): void;
+  /** dqkv (B,T,3C) += gradient through the whole attention (= when not `accumulate`); needs the forward's qkv,
+   * out and lse. */
+  attentionBackward(dqkv: F, dout: F, qkv: F, out: F, lse: F, B: number, T: number, C: number, NH: number, dropout: number, seed: number, accumulate: boolean): void;
 
   // ---- kvcache.rs (inference: incremental decoding over a cache of keys and values) ------------------
   /**
@@ -83,10 +89,11 @@ export interface Kernels<F, I> {
   // ---- activation.rs ------------------------------------------------------------------------------
   /** GELU, tanh approximation (GPT-2's "gelu_new"). */
   geluForward(out: F, inp: F, N: number): void;
-  geluBackward(dinp: F, inp: F, dout: F, N: number): void;
+  /** dinp (N) += gelu'(inp)·dout (= when not `accumulate`); dinp may be dout. */
+  geluBackward(dinp: F, inp: F, dout: F, N: number, accumulate: boolean): void;
   reluForward(out: F, inp: F, N: number): void;
-  /** Gradient 0 at inp ≤ 0 (PyTorch's convention at 0). */
-  reluBackward(dinp: F, inp: F, dout: F, N: number): void;
+  /** dinp (N) += inp > 0 ? dout : 0 (= when not `accumulate`): gradient 0 at inp ≤ 0 (PyTorch's convention). */
+  reluBackward(dinp: F, inp: F, dout: F, N: number, accumulate: boolean): void;
 
   // ---- residual.rs --------------------------------------------------------------------------------
   /** out = inp1 + inp2; `out` may be `inp1` (accumulate in place). */

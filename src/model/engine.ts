@@ -211,13 +211,12 @@ export class GPTEngine<F, I> {
     // classifier and loss: dlogits overwrites logits
     const { logits, lnf, lnfMean, lnfRstd } = this.#act;
     k.crossEntropyBackward(logits, logits, this.#act.logitsLse, this.targets, N, V, -1, this.#count > 0 ? 1 / this.#count : 0);
-    k.fill(g, 0);
+    // The first writer of each scratch gradient overwrites it (accumulate = false): no zero-fills.
     if (pre) {
-      k.fill(dln, 0);
-      k.matmulBackward(dln, G.head, null, logits, lnf, P.head, N, C, V);
-      k.layernormBackward(g, G.lnfw as F, G.lnfb as F, dln, this.#blockOut(L - 1), P.lnfw as F, lnfMean, lnfRstd, N, C);
+      k.matmulBackward(dln, G.head, null, logits, lnf, P.head, N, C, V, false);
+      k.layernormBackward(g, G.lnfw as F, G.lnfb as F, dln, this.#blockOut(L - 1), P.lnfw as F, lnfMean, lnfRstd, N, C, false);
     } else {
-      k.matmulBackward(g, G.head, null, logits, this.#blockOut(L - 1), P.head, N, C, V);
+      k.matmulBackward(g, G.head, null, logits, this.#blockOut(L - 1), P.head, N, C, V, false);
     }
 
     for (let l = L - 1; l >= 0; l--) {
@@ -232,48 +231,39 @@ export class GPTEngine<F, I> {
       // Post-norm: the block output is LN2(res3).
       let dres3 = g;
       if (!pre) {
-        k.fill(h, 0);
-        k.layernormBackward(h, gl.ln2w, gl.ln2b, g, res3, pl.ln2w, ln2Mean, ln2Rstd, N, C);
+        k.layernormBackward(h, gl.ln2w, gl.ln2b, g, res3, pl.ln2w, ln2Mean, ln2Rstd, N, C, false);
         dres3 = h;
       }
       const dfcproj = p > 0 ? dproj : dres3;
       if (p > 0) k.dropoutBackward(dproj, dres3, N * C, p, siteSeed(this.#seed, dropoutSite.mlpBranch(l)), 0);
-      k.fill(dfchAct, 0);
-      k.matmulBackward(dfchAct, gl.fcprojw, gl.fcprojb, dfcproj, fchAct, pl.fcprojw, N, 4 * C, C);
-      k.fill(dfch, 0);
-      if (d.activation === 'gelu') k.geluBackward(dfch, fch, dfchAct, N * 4 * C);
-      else k.reluBackward(dfch, fch, dfchAct, N * 4 * C);
-      k.fill(dln, 0);
-      k.matmulBackward(dln, gl.fcw, gl.fcb, dfch, pre ? ln2 : ln1, pl.fcw, N, C, 4 * C);
+      k.matmulBackward(dfchAct, gl.fcprojw, gl.fcprojb, dfcproj, fchAct, pl.fcprojw, N, 4 * C, C, false);
+      if (d.activation === 'gelu') k.geluBackward(dfch, fch, dfchAct, N * 4 * C, false);
+      else k.reluBackward(dfch, fch, dfchAct, N * 4 * C, false);
+      k.matmulBackward(dln, gl.fcw, gl.fcb, dfch, pre ? ln2 : ln1, pl.fcw, N, C, 4 * C, false);
 
       // dres2: gradient w.r.t. res2 = x + dropout(attproj).
       let dres2: F;
       if (pre) {
         // res3 = res2 + MLP(LN2(res2)): add LN2's backward into g, which becomes dres2.
-        k.layernormBackward(g, gl.ln2w, gl.ln2b, dln, res2, pl.ln2w, ln2Mean, ln2Rstd, N, C);
+        k.layernormBackward(g, gl.ln2w, gl.ln2b, dln, res2, pl.ln2w, ln2Mean, ln2Rstd, N, C, true);
         dres2 = g;
       } else {
         // res3 = ln1 + MLP(ln1), ln1 = LN1(res2): dln += dres3, then LN1's backward into g (no longer needed).
         k.residualForward(dln, dln, dres3, N * C);
-        k.fill(g, 0);
-        k.layernormBackward(g, gl.ln1w, gl.ln1b, dln, res2, pl.ln1w, ln1Mean, ln1Rstd, N, C);
+        k.layernormBackward(g, gl.ln1w, gl.ln1b, dln, res2, pl.ln1w, ln1Mean, ln1Rstd, N, C, false);
         dres2 = g;
       }
       const dattproj = p > 0 ? dproj : dres2;
       if (p > 0) k.dropoutBackward(dproj, dres2, N * C, p, siteSeed(this.#seed, dropoutSite.attnBranch(l)), 0);
-      k.fill(datty, 0);
-      k.matmulBackward(datty, gl.attprojw, gl.attprojb, dattproj, atty, pl.attprojw, N, C, C);
-      k.fill(dqkv, 0);
-      k.attentionBackward(dqkv, datty, qkv, atty, lse, B, T, C, NH, p, siteSeed(this.#seed, dropoutSite.attention(l)));
+      k.matmulBackward(datty, gl.attprojw, gl.attprojb, dattproj, atty, pl.attprojw, N, C, C, false);
+      k.attentionBackward(dqkv, datty, qkv, atty, lse, B, T, C, NH, p, siteSeed(this.#seed, dropoutSite.attention(l)), false);
 
       // gradient w.r.t. x, the block input: the pass-through dres2 plus the attention branch.
       if (pre) {
-        k.fill(dln, 0);
-        k.matmulBackward(dln, gl.qkvw, gl.qkvb, dqkv, ln1, pl.qkvw, N, C, 3 * C);
-        k.layernormBackward(g, gl.ln1w, gl.ln1b, dln, x, pl.ln1w, ln1Mean, ln1Rstd, N, C);
+        k.matmulBackward(dln, gl.qkvw, gl.qkvb, dqkv, ln1, pl.qkvw, N, C, 3 * C, false);
+        k.layernormBackward(g, gl.ln1w, gl.ln1b, dln, x, pl.ln1w, ln1Mean, ln1Rstd, N, C, true);
       } else {
-        k.fill(h, 0);
-        k.matmulBackward(h, gl.qkvw, gl.qkvb, dqkv, x, pl.qkvw, N, C, 3 * C);
+        k.matmulBackward(h, gl.qkvw, gl.qkvb, dqkv, x, pl.qkvw, N, C, 3 * C, false);
         k.residualForward(h, h, dres2, N * C);
         [g, h] = [h, g];
       }

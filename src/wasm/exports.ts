@@ -57,21 +57,21 @@ export const EXPORTS = {
   wgpt_encoder_backward: sig('status', 'dwte', 'dwpe', 'dout', 'tokens', 'B', 'T', 'C', 'V'),
   // ops/layernorm.rs
   wgpt_layernorm_forward: sig('status', 'out', 'mean', 'rstd', 'inp', 'weight', 'bias', 'N', 'C', 'eps'),
-  wgpt_layernorm_backward: sig('status', 'dinp', 'dweight', 'dbias', 'dout', 'inp', 'weight', 'mean', 'rstd', 'N', 'C'),
+  wgpt_layernorm_backward: sig('status', 'dinp', 'dweight', 'dbias', 'dout', 'inp', 'weight', 'mean', 'rstd', 'N', 'C', 'accumulate'),
   // ops/matmul.rs (bias / dbias 0 = none)
   wgpt_matmul_forward: sig('status', 'out', 'inp', 'weight', 'bias', 'N', 'C', 'OC'),
-  wgpt_matmul_backward: sig('status', 'dinp', 'dweight', 'dbias', 'dout', 'inp', 'weight', 'N', 'C', 'OC'),
+  wgpt_matmul_backward: sig('status', 'dinp', 'dweight', 'dbias', 'dout', 'inp', 'weight', 'N', 'C', 'OC', 'accumulate'),
   // ops/attention.rs
   wgpt_attention_forward: sig('status', 'out', 'lse', 'qkv', 'B', 'T', 'C', 'NH', 'dropout', 'seed'),
-  wgpt_attention_backward: sig('status', 'dqkv', 'dout', 'qkv', 'out', 'lse', 'B', 'T', 'C', 'NH', 'dropout', 'seed'),
+  wgpt_attention_backward: sig('status', 'dqkv', 'dout', 'qkv', 'out', 'lse', 'B', 'T', 'C', 'NH', 'dropout', 'seed', 'accumulate'),
   // ops/kvcache.rs
   wgpt_kv_attention_forward: sig('status', 'out', 'kv', 'qkv', 'B', 'Tq', 'pos', 'maxT', 'C', 'NH'),
   wgpt_kv_reorder: sig('status', 'kv', 'order', 'L', 'B', 'maxT', 'C', 'NH', 'len'),
   // ops/activation.rs
   wgpt_gelu_forward: sig('status', 'out', 'inp', 'N'),
-  wgpt_gelu_backward: sig('status', 'dinp', 'inp', 'dout', 'N'),
+  wgpt_gelu_backward: sig('status', 'dinp', 'inp', 'dout', 'N', 'accumulate'),
   wgpt_relu_forward: sig('status', 'out', 'inp', 'N'),
-  wgpt_relu_backward: sig('status', 'dinp', 'inp', 'dout', 'N'),
+  wgpt_relu_backward: sig('status', 'dinp', 'inp', 'dout', 'N', 'accumulate'),
   // ops/residual.rs
   wgpt_residual_forward: sig('status', 'out', 'inp1', 'inp2', 'N'),
   wgpt_residual_backward: sig('status', 'dinp1', 'dinp2', 'dout', 'N'),

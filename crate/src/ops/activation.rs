@@ -30,15 +30,16 @@ pub fn gelu_forward_ref(out: &mut [f32], inp: &[f32], n: usize) {
     }
 }
 
-/// dinp (N) += gelu'(inp) · dout.
-pub fn gelu_backward_ref(dinp: &mut [f32], inp: &[f32], dout: &[f32], n: usize) {
+/// dinp (N) += gelu'(inp) · dout; with `accumulate` false, dinp = 0 + gelu'(inp) · dout (its old contents unread).
+pub fn gelu_backward_ref(dinp: &mut [f32], inp: &[f32], dout: &[f32], n: usize, accumulate: bool) {
     for i in 0..n {
         let x = inp[i];
         let x2 = x * x;
         let t = (GELU_S * (x + GELU_K * (x2 * x))).tanh();
         let du = GELU_S * (1.0 + GELU_3K * x2);
         let grad = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du;
-        dinp[i] += grad * dout[i];
+        let base = if accumulate { dinp[i] } else { 0.0 };
+        dinp[i] = base + grad * dout[i];
     }
 }
 
@@ -50,10 +51,11 @@ pub fn relu_forward_ref(out: &mut [f32], inp: &[f32], n: usize) {
     }
 }
 
-/// dinp (N) += (inp > 0 ? dout : 0).
-pub fn relu_backward_ref(dinp: &mut [f32], inp: &[f32], dout: &[f32], n: usize) {
+/// dinp (N) += (inp > 0 ? dout : 0); with `accumulate` false, dinp = 0 + (inp > 0 ? dout : 0).
+pub fn relu_backward_ref(dinp: &mut [f32], inp: &[f32], dout: &[f32], n: usize, accumulate: bool) {
     for i in 0..n {
-        dinp[i] += if inp[i] > 0.0 { dout[i] } else { 0.0 };
+        let base = if accumulate { dinp[i] } else { 0.0 };
+        dinp[i] = base + if inp[i] > 0.0 { dout[i] } else { 0.0 };
     }
 }
 
@@ -66,9 +68,9 @@ pub fn gelu_forward(out: &mut [f32], inp: &[f32], n: usize) {
 }
 
 /// Fast [`gelu_backward_ref`].
-pub fn gelu_backward(dinp: &mut [f32], inp: &[f32], dout: &[f32], n: usize) {
+pub fn gelu_backward(dinp: &mut [f32], inp: &[f32], dout: &[f32], n: usize, accumulate: bool) {
     assert!(dinp.len() >= n && inp.len() >= n && dout.len() >= n, "gelu_backward: buffers shorter than N");
-    unsafe { gelu_backward_raw(dinp.as_mut_ptr(), inp.as_ptr(), dout.as_ptr(), n) }
+    unsafe { gelu_backward_raw(dinp.as_mut_ptr(), inp.as_ptr(), dout.as_ptr(), n, accumulate) }
 }
 
 /// Fast [`relu_forward_ref`]; bitwise equal to it.
@@ -78,9 +80,9 @@ pub fn relu_forward(out: &mut [f32], inp: &[f32], n: usize) {
 }
 
 /// Fast [`relu_backward_ref`]; bitwise equal to it.
-pub fn relu_backward(dinp: &mut [f32], inp: &[f32], dout: &[f32], n: usize) {
+pub fn relu_backward(dinp: &mut [f32], inp: &[f32], dout: &[f32], n: usize, accumulate: bool) {
     assert!(dinp.len() >= n && inp.len() >= n && dout.len() >= n, "relu_backward: buffers shorter than N");
-    unsafe { relu_backward_raw(dinp.as_mut_ptr(), inp.as_ptr(), dout.as_ptr(), n) }
+    unsafe { relu_backward_raw(dinp.as_mut_ptr(), inp.as_ptr(), dout.as_ptr(), n, accumulate) }
 }
 
 /// # Safety
@@ -92,9 +94,13 @@ pub unsafe fn gelu_forward_raw(out: *mut f32, inp: *const f32, n: usize) {
 
 /// # Safety
 /// Pointers valid for `n` floats; `dinp` may equal `dout` (not `inp`).
-pub unsafe fn gelu_backward_raw(dinp: *mut f32, inp: *const f32, dout: *const f32, n: usize) {
+pub unsafe fn gelu_backward_raw(dinp: *mut f32, inp: *const f32, dout: *const f32, n: usize, accumulate: bool) {
     let (dinp, inp, dout) = (SendPtr(dinp), SendConstPtr(inp), SendConstPtr(dout));
-    for_chunks(n, |lo, len| gelu_backward_chunk(dinp.get().add(lo), inp.get().add(lo), dout.get().add(lo), len));
+    if accumulate {
+        for_chunks(n, |lo, len| gelu_backward_chunk::<true>(dinp.get().add(lo), inp.get().add(lo), dout.get().add(lo), len));
+    } else {
+        for_chunks(n, |lo, len| gelu_backward_chunk::<false>(dinp.get().add(lo), inp.get().add(lo), dout.get().add(lo), len));
+    }
 }
 
 /// # Safety
@@ -106,9 +112,13 @@ pub unsafe fn relu_forward_raw(out: *mut f32, inp: *const f32, n: usize) {
 
 /// # Safety
 /// Pointers valid for `n` floats; `dinp` may equal `dout` (not `inp`).
-pub unsafe fn relu_backward_raw(dinp: *mut f32, inp: *const f32, dout: *const f32, n: usize) {
+pub unsafe fn relu_backward_raw(dinp: *mut f32, inp: *const f32, dout: *const f32, n: usize, accumulate: bool) {
     let (dinp, inp, dout) = (SendPtr(dinp), SendConstPtr(inp), SendConstPtr(dout));
-    for_chunks(n, |lo, len| relu_backward_chunk(dinp.get().add(lo), inp.get().add(lo), dout.get().add(lo), len));
+    if accumulate {
+        for_chunks(n, |lo, len| relu_backward_chunk::<true>(dinp.get().add(lo), inp.get().add(lo), dout.get().add(lo), len));
+    } else {
+        for_chunks(n, |lo, len| relu_backward_chunk::<false>(dinp.get().add(lo), inp.get().add(lo), dout.get().add(lo), len));
+    }
 }
 
 /// Calls `f(start, len)` for the fixed chunks of `0..n`, in parallel when a pool is current.
@@ -171,15 +181,18 @@ unsafe fn gelu_forward_chunk(out: *mut f32, inp: *const f32, len: usize) {
 }
 
 #[inline(never)]
-unsafe fn gelu_backward_chunk(dinp: *mut f32, inp: *const f32, dout: *const f32, len: usize) {
+unsafe fn gelu_backward_chunk<const ACC: bool>(dinp: *mut f32, inp: *const f32, dout: *const f32, len: usize) {
     let mut i = 0;
     while i + 4 <= len {
         let g = gelu_grad_f32x4(F32x4::load(inp.add(i))).mul(F32x4::load(dout.add(i)));
-        F32x4::load(dinp.add(i)).add(g).store(dinp.add(i));
+        // overwrite adds to +0 (not a plain store) so it is bitwise accumulate-into-zeros, -0 included
+        let base = if ACC { F32x4::load(dinp.add(i)) } else { F32x4::zero() };
+        base.add(g).store(dinp.add(i));
         i += 4;
     }
     while i < len {
-        *dinp.add(i) += gelu_grad_scalar(*inp.add(i)) * *dout.add(i);
+        let base = if ACC { *dinp.add(i) } else { 0.0 };
+        *dinp.add(i) = base + gelu_grad_scalar(*inp.add(i)) * *dout.add(i);
         i += 1;
     }
 }
@@ -200,12 +213,13 @@ unsafe fn relu_forward_chunk(out: *mut f32, inp: *const f32, len: usize) {
 }
 
 #[inline(never)]
-unsafe fn relu_backward_chunk(dinp: *mut f32, inp: *const f32, dout: *const f32, len: usize) {
+unsafe fn relu_backward_chunk<const ACC: bool>(dinp: *mut f32, inp: *const f32, dout: *const f32, len: usize) {
     // F32x4 has no compare/select; this branch-free select is what LLVM vectorises into
     // f32x4.gt + v128.and on the SIMD128 target.
     for i in 0..len {
         let g = if *inp.add(i) > 0.0 { *dout.add(i) } else { 0.0 };
-        *dinp.add(i) += g;
+        let base = if ACC { *dinp.add(i) } else { 0.0 };
+        *dinp.add(i) = base + g;
     }
 }
 
@@ -238,17 +252,18 @@ mod ffi {
         })
     }
 
-    /// dinp (N) += gelu'(inp) · dout.
+    /// dinp (N) += gelu'(inp) · dout, or = when `accumulate` is 0 (1 accumulates).
     #[no_mangle]
-    pub extern "C" fn wgpt_gelu_backward(dinp: *mut f32, inp: *const f32, dout: *const f32, n: usize) -> i32 {
+    pub extern "C" fn wgpt_gelu_backward(dinp: *mut f32, inp: *const f32, dout: *const f32, n: usize, accumulate: u32) -> i32 {
         export(|| {
+            reject_if(accumulate > 1)?;
             let (d, x, g) = (dinp as usize, inp as usize, dout as usize);
             if n == 0 {
                 return Ok(());
             }
             reject_if(!ok(&[d, x, g]))?;
             run(n.saturating_mul(GELU_WORK), || unsafe {
-                super::gelu_backward_raw(d as *mut f32, x as *const f32, g as *const f32, n)
+                super::gelu_backward_raw(d as *mut f32, x as *const f32, g as *const f32, n, accumulate == 1)
             });
             Ok(())
         })
@@ -268,17 +283,18 @@ mod ffi {
         })
     }
 
-    /// dinp (N) += (inp > 0 ? dout : 0).
+    /// dinp (N) += (inp > 0 ? dout : 0), or = when `accumulate` is 0 (1 accumulates).
     #[no_mangle]
-    pub extern "C" fn wgpt_relu_backward(dinp: *mut f32, inp: *const f32, dout: *const f32, n: usize) -> i32 {
+    pub extern "C" fn wgpt_relu_backward(dinp: *mut f32, inp: *const f32, dout: *const f32, n: usize, accumulate: u32) -> i32 {
         export(|| {
+            reject_if(accumulate > 1)?;
             let (d, x, g) = (dinp as usize, inp as usize, dout as usize);
             if n == 0 {
                 return Ok(());
             }
             reject_if(!ok(&[d, x, g]))?;
             run(n.saturating_mul(RELU_WORK), || unsafe {
-                super::relu_backward_raw(d as *mut f32, x as *const f32, g as *const f32, n)
+                super::relu_backward_raw(d as *mut f32, x as *const f32, g as *const f32, n, accumulate == 1)
             });
             Ok(())
         })
@@ -323,8 +339,8 @@ mod tests {
             let (x, g) = (inputs(2, n, 5.0), seeded(3, n));
             let mut want = seeded(4, n);
             let mut got = want.clone();
-            gelu_backward_ref(&mut want, &x, &g, n);
-            gelu_backward(&mut got, &x, &g, n);
+            gelu_backward_ref(&mut want, &x, &g, n, true);
+            gelu_backward(&mut got, &x, &g, n, true);
             assert_close(&format!("gelu_backward n={n}"), &got, &want, Tol { abs: 2e-6, rel: 1e-5 });
         }
     }
@@ -342,10 +358,10 @@ mod tests {
             }
             assert_bits_eq(&format!("gelu_forward pieces of {len}"), &b, &a);
             let (mut da, mut db) = (vec![0.0; 64], vec![0.0; 64]);
-            gelu_backward(&mut da, &x, &x, 64);
+            gelu_backward(&mut da, &x, &x, 64, true);
             for s in (0..64).step_by(len) {
                 let e = (s + len).min(64);
-                gelu_backward(&mut db[s..e], &x[s..e], &x[s..e], e - s);
+                gelu_backward(&mut db[s..e], &x[s..e], &x[s..e], e - s, true);
             }
             assert_bits_eq(&format!("gelu_backward pieces of {len}"), &db, &da);
         }
@@ -382,8 +398,8 @@ mod tests {
             let g = seeded(7, n);
             let mut dw = seeded(8, n);
             let mut dg = dw.clone();
-            relu_backward_ref(&mut dw, &x, &g, n);
-            relu_backward(&mut dg, &x, &g, n);
+            relu_backward_ref(&mut dw, &x, &g, n, true);
+            relu_backward(&mut dg, &x, &g, n, true);
             assert_bits_eq(&format!("relu_backward n={n}"), &dg, &dw);
         }
         let mut out = [1.0f32; 4];
@@ -391,7 +407,7 @@ mod tests {
         assert_eq!(&out[..3], &[0.0, 0.0, 3.5]);
         assert!(out[3].is_nan());
         let mut d = [0.0f32; 4];
-        relu_backward(&mut d, &[-2.0, 0.0, 3.5, f32::NAN], &[1.0, 1.0, 1.0, 1.0], 4);
+        relu_backward(&mut d, &[-2.0, 0.0, 3.5, f32::NAN], &[1.0, 1.0, 1.0, 1.0], 4, true);
         assert_eq!(d, [0.0, 0.0, 1.0, 0.0]);
     }
 
@@ -406,8 +422,8 @@ mod tests {
         assert_bits_eq("gelu in place", &y, &want);
         let mut g = seeded(10, n);
         let mut want = g.clone();
-        gelu_backward(&mut want, &x, &g.clone(), n);
-        unsafe { gelu_backward_raw(g.as_mut_ptr(), x.as_ptr(), g.as_ptr(), n) };
+        gelu_backward(&mut want, &x, &g.clone(), n, true);
+        unsafe { gelu_backward_raw(g.as_mut_ptr(), x.as_ptr(), g.as_ptr(), n, true) };
         assert_bits_eq("gelu backward, dinp = dout", &g, &want);
         let mut y = x.clone();
         relu_forward(&mut want, &x, n);
@@ -424,7 +440,7 @@ mod tests {
         x[9] = 12.0;
         x[12] = -12.0;
         let mut dx = vec![0.0; n];
-        gelu_backward(&mut dx, &x, &w, n);
+        gelu_backward(&mut dx, &x, &w, n, true);
         let mut out = vec![0.0; n];
         grad_check("gelu dinp", &mut x, &dx, None, |x| {
             gelu_forward_ref(&mut out, x, n);
@@ -433,11 +449,39 @@ mod tests {
         // ReLU away from its kink (|x| ≥ 2h), where the derivative is defined.
         let mut x: Vec<f32> = seeded(13, n).iter().map(|&v| if v.abs() < 0.05 { v + 0.1f32.copysign(v) } else { v }).collect();
         let mut dx = vec![0.0; n];
-        relu_backward(&mut dx, &x, &w, n);
+        relu_backward(&mut dx, &x, &w, n, true);
         grad_check("relu dinp", &mut x, &dx, None, |x| {
             relu_forward_ref(&mut out, x, n);
             dot64(&w, &out)
         });
+    }
+
+    #[test]
+    fn overwrite_ignores_dinp_and_equals_accumulating_into_zeros() {
+        for &n in &SIZES {
+            // dout = -1 at the ±0 inputs too, so a -0 product is part of the check
+            let (x, mut g) = (inputs(16, n, 5.0), seeded(17, n));
+            if n > 2 {
+                g[..3].fill(-1.0);
+            }
+            for gelu in [true, false] {
+                let back = if gelu { gelu_backward } else { relu_backward };
+                let back_ref = if gelu { gelu_backward_ref } else { relu_backward_ref };
+                let (mut zeros, mut garbage, mut garbage_ref) = (vec![0.0; n], vec![f32::NAN; n], vec![f32::NAN; n]);
+                back(&mut zeros, &x, &g, n, true);
+                back(&mut garbage, &x, &g, n, false);
+                assert_bits_eq(&format!("gelu={gelu} n={n}"), &garbage, &zeros);
+                back_ref(&mut garbage_ref, &x, &g, n, false);
+                assert_close(&format!("gelu={gelu} ref n={n}"), &garbage, &garbage_ref, Tol { abs: 2e-6, rel: 1e-5 });
+                // in place (dinp = dout) still reads each element before writing it
+                let mut inplace = g.clone();
+                unsafe {
+                    if gelu { gelu_backward_raw(inplace.as_mut_ptr(), x.as_ptr(), inplace.as_ptr(), n, false) }
+                    else { relu_backward_raw(inplace.as_mut_ptr(), x.as_ptr(), inplace.as_ptr(), n, false) }
+                }
+                assert_bits_eq(&format!("gelu={gelu} in place n={n}"), &inplace, &zeros);
+            }
+        }
     }
 
     #[cfg(feature = "threads")]
@@ -451,8 +495,13 @@ mod tests {
                 gelu_forward(&mut a, &x, n);
                 relu_forward(&mut b, &x, n);
                 let (mut da, mut db) = (g.clone(), g.clone());
-                gelu_backward(&mut da, &x, &g, n);
-                relu_backward(&mut db, &x, &g, n);
+                gelu_backward(&mut da, &x, &g, n, true);
+                relu_backward(&mut db, &x, &g, n, true);
+                let (mut oa, mut ob) = (vec![f32::NAN; n], vec![f32::NAN; n]);
+                gelu_backward(&mut oa, &x, &g, n, false);
+                relu_backward(&mut ob, &x, &g, n, false);
+                da.extend_from_slice(&oa);
+                db.extend_from_slice(&ob);
                 [a, b, da, db]
             })
         };

@@ -99,8 +99,9 @@ fn ref_probs(p: &mut [f32], q: &[f32], qkv: &[f32], b: usize, t_: usize, c: usiz
     (m, sum)
 }
 
-/// dqkv (B,T,3C) += gradient of the attention; recomputes the probabilities (ignores `out` and `lse`, which
-/// the fast version uses, so this stays an independent definition).
+/// dqkv (B,T,3C) += gradient of the attention (= when `accumulate` is false: dqkv's old contents are unread);
+/// recomputes the probabilities (ignores `out` and `lse`, which the fast version uses, so this stays an
+/// independent definition).
 #[allow(clippy::too_many_arguments)]
 pub fn attention_backward_ref(
     dqkv: &mut [f32],
@@ -112,7 +113,11 @@ pub fn attention_backward_ref(
     nh: usize,
     dropout: f64,
     seed: u32,
+    accumulate: bool,
 ) {
+    if !accumulate {
+        dqkv[..b_ * t_ * 3 * c].fill(0.0);
+    }
     let hs = c / nh;
     let scale = 1.0 / (hs as f32).sqrt();
     let (threshold, keep) = (dropout::keep_threshold(dropout), dropout::keep_scale(dropout));
@@ -506,7 +511,8 @@ pub(crate) unsafe fn softmax_causal_row(row: *mut f32, n: usize, len: usize) -> 
 }
 
 
-/// dqkv (B,T,3C) += gradient, given dout (B,T,C) and the forward's qkv, out and lse.
+/// dqkv (B,T,3C) += gradient, given dout (B,T,C) and the forward's qkv, out and lse. With `accumulate` false
+/// dqkv = gradient: each element's first product runs with β = 0, so its old contents are never read.
 ///
 /// # Safety
 /// Buffers of the sizes above; dqkv must not overlap the inputs.
@@ -523,12 +529,13 @@ pub unsafe fn attention_backward(
     nh: usize,
     dropout: f64,
     seed: u32,
+    accumulate: bool,
 ) {
     let dims = Dims::new(t_, c, nh, dropout, seed);
     let len = dims.bwd_scratch();
     let (dqkv, dout, qkv, out, lse) = (SendPtr(dqkv), SendConstPtr(dout), SendConstPtr(qkv), SendConstPtr(out), SendConstPtr(lse));
     par::for_each(b_ * nh, |bh| {
-        with_scratch(len, |buf| backward_head(dqkv.get(), dout.get(), qkv.get(), out.get(), lse.get(), bh, &dims, buf));
+        with_scratch(len, |buf| backward_head(dqkv.get(), dout.get(), qkv.get(), out.get(), lse.get(), bh, &dims, buf, accumulate));
     });
 }
 
@@ -548,6 +555,7 @@ unsafe fn backward_head(
     bh: usize,
     d: &Dims,
     buf: *mut f32,
+    accumulate: bool,
 ) {
     let (b, h) = (bh / d.nh, bh % d.nh);
     let (t_, c, hs, c3) = (d.t, d.c, d.hs, 3 * d.c);
@@ -626,7 +634,8 @@ unsafe fn backward_head(
                     *dprow.add(j) = 0.0;
                 }
             }
-            // dQ[qs..qs+6] += scale·dS·K over keys 0..keys.
+            // dQ[qs..qs+6] += scale·dS·K over keys 0..keys: the only product into these rows (β = 0 overwrites).
+            let dq_beta = if accumulate { 1.0 } else { 0.0 };
             for j in 0..keys {
                 for r in 0..MR {
                     *ds_sl.add(j * MR + r) = *dp_rows.add(r * ld + j);
@@ -635,21 +644,24 @@ unsafe fn backward_head(
             for panel in 0..panels {
                 let d0 = panel * NR;
                 let dst = dq.add(qs * c3 + d0);
-                gemm::sgemm_ukernel_6x8_strided(keys, d.scale, ds_sl, MR, k_col.add(panel * NR * t_), NR, 1.0, dst, c3, mr, NR.min(hs - d0));
+                gemm::sgemm_ukernel_6x8_strided(keys, d.scale, ds_sl, MR, k_col.add(panel * NR * t_), NR, dq_beta, dst, c3, mr, NR.min(hs - d0));
             }
             qs += MR;
         }
         // dV[j0..j0+6] += (P·mask)ᵀ·dO and dK[j0..j0+6] += scale·dSᵀ·Q over the block's queries from j0 on.
+        // A key sliver's first product is in the block holding it (j0 ≥ i0; blocks are whole slivers): β = 0
+        // there when overwriting.
         let mut j0 = 0;
         while j0 < i1 {
             let mr = MR.min(i1 - j0);
+            let kv_beta = if accumulate || j0 < i0 { 1.0 } else { 0.0 };
             let first = j0.max(i0);
             let (pa, dsa) = (s.add((first - i0) * ld + j0), dp.add((first - i0) * ld + j0));
             for panel in 0..panels {
                 let (d0, off) = (panel * NR, panel * NR * t_ + first * NR);
                 let nr = NR.min(hs - d0);
-                gemm::sgemm_ukernel_6x8_strided(i1 - first, 1.0, pa, ld, do_col.add(off), NR, 1.0, dv.add(j0 * c3 + d0), c3, mr, nr);
-                gemm::sgemm_ukernel_6x8_strided(i1 - first, d.scale, dsa, ld, q_col.add(off), NR, 1.0, dk.add(j0 * c3 + d0), c3, mr, nr);
+                gemm::sgemm_ukernel_6x8_strided(i1 - first, 1.0, pa, ld, do_col.add(off), NR, kv_beta, dv.add(j0 * c3 + d0), c3, mr, nr);
+                gemm::sgemm_ukernel_6x8_strided(i1 - first, d.scale, dsa, ld, q_col.add(off), NR, kv_beta, dk.add(j0 * c3 + d0), c3, mr, nr);
             }
             j0 += MR;
         }
@@ -750,13 +762,14 @@ mod ffi {
         nh: usize,
         dropout: f64,
         seed: u32,
+        accumulate: u32,
     ) -> i32 {
         export(|| {
-            reject_if(!dims_ok(b, t, c, nh, dropout))?;
+            reject_if(!dims_ok(b, t, c, nh, dropout) || accumulate > 1)?;
             let p = [dqkv as usize, dout as usize, qkv as usize, out as usize, lse as usize];
             run(work(b, t, c).saturating_mul(2), || unsafe {
                 super::attention_backward(p[0] as *mut f32, p[1] as *const f32, p[2] as *const f32, p[3] as *const f32,
-                                          p[4] as *const f32, b, t, c, nh, dropout, seed)
+                                          p[4] as *const f32, b, t, c, nh, dropout, seed, accumulate == 1)
             });
             Ok(())
         })
@@ -796,7 +809,7 @@ mod tests {
         let mut dqkv = vec![0.0; b * t * 3 * c];
         unsafe {
             attention_forward(out.as_mut_ptr(), lse.as_mut_ptr(), qkv.as_ptr(), b, t, c, nh, cs.dropout, 7);
-            attention_backward(dqkv.as_mut_ptr(), dout.as_ptr(), qkv.as_ptr(), out.as_ptr(), lse.as_ptr(), b, t, c, nh, cs.dropout, 7);
+            attention_backward(dqkv.as_mut_ptr(), dout.as_ptr(), qkv.as_ptr(), out.as_ptr(), lse.as_ptr(), b, t, c, nh, cs.dropout, 7, true);
         }
         (out, lse, dqkv)
     }
@@ -812,7 +825,7 @@ mod tests {
             let mut lse_ref = vec![0.0; b * nh * t];
             attention_forward_ref(&mut out_ref, &mut lse_ref, &qkv, b, t, c, nh, cs.dropout, 7);
             let mut dqkv_ref = vec![0.0; b * t * 3 * c];
-            attention_backward_ref(&mut dqkv_ref, &dout, &qkv, b, t, c, nh, cs.dropout, 7);
+            attention_backward_ref(&mut dqkv_ref, &dout, &qkv, b, t, c, nh, cs.dropout, 7, true);
             let tol = Tol { abs: 2e-5, rel: 2e-4 };
             assert_close(&format!("case {i} out"), &out, &out_ref, tol);
             assert_close(&format!("case {i} lse"), &lse, &lse_ref, tol);
@@ -827,7 +840,7 @@ mod tests {
             let mut qkv = seeded(3, b * t * 3 * c);
             let w = seeded(4, b * t * c);
             let mut dqkv = vec![0.0; qkv.len()];
-            attention_backward_ref(&mut dqkv, &w, &qkv, b, t, c, nh, cs.dropout, 7);
+            attention_backward_ref(&mut dqkv, &w, &qkv, b, t, c, nh, cs.dropout, 7, true);
             // The fast backward too, against the same finite differences.
             let (_, _, dqkv_fast) = run_fast(cs, &qkv, &w);
             let loss = |x: &[f32]| {
@@ -850,9 +863,27 @@ mod tests {
         let dout = seeded(6, b * t * c);
         let (out, lse, once) = run_fast(cs, &qkv, &dout);
         let mut twice = once.clone();
-        unsafe { attention_backward(twice.as_mut_ptr(), dout.as_ptr(), qkv.as_ptr(), out.as_ptr(), lse.as_ptr(), b, t, c, nh, 0.0, 7) };
+        unsafe { attention_backward(twice.as_mut_ptr(), dout.as_ptr(), qkv.as_ptr(), out.as_ptr(), lse.as_ptr(), b, t, c, nh, 0.0, 7, true) };
         for (x, y) in once.iter().zip(&twice) {
             assert!((2.0 * x - y).abs() <= 1e-6 * x.abs().max(1.0), "{x} doubled is not {y}");
+        }
+    }
+
+    #[test]
+    fn overwrite_ignores_dqkv_and_equals_accumulating_into_zeros() {
+        for (i, cs) in CASES.iter().enumerate() {
+            let (b, t, c, nh) = (cs.b, cs.t, cs.c, cs.nh);
+            let qkv = seeded(90 + i as u64, b * t * 3 * c);
+            let dout = seeded(95 + i as u64, b * t * c);
+            let (out, lse, zeros) = run_fast(cs, &qkv, &dout);
+            let mut garbage = vec![f32::NAN; zeros.len()];
+            unsafe {
+                attention_backward(garbage.as_mut_ptr(), dout.as_ptr(), qkv.as_ptr(), out.as_ptr(), lse.as_ptr(), b, t, c, nh, cs.dropout, 7, false);
+            }
+            assert_bits_eq(&format!("case {i} dqkv"), &garbage, &zeros);
+            let mut garbage_ref = vec![f32::NAN; zeros.len()];
+            attention_backward_ref(&mut garbage_ref, &dout, &qkv, b, t, c, nh, cs.dropout, 7, false);
+            assert_close(&format!("case {i} dqkv ref"), &garbage, &garbage_ref, Tol { abs: 1e-4, rel: 1e-3 });
         }
     }
 
@@ -863,12 +894,21 @@ mod tests {
             let (b, t, c) = (cs.b, cs.t, cs.c);
             let qkv = seeded(8, b * t * 3 * c);
             let dout = seeded(9, b * t * c);
+            let overwrite = |(out, lse, _): &(Vec<f32>, Vec<f32>, Vec<f32>)| {
+                let mut d = vec![f32::NAN; b * t * 3 * c];
+                unsafe {
+                    attention_backward(d.as_mut_ptr(), dout.as_ptr(), qkv.as_ptr(), out.as_ptr(), lse.as_ptr(), b, t, c, cs.nh, cs.dropout, 7, false);
+                }
+                d
+            };
             let one = with_threads(1, || run_fast(cs, &qkv, &dout));
+            let one_o = with_threads(1, || overwrite(&one));
             for threads in [2, 3] {
                 let many = with_threads(threads, || run_fast(cs, &qkv, &dout));
                 assert_bits_eq("out", &one.0, &many.0);
                 assert_bits_eq("lse", &one.1, &many.1);
                 assert_bits_eq("dqkv", &one.2, &many.2);
+                assert_bits_eq("dqkv overwrite", &one_o, &with_threads(threads, || overwrite(&many)));
             }
         }
     }

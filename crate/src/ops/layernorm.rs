@@ -60,7 +60,8 @@ pub fn layernorm_forward_ref(
 }
 
 /// dinp (N,C) += ∂L/∂inp, dweight (C) += Σ_rows norm·dout, dbias (C) += Σ_rows dout, given dout (N,C) and
-/// the forward's inp (N,C), weight (C), mean (N), rstd (N).
+/// the forward's inp (N,C), weight (C), mean (N), rstd (N). With `accumulate` false dinp = 0 + ∂L/∂inp (its
+/// old contents unread: the first writer of a scratch gradient); dweight and dbias always accumulate.
 #[allow(clippy::too_many_arguments)]
 pub fn layernorm_backward_ref(
     dinp: &mut [f32],
@@ -73,6 +74,7 @@ pub fn layernorm_backward_ref(
     rstd: &[f32],
     n: usize,
     c: usize,
+    accumulate: bool,
 ) {
     for r in 0..n {
         let (x, g) = (&inp[r * c..(r + 1) * c], &dout[r * c..(r + 1) * c]);
@@ -96,7 +98,8 @@ pub fn layernorm_backward_ref(
             dweight[i] += norm * g[i];
             // norm = (x − mean)·rstd, through mean and rstd too
             let dval = (dnorm - dnorm_mean - norm * dnorm_norm_mean) * s;
-            dinp[r * c + i] += dval;
+            let base = if accumulate { dinp[r * c + i] } else { 0.0 };
+            dinp[r * c + i] = base + dval;
         }
     }
 }
@@ -149,6 +152,7 @@ pub fn layernorm_backward(
     rstd: &[f32],
     n: usize,
     c: usize,
+    accumulate: bool,
 ) {
     let nc = n * c;
     assert!(dinp.len() >= nc && dout.len() >= nc && inp.len() >= nc, "layernorm_backward: N·C buffers too short");
@@ -170,7 +174,7 @@ pub fn layernorm_backward(
         let (r0, r1) = (k * ROWS, ((k + 1) * ROWS).min(n));
         unsafe {
             let dw = part.get().add(2 * k * c);
-            backward_rows(dinp.get(), dw, dw.add(c), g.get(), x.get(), w.get(), m.get(), s.get(), r0, r1, c);
+            backward_rows(dinp.get(), dw, dw.add(c), g.get(), x.get(), w.get(), m.get(), s.get(), r0, r1, c, accumulate);
         }
     });
     let (dw, db) = (SendPtr(dweight.as_mut_ptr()), SendPtr(dbias.as_mut_ptr()));
@@ -250,7 +254,7 @@ unsafe fn forward_rows(
     }
 }
 
-/// Backward over rows [r0, r1): accumulates into dinp and **writes** this block's partial sums into
+/// Backward over rows [r0, r1): accumulates into dinp (or writes 0 + gradient, not `accumulate`) and **writes** this block's partial sums into
 /// `dw_part` (C) and `db_part` (C).
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
@@ -266,6 +270,7 @@ unsafe fn backward_rows(
     r0: usize,
     r1: usize,
     c: usize,
+    accumulate: bool,
 ) {
     let c4 = c & !3;
     let cf = c as f32;
@@ -310,13 +315,15 @@ unsafe fn backward_rows(
             let norm = F32x4::load(x.add(i)).sub(mv).mul(sv);
             let dnorm = F32x4::load(w.add(i)).mul(F32x4::load(g.add(i)));
             let dval = dnorm.sub(d1).sub(norm.mul(d2)).mul(sv);
-            F32x4::load(dx.add(i)).add(dval).store(dx.add(i));
+            let base = if accumulate { F32x4::load(dx.add(i)) } else { F32x4::zero() };
+            base.add(dval).store(dx.add(i));
             i += 4;
         }
         while i < c {
             let norm = (*x.add(i) - m) * s;
             let dnorm = *w.add(i) * *g.add(i);
-            *dx.add(i) += (dnorm - dnorm_mean - norm * dnorm_norm_mean) * s;
+            let base = if accumulate { *dx.add(i) } else { 0.0 };
+            *dx.add(i) = base + (dnorm - dnorm_mean - norm * dnorm_norm_mean) * s;
             i += 1;
         }
     }
@@ -387,7 +394,8 @@ mod ffi {
         })
     }
 
-    /// dinp (N,C), dweight (C), dbias (C) += gradients, from dout (N,C) and the forward's inp, weight, mean, rstd.
+    /// dinp (N,C), dweight (C), dbias (C) += gradients, from dout (N,C) and the forward's inp, weight, mean, rstd;
+    /// `accumulate` 0 overwrites dinp instead (1 accumulates).
     #[no_mangle]
     #[allow(clippy::too_many_arguments)]
     pub extern "C" fn wgpt_layernorm_backward(
@@ -401,8 +409,10 @@ mod ffi {
         rstd: *const f32,
         n: usize,
         c: usize,
+        accumulate: u32,
     ) -> i32 {
         export(|| {
+            reject_if(accumulate > 1)?;
             let p = [dinp as usize, dweight as usize, dbias as usize, dout as usize, inp as usize, weight as usize,
                      mean as usize, rstd as usize];
             if n == 0 {
@@ -411,7 +421,8 @@ mod ffi {
             reject_if(c == 0 || p.contains(&0) || n.checked_mul(c).is_none())?;
             run(n * c * 2, || unsafe {
                 super::layernorm_backward(slice_mut(p[0], n * c), slice_mut(p[1], c), slice_mut(p[2], c), slice(p[3], n * c),
-                                          slice(p[4], n * c), slice(p[5], c), slice(p[6], n), slice(p[7], n), n, c)
+                                          slice(p[4], n * c), slice(p[5], c), slice(p[6], n), slice(p[7], n), n, c,
+                                          accumulate == 1)
             });
             Ok(())
         })
@@ -454,12 +465,12 @@ mod tests {
         (out, m, s)
     }
 
-    type BwdFn = fn(&mut [f32], &mut [f32], &mut [f32], &[f32], &[f32], &[f32], &[f32], &[f32], usize, usize);
+    type BwdFn = fn(&mut [f32], &mut [f32], &mut [f32], &[f32], &[f32], &[f32], &[f32], &[f32], usize, usize, bool);
 
     /// Runs a backward on gradients pre-filled with seeded values (accumulation is part of what is checked).
     fn bwd(f: BwdFn, d: &Data, m: &[f32], s: &[f32], n: usize, c: usize) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
         let (mut dx, mut dw, mut db) = (seeded(50, n * c), seeded(51, c), seeded(52, c));
-        f(&mut dx, &mut dw, &mut db, &d.dout, &d.inp, &d.w, m, s, n, c);
+        f(&mut dx, &mut dw, &mut db, &d.dout, &d.inp, &d.w, m, s, n, c, true);
         (dx, dw, db)
     }
 
@@ -518,13 +529,32 @@ mod tests {
         let d = data(3, n, c);
         let (_, m, s) = fwd(layernorm_forward, &d, n, c);
         let (mut dx, mut dw, mut db) = (vec![0.0; n * c], vec![0.0; c], vec![0.0; c]);
-        layernorm_backward(&mut dx, &mut dw, &mut db, &d.dout, &d.inp, &d.w, &m, &s, n, c);
+        layernorm_backward(&mut dx, &mut dw, &mut db, &d.dout, &d.inp, &d.w, &m, &s, n, c, true);
         let once = (dx.clone(), dw.clone(), db.clone());
-        layernorm_backward(&mut dx, &mut dw, &mut db, &d.dout, &d.inp, &d.w, &m, &s, n, c);
+        layernorm_backward(&mut dx, &mut dw, &mut db, &d.dout, &d.inp, &d.w, &m, &s, n, c, true);
         let twice = |v: &[f32]| v.iter().map(|x| 2.0 * x).collect::<Vec<_>>();
         assert_bits_eq("dinp twice", &dx, &twice(&once.0));
         assert_bits_eq("dweight twice", &dw, &twice(&once.1));
         assert_bits_eq("dbias twice", &db, &twice(&once.2));
+    }
+
+    #[test]
+    fn overwrite_ignores_dinp_and_equals_accumulating_into_zeros() {
+        for &(n, c) in &SHAPES {
+            let d = data(7, n, c);
+            let (_, m, s) = fwd(layernorm_forward, &d, n, c);
+            let (mut dx_z, mut dw_z, mut db_z) = (vec![0.0; n * c], seeded(51, c), seeded(52, c));
+            let (mut dx_o, mut dw_o, mut db_o) = (vec![f32::NAN; n * c], dw_z.clone(), db_z.clone());
+            layernorm_backward(&mut dx_z, &mut dw_z, &mut db_z, &d.dout, &d.inp, &d.w, &m, &s, n, c, true);
+            layernorm_backward(&mut dx_o, &mut dw_o, &mut db_o, &d.dout, &d.inp, &d.w, &m, &s, n, c, false);
+            let tag = format!("N={n} C={c}");
+            assert_bits_eq(&format!("dinp {tag}"), &dx_o, &dx_z);
+            assert_bits_eq(&format!("dweight still accumulates {tag}"), &dw_o, &dw_z);
+            assert_bits_eq(&format!("dbias still accumulates {tag}"), &db_o, &db_z);
+            let (mut dx_r, mut dw_r, mut db_r) = (vec![f32::NAN; n * c], seeded(51, c), seeded(52, c));
+            layernorm_backward_ref(&mut dx_r, &mut dw_r, &mut db_r, &d.dout, &d.inp, &d.w, &m, &s, n, c, false);
+            assert_close(&format!("dinp ref {tag}"), &dx_o, &dx_r, Tol::reduction(c, 16.0));
+        }
     }
 
     #[test]
@@ -533,7 +563,7 @@ mod tests {
             let mut d = data(4, n, c);
             let (_, m, s) = fwd(layernorm_forward, &d, n, c);
             let (mut dx, mut dw, mut db) = (vec![0.0; n * c], vec![0.0; c], vec![0.0; c]);
-            layernorm_backward(&mut dx, &mut dw, &mut db, &d.dout, &d.inp, &d.w, &m, &s, n, c);
+            layernorm_backward(&mut dx, &mut dw, &mut db, &d.dout, &d.inp, &d.w, &m, &s, n, c, true);
             let (mut out, mut mm, mut ss) = (vec![0.0; n * c], vec![0.0; n], vec![0.0; n]);
             let mut loss = |inp: &[f32], w: &[f32], b: &[f32]| {
                 layernorm_forward_ref(&mut out, &mut mm, &mut ss, inp, w, b, n, c, EPS);
@@ -569,7 +599,10 @@ mod tests {
         let run = |threads| {
             with_threads(threads, || {
                 let (out, m, s) = fwd(layernorm_forward, &d, n, c);
-                let (dx, dw, db) = bwd(layernorm_backward, &d, &m, &s, n, c);
+                let (mut dx, dw, db) = bwd(layernorm_backward, &d, &m, &s, n, c);
+                let (mut fresh, mut dw2, mut db2) = (vec![f32::NAN; n * c], dw.clone(), db.clone());
+                layernorm_backward(&mut fresh, &mut dw2, &mut db2, &d.dout, &d.inp, &d.w, &m, &s, n, c, false);
+                dx.extend_from_slice(&fresh);
                 [out, m, s, dx, dw, db]
             })
         };

@@ -2,7 +2,8 @@
 //!
 //! Both directions are SGEMMs (`crate::gemm::sgemm`, parallel and deterministic by itself):
 //! - forward   out (N,OC)     = inp (N,C) · weight (OC,C)ᵀ  (+ bias, preloaded into out, then β = 1)
-//! - backward  dinp (N,C)    += dout (N,OC) · weight (OC,C)  (β = 1)
+//! - backward  dinp (N,C)    += dout (N,OC) · weight (OC,C)  (β = 1; β = 0 when `accumulate` is false, so the
+//!             first writer of a scratch gradient needs no zero-fill)
 //!             dweight (OC,C) += dout (N,OC)ᵀ · inp (N,C)    (β = 1)
 //!             dbias (OC)    += Σ_n dout[n, :]
 //! The bias sum is split by columns: each task owns a block of `DBIAS_COLS` columns and adds the rows into
@@ -51,7 +52,8 @@ pub fn matmul_forward_ref(
     }
 }
 
-/// dinp += dout·weight; dweight += doutᵀ·inp; dbias += Σ_n dout (when given). All accumulate.
+/// dinp += dout·weight (dinp = … when `accumulate` is false); dweight += doutᵀ·inp; dbias += Σ_n dout (when
+/// given). The parameter gradients always accumulate (micro-batches sum into them).
 #[allow(clippy::too_many_arguments)]
 pub fn matmul_backward_ref(
     dinp: &mut [f32],            // (N, C)
@@ -63,6 +65,7 @@ pub fn matmul_backward_ref(
     n: usize,
     c: usize,
     oc: usize,
+    accumulate: bool,
 ) {
     // forward: out[i,o] = bias[o] + Σ_k inp[i,k]·weight[o,k]
     for i in 0..n {
@@ -71,7 +74,7 @@ pub fn matmul_backward_ref(
             for o in 0..oc {
                 acc += dout[i * oc + o] * weight[o * c + k];
             }
-            dinp[i * c + k] += acc;
+            dinp[i * c + k] = if accumulate { dinp[i * c + k] + acc } else { acc };
         }
     }
     for o in 0..oc {
@@ -124,7 +127,8 @@ pub fn matmul_forward(
     }
 }
 
-/// Same as [`matmul_backward_ref`]: two SGEMMs with β = 1 and a column-parallel bias sum.
+/// Same as [`matmul_backward_ref`]: two SGEMMs (β = 1, or β = 0 for dinp when not `accumulate`) and a
+/// column-parallel bias sum.
 #[allow(clippy::too_many_arguments)]
 pub fn matmul_backward(
     dinp: &mut [f32],            // (N, C)
@@ -136,16 +140,22 @@ pub fn matmul_backward(
     n: usize,
     c: usize,
     oc: usize,
+    accumulate: bool,
 ) {
     debug_assert!(dinp.len() >= n * c && dweight.len() >= oc * c && dout.len() >= n * oc && inp.len() >= n * c);
+    if !accumulate && oc == 0 {
+        // an empty sum: the overwritten dinp is zero
+        dinp[..n * c].fill(0.0);
+    }
     if n == 0 || oc == 0 {
         return;
     }
     if c > 0 {
         let mut ws = workspace();
         unsafe {
-            // dinp (N,C) += dout (N,OC) · weight (OC,C)
-            gemm::sgemm(&mut ws, false, false, n, c, oc, 1.0, dout.as_ptr(), oc, weight.as_ptr(), c, 1.0, dinp.as_mut_ptr(), c);
+            // dinp (N,C) (+)= dout (N,OC) · weight (OC,C)
+            let beta = if accumulate { 1.0 } else { 0.0 };
+            gemm::sgemm(&mut ws, false, false, n, c, oc, 1.0, dout.as_ptr(), oc, weight.as_ptr(), c, beta, dinp.as_mut_ptr(), c);
             // dweight (OC,C) += dout (N,OC)ᵀ · inp (N,C)
             gemm::sgemm(&mut ws, true, false, oc, c, n, 1.0, dout.as_ptr(), oc, inp.as_ptr(), c, 1.0, dweight.as_mut_ptr(), c);
         }
@@ -232,7 +242,7 @@ mod ffi {
         })
     }
 
-    /// `matmul_backward`; `dbias` may be 0 (no bias). Returns a `Status`.
+    /// `matmul_backward`; `dbias` may be 0 (no bias); `accumulate` is 1 (dinp +=) or 0 (dinp =). Returns a `Status`.
     #[no_mangle]
     #[allow(clippy::too_many_arguments)]
     pub unsafe extern "C" fn wgpt_matmul_backward(
@@ -245,9 +255,11 @@ mod ffi {
         n: usize,
         c: usize,
         oc: usize,
+        accumulate: u32,
     ) -> i32 {
         export(|| {
             reject_if(dinp.is_null() || dweight.is_null() || dout.is_null() || inp.is_null() || weight.is_null())?;
+            reject_if(accumulate > 1)?;
             let p = [dinp as usize, dweight as usize, dbias as usize, dout as usize, inp as usize, weight as usize];
             run(4usize.saturating_mul(n).saturating_mul(c).saturating_mul(oc), || unsafe {
                 let dbias = (p[2] != 0).then(|| from_raw_parts_mut(p[2] as *mut f32, oc));
@@ -261,6 +273,7 @@ mod ffi {
                     n,
                     c,
                     oc,
+                    accumulate == 1,
                 )
             });
             Ok(())
@@ -320,8 +333,8 @@ mod tests {
             let (dinp0, dw0, db0) = (seeded(40, n * c), seeded(41, oc * c), seeded(42, oc));
             let (mut dinp_r, mut dw_r, mut db_r) = (dinp0.clone(), dw0.clone(), db0.clone());
             let (mut dinp_f, mut dw_f, mut db_f) = (dinp0.clone(), dw0.clone(), db0.clone());
-            matmul_backward_ref(&mut dinp_r, &mut dw_r, Some(&mut db_r), &dout, &inp, &w, n, c, oc);
-            matmul_backward(&mut dinp_f, &mut dw_f, Some(&mut db_f), &dout, &inp, &w, n, c, oc);
+            matmul_backward_ref(&mut dinp_r, &mut dw_r, Some(&mut db_r), &dout, &inp, &w, n, c, oc, true);
+            matmul_backward(&mut dinp_f, &mut dw_f, Some(&mut db_f), &dout, &inp, &w, n, c, oc, true);
             let tag = format!("{n}x{c}x{oc}");
             // Initial values of magnitude ≤ 1 are part of each sum.
             assert_close(&format!("dinp {tag}"), &dinp_f, &dinp_r, dot_tol(oc + 1));
@@ -330,9 +343,30 @@ mod tests {
             assert_bits_eq(&format!("dbias {tag}"), &db_f, &db_r);
             // Without dbias the other gradients are unchanged.
             let (mut dinp_n, mut dw_n) = (dinp0.clone(), dw0.clone());
-            matmul_backward(&mut dinp_n, &mut dw_n, None, &dout, &inp, &w, n, c, oc);
+            matmul_backward(&mut dinp_n, &mut dw_n, None, &dout, &inp, &w, n, c, oc, true);
             assert_bits_eq(&format!("dinp no-bias {tag}"), &dinp_n, &dinp_f);
             assert_bits_eq(&format!("dweight no-bias {tag}"), &dw_n, &dw_f);
+        }
+    }
+
+    #[test]
+    fn overwrite_ignores_dinp_and_equals_accumulating_into_zeros() {
+        for (i, &(n, c, oc)) in SHAPES.iter().chain(&[(3, 4, 0)]).enumerate() {
+            let s = Case { n, c, oc };
+            let (inp, w, _) = data(&s, 70 + i as u64);
+            let dout = seeded(80 + i as u64, n * oc);
+            let (mut dinp_z, mut dw_z, mut db_z) = (vec![0.0; n * c], seeded(41, oc * c), seeded(42, oc));
+            let (mut dinp_o, mut dw_o, mut db_o) = (vec![f32::NAN; n * c], dw_z.clone(), db_z.clone());
+            matmul_backward(&mut dinp_z, &mut dw_z, Some(&mut db_z), &dout, &inp, &w, n, c, oc, true);
+            matmul_backward(&mut dinp_o, &mut dw_o, Some(&mut db_o), &dout, &inp, &w, n, c, oc, false);
+            let tag = format!("{n}x{c}x{oc}");
+            assert_bits_eq(&format!("dinp {tag}"), &dinp_o, &dinp_z);
+            assert_bits_eq(&format!("dweight still accumulates {tag}"), &dw_o, &dw_z);
+            assert_bits_eq(&format!("dbias still accumulates {tag}"), &db_o, &db_z);
+            let mut dinp_r = vec![f32::NAN; n * c];
+            let (mut dw_r, mut db_r) = (seeded(41, oc * c), seeded(42, oc));
+            matmul_backward_ref(&mut dinp_r, &mut dw_r, Some(&mut db_r), &dout, &inp, &w, n, c, oc, false);
+            assert_close(&format!("dinp ref {tag}"), &dinp_o, &dinp_r, dot_tol(oc + 1));
         }
     }
 
@@ -343,7 +377,7 @@ mod tests {
         let (mut inp, mut w, mut b) = data(&s, 50);
         let wl = seeded(51, n * oc); // loss = Σ wl·out, so dout = wl
         let (mut dinp, mut dw, mut db) = (vec![0.0; n * c], vec![0.0; oc * c], vec![0.0; oc]);
-        matmul_backward(&mut dinp, &mut dw, Some(&mut db), &wl, &inp, &w, n, c, oc);
+        matmul_backward(&mut dinp, &mut dw, Some(&mut db), &wl, &inp, &w, n, c, oc, true);
         let loss = |inp: &[f32], w: &[f32], b: &[f32]| {
             let mut out = vec![0.0; n * oc];
             matmul_forward(&mut out, inp, w, Some(b), n, c, oc);
@@ -369,7 +403,10 @@ mod tests {
                 let mut out = vec![0.0; n * oc];
                 matmul_forward(&mut out, &inp, &w, Some(&b), n, c, oc);
                 let (mut dinp, mut dw, mut db) = (seeded(62, n * c), seeded(63, oc * c), seeded(64, oc));
-                matmul_backward(&mut dinp, &mut dw, Some(&mut db), &dout, &inp, &w, n, c, oc);
+                matmul_backward(&mut dinp, &mut dw, Some(&mut db), &dout, &inp, &w, n, c, oc, true);
+                let mut fresh = vec![f32::NAN; n * c];
+                matmul_backward(&mut fresh, &mut dw, Some(&mut db), &dout, &inp, &w, n, c, oc, false);
+                dinp.extend_from_slice(&fresh);
                 (out, dinp, dw, db)
             })
         };

@@ -20,13 +20,14 @@ export function jsActivationOps(): Pick<JsKernels, 'geluForward' | 'geluBackward
     },
     // dinp (N) += (0.5·(1 + t) + 0.5·x·(1 − t²)·u') · dout, t = tanh u, u' = √(2/π)·(1 + 3·0.044715·x²);
     // with s = σ(2u) = 0.5·(1 + t): 1 − t² = 4·s·(1 − s), so the factor is s + 2·x·s·(1 − s)·u'.
-    geluBackward(dinp, inp, dout, N) {
+    // Not accumulating: 0 + gradient, so -0 comes out as +0 exactly as when accumulating into zeros.
+    geluBackward(dinp, inp, dout, N, accumulate) {
       for (let i = 0; i < N; i++) {
         const x = inp[i];
         const x2 = x * x;
         const s = 1 / (1 + Math.exp(-2 * GELU_S * (x + GELU_K * x2 * x)));
         const grad = s + 2 * x * s * (1 - s) * GELU_S * (1 + 3 * GELU_K * x2);
-        dinp[i] += grad * dout[i];
+        dinp[i] = (accumulate ? dinp[i] : 0) + grad * dout[i];
       }
     },
     // out (N) = x < 0 ? 0 : x (NaN passes through).
@@ -37,8 +38,8 @@ export function jsActivationOps(): Pick<JsKernels, 'geluForward' | 'geluBackward
       }
     },
     // dinp (N) += inp > 0 ? dout : 0.
-    reluBackward(dinp, inp, dout, N) {
-      for (let i = 0; i < N; i++) dinp[i] += inp[i] > 0 ? dout[i] : 0;
+    reluBackward(dinp, inp, dout, N, accumulate) {
+      for (let i = 0; i < N; i++) dinp[i] = (accumulate ? dinp[i] : 0) + (inp[i] > 0 ? dout[i] : 0);
     },
   };
 }

@@ -51,7 +51,9 @@ export function jsAttentionOps(): Pick<JsKernels, 'attentionForward' | 'attentio
       }
     },
 
-    attentionBackward(dqkv, dout, qkv, out, lse, B, T, C, NH, dropout, seed) {
+    attentionBackward(dqkv, dout, qkv, out, lse, B, T, C, NH, dropout, seed, accumulate) {
+      // Every element takes several products: overwriting is accumulating into zeros (the baseline keeps it simple).
+      if (!accumulate) dqkv.fill(0, 0, B * T * 3 * C);
       const hs = C / NH;
       const scale = 1 / Math.sqrt(hs);
       const invKeep = 1 / (1 - dropout);

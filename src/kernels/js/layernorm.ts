@@ -32,9 +32,9 @@ export function jsLayernormOps(): Pick<JsKernels, 'layernormForward' | 'layernor
         rstd[r] = s;
       }
     },
-    // dinp (N,C) += (dnorm − mean(dnorm) − norm·mean(dnorm·norm))·rstd, dnorm = weight·dout;
+    // dinp (N,C) += (or, not accumulating, = 0 +) (dnorm − mean(dnorm) − norm·mean(dnorm·norm))·rstd, dnorm = weight·dout;
     // dweight (C) += Σ_rows norm·dout; dbias (C) += Σ_rows dout.
-    layernormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C) {
+    layernormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C, accumulate) {
       const acc = scratchFor(2 * C);
       acc.fill(0, 0, 2 * C);
       for (let r = 0; r < N; r++) {
@@ -56,7 +56,7 @@ export function jsLayernormOps(): Pick<JsKernels, 'layernormForward' | 'layernor
         dnormNormMean /= C;
         for (let i = 0; i < C; i++) {
           const norm = (inp[o + i] - m) * s;
-          dinp[o + i] += (weight[i] * dout[o + i] - dnormMean - norm * dnormNormMean) * s;
+          dinp[o + i] = (accumulate ? dinp[o + i] : 0) + (weight[i] * dout[o + i] - dnormMean - norm * dnormNormMean) * s;
         }
       }
       for (let i = 0; i < C; i++) {

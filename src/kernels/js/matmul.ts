@@ -1,6 +1,6 @@
 /**
  * Pure-TypeScript linear layer on the unchecked JS GEMM (same semantics as crate/src/ops/matmul.rs):
- *   out (N,OC) = inp (N,C) · weight (OC,C)ᵀ + bias      dinp += dout·weight
+ *   out (N,OC) = inp (N,C) · weight (OC,C)ᵀ + bias      dinp += dout·weight (= when not accumulating)
  *   dweight (OC,C) += doutᵀ·inp                          dbias += Σ_n dout (row order, like the Rust reference)
  * doutᵀ is materialised in a grow-only scratch so the GEMM runs untransposed (its transposed-A path would
  * allocate a packing slab on every call).
@@ -27,11 +27,12 @@ export function jsMatmulOps(): Pick<JsKernels, 'matmulForward' | 'matmulBackward
       gemmJsUnchecked(shape(N, OC, C, true, bias !== null ? 1 : 0), inp, weight, out);
     },
 
-    matmulBackward(dinp, dweight, dbias, dout, inp, weight, N, C, OC) {
+    matmulBackward(dinp, dweight, dbias, dout, inp, weight, N, C, OC, accumulate) {
+      if (!accumulate && OC === 0) dinp.fill(0, 0, N * C); // an empty sum
       if (N === 0 || OC === 0) return;
       if (C > 0) {
-        // dinp (N,C) += dout (N,OC) · weight (OC,C)
-        gemmJsUnchecked(shape(N, C, OC, false, 1), dout, weight, dinp);
+        // dinp (N,C) (+)= dout (N,OC) · weight (OC,C)
+        gemmJsUnchecked(shape(N, C, OC, false, accumulate ? 1 : 0), dout, weight, dinp);
         // dweight (OC,C) += doutᵀ (OC,N) · inp (N,C)
         if (doutT.length < N * OC) doutT = new Float32Array(N * OC);
         for (let n = 0; n < N; n++) {

@@ -6,11 +6,11 @@ export function wasmActivationOps(core: WasmCore): Pick<WasmKernels, 'geluForwar
   return {
     // out (N) = gelu(inp); out may be inp.
     geluForward: (out, inp, N) => core.invokeStatus('geluForward', (x) => x.wgpt_gelu_forward(out.ptr, inp.ptr, N)),
-    // dinp (N) += gelu'(inp) · dout.
-    geluBackward: (dinp, inp, dout, N) =>
-      core.invokeStatus('geluBackward', (x) => x.wgpt_gelu_backward(dinp.ptr, inp.ptr, dout.ptr, N)),
+    // dinp (N) += gelu'(inp) · dout (= when not accumulating).
+    geluBackward: (dinp, inp, dout, N, accumulate) =>
+      core.invokeStatus('geluBackward', (x) => x.wgpt_gelu_backward(dinp.ptr, inp.ptr, dout.ptr, N, accumulate ? 1 : 0)),
     reluForward: (out, inp, N) => core.invokeStatus('reluForward', (x) => x.wgpt_relu_forward(out.ptr, inp.ptr, N)),
-    reluBackward: (dinp, inp, dout, N) =>
-      core.invokeStatus('reluBackward', (x) => x.wgpt_relu_backward(dinp.ptr, inp.ptr, dout.ptr, N)),
+    reluBackward: (dinp, inp, dout, N, accumulate) =>
+      core.invokeStatus('reluBackward', (x) => x.wgpt_relu_backward(dinp.ptr, inp.ptr, dout.ptr, N, accumulate ? 1 : 0)),
   };
 }

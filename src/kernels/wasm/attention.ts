@@ -8,9 +8,9 @@ export function wasmAttentionOps(core: WasmCore): Pick<WasmKernels, 'attentionFo
       core.invokeStatus('attentionForward', (x) =>
         x.wgpt_attention_forward(out.ptr, lse.ptr, qkv.ptr, B, T, C, NH, dropout, seed >>> 0));
     },
-    attentionBackward(dqkv, dout, qkv, out, lse, B, T, C, NH, dropout, seed) {
+    attentionBackward(dqkv, dout, qkv, out, lse, B, T, C, NH, dropout, seed, accumulate) {
       core.invokeStatus('attentionBackward', (x) =>
-        x.wgpt_attention_backward(dqkv.ptr, dout.ptr, qkv.ptr, out.ptr, lse.ptr, B, T, C, NH, dropout, seed >>> 0));
+        x.wgpt_attention_backward(dqkv.ptr, dout.ptr, qkv.ptr, out.ptr, lse.ptr, B, T, C, NH, dropout, seed >>> 0, accumulate ? 1 : 0));
     },
   };
 }

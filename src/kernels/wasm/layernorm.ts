@@ -9,10 +9,10 @@ export function wasmLayernormOps(core: WasmCore): Pick<WasmKernels, 'layernormFo
       core.invokeStatus('layernormForward', (x) =>
         x.wgpt_layernorm_forward(out.ptr, mean.ptr, rstd.ptr, inp.ptr, weight.ptr, bias.ptr, N, C, eps),
       ),
-    // dinp (N,C), dweight (C), dbias (C) += gradients.
-    layernormBackward: (dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C) =>
+    // dinp (N,C) (+)= gradient, dweight (C), dbias (C) += gradients.
+    layernormBackward: (dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C, accumulate) =>
       core.invokeStatus('layernormBackward', (x) =>
-        x.wgpt_layernorm_backward(dinp.ptr, dweight.ptr, dbias.ptr, dout.ptr, inp.ptr, weight.ptr, mean.ptr, rstd.ptr, N, C),
+        x.wgpt_layernorm_backward(dinp.ptr, dweight.ptr, dbias.ptr, dout.ptr, inp.ptr, weight.ptr, mean.ptr, rstd.ptr, N, C, accumulate ? 1 : 0),
       ),
   };
 }

@@ -6,9 +6,9 @@ export function wasmMatmulOps(core: WasmCore): Pick<WasmKernels, 'matmulForward'
   return {
     matmulForward: (out, inp, weight, bias, N, C, OC) =>
       core.invokeStatus('matmulForward', (x) => x.wgpt_matmul_forward(out.ptr, inp.ptr, weight.ptr, bias?.ptr ?? 0, N, C, OC)),
-    matmulBackward: (dinp, dweight, dbias, dout, inp, weight, N, C, OC) =>
+    matmulBackward: (dinp, dweight, dbias, dout, inp, weight, N, C, OC, accumulate) =>
       core.invokeStatus('matmulBackward', (x) =>
-        x.wgpt_matmul_backward(dinp.ptr, dweight.ptr, dbias?.ptr ?? 0, dout.ptr, inp.ptr, weight.ptr, N, C, OC),
+        x.wgpt_matmul_backward(dinp.ptr, dweight.ptr, dbias?.ptr ?? 0, dout.ptr, inp.ptr, weight.ptr, N, C, OC, accumulate ? 1 : 0),
       ),
   };
 }
