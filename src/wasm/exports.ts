@@ -40,6 +40,11 @@ export interface CoreExports {
   wgpt_simd_peak(iters: number, s: number): number;
   wgpt_simd_peak_flops_per_iter(): number;
   wgpt_debug_panic(): void;
+  /** Times nothing itself: runs tile shape `kernel`'s micro-kernel `rounds` times; NaN for an unknown id. */
+  wgpt_gemm_kernel_probe(kernel: number, rounds: number): number;
+  wgpt_gemm_kernel_probe_flops(kernel: number): number;
+  wgpt_gemm_set_kernel(kernel: number): number;
+  wgpt_gemm_kernel(): number;
 }
 
 /** Extra exports of the shared-memory build, used to bootstrap worker threads. */
@@ -54,6 +59,7 @@ export const CORE_EXPORT_NAMES: readonly (keyof CoreExports)[] = [
   'wgpt_abi_version', 'wgpt_init', 'wgpt_threads_supported', 'wgpt_simd_enabled', 'wgpt_alloc', 'wgpt_free',
   'wgpt_thread_pool_init', 'wgpt_worker_entry', 'wgpt_thread_count', 'wgpt_sgemm', 'wgpt_sgemm_ref',
   'wgpt_fill', 'wgpt_simd_peak', 'wgpt_simd_peak_flops_per_iter', 'wgpt_debug_panic',
+  'wgpt_gemm_kernel_probe', 'wgpt_gemm_kernel_probe_flops', 'wgpt_gemm_set_kernel', 'wgpt_gemm_kernel',
 ];
 
 export const THREAD_EXPORT_NAMES: readonly (keyof ThreadExports)[] = [

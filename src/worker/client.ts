@@ -28,6 +28,7 @@ import type { SamplerOptions } from '../sampler/sampler.js';
 import type { ScheduleSpec } from '../train/schedule.js';
 import type { RunOptions, TrainerOptions, TrainerState, TrainEvent, TrainOptions, TrainSummary } from '../train/trainer.js';
 import type { ArtifactName } from '../wasm/artifacts.js';
+import type { GemmKernelName } from '../wasm/gemm-kernels.js';
 import type { Capabilities } from '../wasm/core.js';
 import {
   isWireError, type CheckpointFiles, type GenerateEventsApi, type Handle, type ModelApi, type ModelInfo, type SamplerApi,
@@ -63,6 +64,8 @@ export interface WorkerOptions {
   threads?: number;
   /** Which wasm build the worker loads (see `initWasm`). */
   artifact?: 'auto' | ArtifactName;
+  /** SGEMM register-tile shape of the worker's core (see `initWasm`; default 'auto': timed at load). */
+  gemmKernel?: 'auto' | GemmKernelName;
   /** Where the .wasm files are, when a bundler moved them (see `initWasm`). */
   wasmUrl?: Partial<Record<ArtifactName, string | URL>>;
   /** Where `threads/thread-worker.js` is, when a bundler moved it (`initWasm`'s `workerUrl`). */
@@ -77,7 +80,7 @@ export interface WorkerOptions {
   worker?: BrowserWorkerLike | NodeWorkerLike;
 }
 
-const WORKER_OPTION_KEYS = new Set(['threads', 'artifact', 'wasmUrl', 'threadWorkerUrl', 'url', 'worker']);
+const WORKER_OPTION_KEYS = new Set(['threads', 'artifact', 'gemmKernel', 'wasmUrl', 'threadWorkerUrl', 'url', 'worker']);
 
 const ERROR_CLASSES: Record<string, new (message: string) => Error> = {
   WasmGptError, WasmRuntimeError, FormatError, TokenizerError, MemoryLimitError, WorkerError, ShapeError,
@@ -636,7 +639,7 @@ export async function createWorker(options: WorkerOptions = {}): Promise<GPTWork
     if (!WORKER_OPTION_KEYS.has(key)) throw new ConfigError(key, `createWorker has no option '${key}' (known: ${[...WORKER_OPTION_KEYS].join(', ')})`);
   }
   const base = await callerBase();
-  const core: WireCoreOptions = { threads: options.threads, artifact: options.artifact };
+  const core: WireCoreOptions = { threads: options.threads, artifact: options.artifact, gemmKernel: options.gemmKernel };
   if (options.wasmUrl !== undefined) {
     core.wasmUrl = {};
     for (const [name, u] of Object.entries(options.wasmUrl) as [ArtifactName, string | URL][]) core.wasmUrl[name] = absoluteUrl(u, base);

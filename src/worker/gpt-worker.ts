@@ -273,6 +273,7 @@ class WorkerService implements WorkerApi {
       this.#core ??= initWasm({
         threads: options.threads,
         artifact: options.artifact,
+        gemmKernel: options.gemmKernel,
         wasmUrl: options.wasmUrl,
         workerUrl: options.threadWorkerUrl,
       });

@@ -22,7 +22,7 @@ const PB: usize = 16;
 ///
 /// # Safety
 /// `a` valid for `kk` strided reads, `b` covers `kk` rows of stride `ldb` up to column `j1`, `c` up to `j1`.
-#[inline(never)] // see the note on `sgemm_ukernel_6x8`
+#[inline(never)] // see the note on `sgemm_ukernel_packed`
 #[allow(clippy::too_many_arguments)]
 pub unsafe fn gemv_row_bn(
     kk: usize,
