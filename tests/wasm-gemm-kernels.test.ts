@@ -66,8 +66,9 @@ describe('the load-time probe', () => {
       const { gemmKernel, gemmKernelProbe } = core.capabilities();
       expect(Object.keys(gemmKernelProbe).sort()).toEqual([...GEMM_KERNEL_NAMES].sort());
       for (const g of Object.values(gemmKernelProbe)) expect(g).toBeGreaterThan(0.1);
+      // The fastest, or one within the 3% the probe treats as a tie.
       const fastest = Math.max(...Object.values(gemmKernelProbe));
-      expect(gemmKernelProbe[gemmKernel]).toBe(fastest);
+      expect(gemmKernelProbe[gemmKernel]! * 1.03).toBeGreaterThanOrEqual(fastest);
     } finally {
       await core.terminate();
     }

@@ -183,6 +183,7 @@ unsafe fn sgemm_impl(
     let (a, b, c, ws_ptr) = (SendConstPtr(a), SendConstPtr(b), SendPtr(c), SendPtr(ws_ptr));
 
     if m < SMALL_M {
+        const { assert!(SMALL_M <= 4) }; // gemv_rows_bt is instantiated for 1, 2 and 3 rows
         if trans_a && trans_b {
             // The dot-product form wants rows of op(A) contiguous; with trans_a they are columns of A.
             for i in 0..m {
@@ -191,17 +192,32 @@ unsafe fn sgemm_impl(
                 }
             }
         }
-        let col_tasks = n.div_ceil(GEMV_NB);
-        run(m * col_tasks, &|t| {
-            let (i, jt) = (t / col_tasks, t % col_tasks);
-            let (j0, j1) = (jt * GEMV_NB, ((jt + 1) * GEMV_NB).min(n));
-            let c_row = c.get().add(i * ldc);
+        // A few column bands per thread (balance when another process takes a core), one band on one thread
+        // (a single stream through B); the split never changes results (each output is computed whole by one
+        // task). Band edges sit on 64-byte lines of C so no two threads write one line.
+        let threads = if parallel { par::threads() } else { 1 };
+        let tasks = if threads > 1 { (GEMV_TASKS_PER_THREAD * threads).min(n.div_ceil(16)) } else { 1 };
+        let skew = (c.get() as usize / 4) % 16;
+        let edge = |t: usize| if t == 0 { 0 } else if t == tasks { n } else { (round_up(t * n / tasks + skew, 16) - skew).min(n) };
+        let (a_rows, lda_rows) = if trans_a { (SendConstPtr(ws_ptr.get() as *const f32), k) } else { (a, lda) };
+        run(tasks, &|t| {
+            let (j0, j1) = (edge(t), edge(t + 1));
+            if j0 >= j1 {
+                return;
+            }
             if trans_b {
-                let a_row = if trans_a { ws_ptr.get().add(i * k) as *const f32 } else { a.get().add(i * lda) };
-                gemv::gemv_row_bt(k, alpha, a_row, b.get(), ldb, beta, c_row, j0, j1);
+                let (a, b, c) = (a_rows.get(), b.get(), c.get());
+                match m {
+                    1 => gemv::gemv_rows_bt::<1>(k, alpha, a, lda_rows, b, ldb, beta, c, ldc, j0, j1),
+                    2 => gemv::gemv_rows_bt::<2>(k, alpha, a, lda_rows, b, ldb, beta, c, ldc, j0, j1),
+                    _ => gemv::gemv_rows_bt::<3>(k, alpha, a, lda_rows, b, ldb, beta, c, ldc, j0, j1),
+                }
             } else {
-                let (a_row, inc) = if trans_a { (a.get().add(i), lda) } else { (a.get().add(i * lda), 1) };
-                gemv::gemv_row_bn(k, alpha, a_row, inc, b.get(), ldb, beta, c_row, j0, j1);
+                // Row by row: B untransposed is only a decode shape in benchmarks, not in the model.
+                for i in 0..m {
+                    let (a_row, inc) = if trans_a { (a.get().add(i), lda) } else { (a.get().add(i * lda), 1) };
+                    gemv::gemv_row_bn(k, alpha, a_row, inc, b.get(), ldb, beta, c.get().add(i * ldc), j0, j1);
+                }
             }
         });
         return;

@@ -22,8 +22,8 @@ pub const NB: usize = 64;
 /// Below this many rows a product is treated as a batch of matrix-vector products (no packing: each
 /// element of B is used fewer than MR times, so copying B would cost more than it saves).
 pub const SMALL_M: usize = 4;
-/// Columns of C per task in the matrix-vector path.
-pub const GEMV_NB: usize = 256;
+/// Column bands per thread in the matrix-vector path (one band when running on one thread).
+pub const GEMV_TASKS_PER_THREAD: usize = 4;
 
 /// Products smaller than this many multiply-adds run on the calling thread: waking the pool costs more.
 pub const PARALLEL_MIN_MACS: usize = 1 << 20;
