@@ -90,8 +90,7 @@ pub unsafe fn sgemm(
     c: *mut f32,
     ldc: usize,
 ) {
-    let parallel = worth_parallel(m, n, k);
-    sgemm_impl(ws, selected_kernel(), parallel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    sgemm_with_kernel(ws, selected_kernel(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 /// [`sgemm`] on the calling thread only: for products inside a task that is already one of many parallel
