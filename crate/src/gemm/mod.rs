@@ -212,7 +212,7 @@ unsafe fn sgemm_impl(
                     _ => gemv::gemv_rows_bt::<3>(k, alpha, a, lda_rows, b, ldb, beta, c, ldc, j0, j1),
                 }
             } else {
-                // Row by row: B untransposed is only a decode shape in benchmarks, not in the model.
+                // Row by row (B re-read per row): in the model only the kv-cache's small P·V products come here.
                 for i in 0..m {
                     let (a_row, inc) = if trans_a { (a.get().add(i), lda) } else { (a.get().add(i * lda), 1) };
                     gemv::gemv_row_bn(k, alpha, a_row, inc, b.get(), ldb, beta, c.get().add(i * ldc), j0, j1);
