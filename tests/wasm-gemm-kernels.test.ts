@@ -66,9 +66,10 @@ describe('the load-time probe', () => {
       const { gemmKernel, gemmKernelProbe } = core.capabilities();
       expect(Object.keys(gemmKernelProbe).sort()).toEqual([...GEMM_KERNEL_NAMES].sort());
       for (const g of Object.values(gemmKernelProbe)) expect(g).toBeGreaterThan(0.1);
-      // The fastest, or one within the 3% the probe treats as a tie.
+      // The fastest, or one within the 3% the probe treats as a tie; or the 4×8 default when the machine
+      // was too busy for the engine to optimise the kernels within the probe's budget.
       const fastest = Math.max(...Object.values(gemmKernelProbe));
-      expect(gemmKernelProbe[gemmKernel]! * 1.03).toBeGreaterThanOrEqual(fastest);
+      if (gemmKernel !== '4x8') expect(gemmKernelProbe[gemmKernel]! * 1.03).toBeGreaterThanOrEqual(fastest);
     } finally {
       await core.terminate();
     }
@@ -97,7 +98,7 @@ describe('the load-time probe', () => {
     expect(clock).toBeLessThan(1000);
   });
 
-  it('without a baseline-tier jump, runs to its budget and still picks the fastest', () => {
+  it('without a baseline-tier jump, runs to its budget and keeps the default (rates there mean nothing)', () => {
     let clock = 0;
     const perRound = { 0: 0.002, 1: 0.003, 2: 0.0025 } as Record<number, number>;
     const fake = {
@@ -107,10 +108,27 @@ describe('the load-time probe', () => {
       },
       wgpt_gemm_kernel_probe_flops: () => 1e6,
     };
-    const { best } = probeGemmKernels(fake, { now: () => clock, budgetMs: 30 });
-    expect(best).toBe('6x8');
+    const { best, gflops } = probeGemmKernels(fake, { now: () => clock, budgetMs: 30 });
+    expect(best).toBe('4x8');
+    expect(gflops['6x8']).toBeCloseTo(1e6 / 0.002 / 1e6, 6);
     expect(clock).toBeGreaterThanOrEqual(30);
     expect(clock).toBeLessThan(33);
+  });
+
+  it('when only some shapes leave the baseline tier in time, picks among those', () => {
+    // 2×16 is optimised from its 2nd call, 6×8 never (it would look fastest on raw numbers).
+    let clock = 0;
+    const calls: Record<number, number> = {};
+    const fake = {
+      wgpt_gemm_kernel_probe(kernel: number, rounds: number) {
+        calls[kernel] = (calls[kernel] ?? 0) + 1;
+        const perRound = kernel === 0 ? 0.0005 : kernel === 2 && calls[kernel] > 3 ? 0.001 : 0.004;
+        clock += perRound * rounds;
+        return 1;
+      },
+      wgpt_gemm_kernel_probe_flops: () => 1e6,
+    };
+    expect(probeGemmKernels(fake, { now: () => clock, budgetMs: 30 }).best).toBe('2x16');
   });
 
   it('stops at its time budget', () => {

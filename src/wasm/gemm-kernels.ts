@@ -36,8 +36,8 @@ export interface ProbeOptions {
  * Engines first run wasm in a baseline compiler, where every shape spills and they all look alike, and swap in
  * optimised code a few to a few tens of ms later (the switch is 2–4× faster). So passes continue until that
  * jump has been seen and then no shape's best time has improved for three passes (about 15 ms in an idle
- * Node), or until the budget runs out (no jump: the code was optimised from the start, or the machine is too
- * busy to compile it; the best rates so far decide). Best-of-passes, not the mean: interference from other
+ * Node), or until the budget runs out (then only shapes that did jump are compared; with none, 4×8, the
+ * shape that does not spill on any engine we know of). Best-of-passes, not the mean: interference from other
  * processes only ever slows a pass.
  */
 export function probeGemmKernels(exports: ProbeExports, options: ProbeOptions = {}): { best: GemmKernelName; gflops: GemmKernelProbe } {
@@ -80,9 +80,11 @@ export function probeGemmKernels(exports: ProbeExports, options: ProbeOptions = 
   for (const name of GEMM_KERNEL_NAMES) {
     gflops[name] = exports.wgpt_gemm_kernel_probe_flops(GEMM_KERNELS[name]) / bestMs.get(name)! / 1e6;
   }
-  // Near-ties go to the shape listed first in PREFERENCE: within 3% the probe cannot tell them apart, and
-  // in whole products 4×8 edges out 2×16 (smaller packed B slivers, fewer edge columns).
+  // Only shapes seen leaving the baseline tier are compared: baseline-tier rates are alike for every shape
+  // and say nothing about the optimised code. When none was seen (budget spent on a busy machine, or code
+  // optimised from the start) the default stands. Near-ties go to the shape listed first in PREFERENCE:
+  // within 3% the probe cannot tell them apart, and in whole products 4×8 edges out 2×16.
   let best = PREFERENCE[0];
-  for (const name of PREFERENCE) if (gflops[name]! > gflops[best]! * 1.03) best = name;
+  for (const name of PREFERENCE) if (jumped(name) && (!jumped(best) || gflops[name]! > gflops[best]! * 1.03)) best = name;
   return { best, gflops };
 }
