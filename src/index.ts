@@ -1,5 +1,6 @@
 export { initWasm, type InitOptions } from './wasm/loader.js';
 export { WasmCore, WasmF32Array, WasmI32Array, type Capabilities } from './wasm/core.js';
+export { GEMM_KERNEL_NAMES, type GemmKernelName, type GemmKernelProbe } from './wasm/gemm-kernels.js';
 export type { ArtifactName } from './wasm/artifacts.js';
 export type { MatmulOptions, GemmOptions } from './gemm/args.js';
 export { matmulJs, gemmJs } from './gemm/js.js';

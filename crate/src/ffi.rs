@@ -258,3 +258,34 @@ pub extern "C" fn wgpt_simd_peak_flops_per_iter() -> u32 {
 pub extern "C" fn wgpt_debug_panic() {
     panic!("wgpt_debug_panic called");
 }
+
+/// Runs the packed micro-kernel of tile shape `kernel` (see `gemm::select::Kernel`) `rounds` times on one
+/// cache-resident tile, for the loader to time; single-threaded. NaN for an unknown shape.
+#[no_mangle]
+pub extern "C" fn wgpt_gemm_kernel_probe(kernel: u32, rounds: u32) -> f32 {
+    let Some(kernel) = gemm::Kernel::from_id(kernel) else { return f32::NAN };
+    let mut scratch = vec![0.0f32; gemm::select::PROBE_SCRATCH];
+    unsafe { gemm::select::kernel_probe(kernel, rounds, scratch.as_mut_ptr()) }
+}
+
+/// Flops of one [`wgpt_gemm_kernel_probe`] round with `kernel`; 0 for an unknown shape.
+#[no_mangle]
+pub extern "C" fn wgpt_gemm_kernel_probe_flops(kernel: u32) -> u32 {
+    gemm::Kernel::from_id(kernel).map_or(0, |k| gemm::select::probe_flops_per_round(k) as u32)
+}
+
+/// Makes every later SGEMM use tile shape `kernel`; the results do not change, only the speed.
+#[no_mangle]
+pub extern "C" fn wgpt_gemm_set_kernel(kernel: u32) -> i32 {
+    export(|| {
+        let Some(k) = gemm::Kernel::from_id(kernel) else { return Err(Status::InvalidArgument) };
+        gemm::set_kernel(k);
+        Ok(())
+    })
+}
+
+/// The tile shape SGEMM currently uses (a `gemm::select::Kernel` discriminant).
+#[no_mangle]
+pub extern "C" fn wgpt_gemm_kernel() -> u32 {
+    gemm::selected_kernel() as u32
+}

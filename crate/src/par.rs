@@ -35,6 +35,19 @@ where
     }
 }
 
+/// Threads [`for_each`] would spread tasks over from here: the pool's size inside a pool, else 1. Only for
+/// sizing tasks where the split cannot change results (each output computed whole by one task).
+#[inline]
+pub fn threads() -> usize {
+    #[cfg(feature = "threads")]
+    {
+        if rayon::current_thread_index().is_some() {
+            return rayon::current_num_threads();
+        }
+    }
+    1
+}
+
 /// A raw pointer that may cross threads. Tasks given one promise to touch disjoint elements.
 #[derive(Clone, Copy)]
 pub struct SendPtr<T>(pub *mut T);

@@ -7,6 +7,7 @@ import { ShapeError, WasmGptError, WasmRuntimeError } from '../errors.js';
 import { checkOperand, operandShapes, resolveGemm, type GemmOptions, type MatmulOptions } from '../gemm/args.js';
 import type { ThreadPoolHandle } from '../threads/pool.js';
 import type { ArtifactName } from './artifacts.js';
+import type { GemmKernelName, GemmKernelProbe } from './gemm-kernels.js';
 import { Status, type CoreExports } from './exports.js';
 
 /** What the loader picked and why. */
@@ -25,6 +26,10 @@ export interface Capabilities {
   sharedMemory: boolean;
   /** Why this artifact and thread count were chosen. */
   reason: string;
+  /** Register-tile shape of the SGEMM micro-kernel (rows×columns); results are the same for every shape. */
+  gemmKernel: GemmKernelName;
+  /** Single-thread GFLOP/s of each shape from the load-time probe; empty when `gemmKernel` was forced. */
+  gemmKernelProbe: GemmKernelProbe;
 }
 
 const F32 = 4;
@@ -147,7 +152,7 @@ export class WasmCore {
   }
 
   capabilities(): Capabilities {
-    return { ...this.#capabilities };
+    return { ...this.#capabilities, gemmKernelProbe: { ...this.#capabilities.gemmKernelProbe } };
   }
 
   /**

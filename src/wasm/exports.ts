@@ -51,6 +51,11 @@ export const EXPORTS = {
   wgpt_simd_peak: sig('number', 'iters', 's'),
   wgpt_simd_peak_flops_per_iter: sig('number'),
   wgpt_debug_panic: sig('void'),
+  // ffi.rs: the SGEMM register-tile shape, timed and chosen at load (src/wasm/gemm-kernels.ts)
+  wgpt_gemm_kernel_probe: sig('number', 'kernel', 'rounds'),
+  wgpt_gemm_kernel_probe_flops: sig('number', 'kernel'),
+  wgpt_gemm_set_kernel: sig('status', 'kernel'),
+  wgpt_gemm_kernel: sig('number'),
   // ops/encoder.rs
   wgpt_positional_sinusoidal: sig('status', 'out', 'T', 'C'),
   wgpt_encoder_forward: sig('status', 'out', 'tokens', 'wte', 'wpe', 'B', 'T', 'C', 'V'),

@@ -13,6 +13,7 @@ import { hardwareConcurrency, isBrowserMainThread, readBinary, sharedMemoryAvail
 import { startThreadPool, type ThreadPoolHandle } from '../threads/pool.js';
 import { ARTIFACT_FILES, defaultArtifactUrl, INITIAL_PAGES, MAX_PAGES, type ArtifactName } from './artifacts.js';
 import { WasmCore, type Capabilities } from './core.js';
+import { GEMM_KERNEL_NAMES, GEMM_KERNELS, isGemmKernelName, probeGemmKernels, type GemmKernelName, type GemmKernelProbe } from './gemm-kernels.js';
 import {
   ABI_VERSION, EXPORT_NAMES, THREAD_EXPORT_NAMES, type CoreExports, type ThreadExports,
 } from './exports.js';
@@ -32,9 +33,16 @@ export interface InitOptions {
   wasmPaths?: string | URL;
   /** Where `thread-worker.js` is (default: dist/threads/, next to the pool that starts it). */
   workerUrl?: string | URL;
+  /**
+   * SGEMM register-tile shape: 'auto' (default) times each shape for a few ms at load and takes the fastest;
+   * naming one ('6x8', '4x8', '2x16') skips the probe. Products are bitwise identical either way.
+   */
+  gemmKernel?: 'auto' | GemmKernelName;
 }
 
 const moduleCache = new Map<string, Promise<WebAssembly.Module>>();
+/** The GEMM probe's verdict per compiled module: measured once per process, as the optimised code is shared. */
+const probeCache = new WeakMap<WebAssembly.Module, ReturnType<typeof probeGemmKernels>>();
 
 function compile(url: URL): Promise<WebAssembly.Module> {
   let m = moduleCache.get(url.href);
@@ -70,6 +78,12 @@ export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
   }
   if (wanted !== 'auto' && wanted !== 'threads-simd' && wanted !== 'simd') {
     throw new RangeError(`initWasm: artifact must be 'auto', 'threads-simd' or 'simd', got ${String(wanted)}`);
+  }
+  const { gemmKernel: wantedKernel = 'auto' } = options;
+  if (wantedKernel !== 'auto' && !isGemmKernelName(wantedKernel)) {
+    throw new RangeError(
+      `initWasm: gemmKernel must be 'auto' or one of ${GEMM_KERNEL_NAMES.map((k) => `'${k}'`).join(', ')}, got ${String(wantedKernel)}`,
+    );
   }
   const threads = requested ?? cores;
   const shared = sharedMemoryAvailable();
@@ -152,6 +166,18 @@ export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
   exports.wgpt_init();
   if (earlyPanic !== undefined) throw new WasmRuntimeError(`initWasm: ${earlyPanic}`);
 
+  // Before the pool starts, so workers spinning up do not disturb the timing.
+  let gemmKernel: GemmKernelName;
+  let gemmKernelProbe: GemmKernelProbe = {};
+  if (wantedKernel === 'auto') {
+    let verdict = probeCache.get(module);
+    if (verdict === undefined) probeCache.set(module, (verdict = probeGemmKernels(exports)));
+    ({ best: gemmKernel, gflops: gemmKernelProbe } = verdict);
+  } else {
+    gemmKernel = wantedKernel;
+  }
+  exports.wgpt_gemm_set_kernel(GEMM_KERNELS[gemmKernel]);
+
   let pool: ThreadPoolHandle | undefined;
   if (artifact === 'threads-simd' && threads > 1) {
     const workerUrl = options.workerUrl === undefined ? undefined : toUrl(options.workerUrl);
@@ -165,6 +191,8 @@ export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
     cores,
     sharedMemory: shared,
     reason,
+    gemmKernel,
+    gemmKernelProbe,
   };
   core = new WasmCore(memory, exports, pool, capabilities);
   return core;

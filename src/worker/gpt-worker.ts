@@ -277,6 +277,7 @@ class WorkerService implements WorkerApi {
       this.#core ??= initWasm({
         threads: options.threads,
         artifact: options.artifact,
+        gemmKernel: options.gemmKernel,
         wasmUrl: options.wasmUrl,
         wasmPaths: options.wasmPaths,
         workerUrl: options.threadWorkerUrl,

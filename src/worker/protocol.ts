@@ -24,6 +24,7 @@ import type { ScheduleSpec } from '../train/schedule.js';
 import type { EvalInfo, StepInfo, TrainEvent, TrainerOptions, TrainerState, TrainSummary } from '../train/trainer.js';
 import type { TrainingState } from '../checkpoint/index.js';
 import type { ArtifactName } from '../wasm/artifacts.js';
+import type { GemmKernelName } from '../wasm/gemm-kernels.js';
 import type { Capabilities } from '../wasm/core.js';
 
 declare const servedApi: unique symbol;
@@ -40,6 +41,7 @@ export interface Handle<Api, Info> {
 export interface WireCoreOptions {
   threads?: number;
   artifact?: 'auto' | ArtifactName;
+  gemmKernel?: 'auto' | GemmKernelName;
   wasmUrl?: Partial<Record<ArtifactName, string>>;
   wasmPaths?: string;
   threadWorkerUrl?: string;

@@ -19,6 +19,7 @@ import { wrap, type Endpoint } from 'comlink';
 import { nodePlatform } from '../env.js';
 import { ConfigError, WorkerError, describeValue } from '../errors.js';
 import type { ArtifactName } from '../wasm/artifacts.js';
+import type { GemmKernelName } from '../wasm/gemm-kernels.js';
 import type { Capabilities } from '../wasm/core.js';
 import { Link } from './link.js';
 import type { WireCoreOptions, WorkerApi } from './protocol.js';
@@ -42,6 +43,8 @@ export interface WorkerOptions {
   threads?: number;
   /** Which wasm build the worker loads (see `initWasm`). */
   artifact?: 'auto' | ArtifactName;
+  /** SGEMM register-tile shape of the worker's core (see `initWasm`; default 'auto': timed at load). */
+  gemmKernel?: 'auto' | GemmKernelName;
   /** Where the .wasm files are, when a bundler moved them (see `initWasm`). */
   wasmUrl?: Partial<Record<ArtifactName, string | URL>>;
   /** A URL prefix the .wasm files are found under by file name, e.g. a CDN folder (see `initWasm`). */
@@ -58,7 +61,7 @@ export interface WorkerOptions {
   worker?: BrowserWorkerLike | NodeWorkerLike;
 }
 
-const WORKER_OPTION_KEYS = new Set(['threads', 'artifact', 'wasmUrl', 'wasmPaths', 'threadWorkerUrl', 'url', 'worker']);
+const WORKER_OPTION_KEYS = new Set(['threads', 'artifact', 'gemmKernel', 'wasmUrl', 'wasmPaths', 'threadWorkerUrl', 'url', 'worker']);
 
 function isNodeWorker(w: BrowserWorkerLike | NodeWorkerLike): w is NodeWorkerLike {
   return typeof (w as NodeWorkerLike).on === 'function' && typeof (w as NodeWorkerLike).unref === 'function';
@@ -100,7 +103,7 @@ export async function createWorker(options: WorkerOptions = {}): Promise<GPTWork
   if (options === null || typeof options !== 'object') throw new ConfigError('options', `createWorker needs an options object, got ${describeValue(options)}`);
   rejectUnknownKeys('createWorker', options, WORKER_OPTION_KEYS);
   const base = await callerBase();
-  const core: WireCoreOptions = { threads: options.threads, artifact: options.artifact };
+  const core: WireCoreOptions = { threads: options.threads, artifact: options.artifact, gemmKernel: options.gemmKernel };
   if (options.wasmPaths !== undefined) core.wasmPaths = absoluteUrl(options.wasmPaths, base);
   if (options.wasmUrl !== undefined) {
     core.wasmUrl = {};

@@ -1,28 +1,33 @@
 //! The small-M path: with fewer than `SMALL_M` rows each element of B is used at most 3 times, so packing B
 //! would cost more than it saves. Each row of C is a matrix-vector product read straight from B. This is the
-//! decode-time shape (one token × weights), bound by how fast B streams from memory, not by arithmetic.
-//! Every element is reduced in a fixed order (sequential in p for B untransposed; 8 interleaved lanes, then a
-//! fixed tree, then the tail, for B transposed), independent of the task split.
+//! decode-time shape (one token × weights), bound by how fast B streams from memory, not by arithmetic, so
+//! both kernels are built around the access pattern the hardware prefetchers follow best: as few concurrent
+//! streams as possible, each long and sequential.
+//!
+//! Every element is reduced in a fixed order that depends neither on the column split nor on how many rows
+//! are computed together (sequential in p for B untransposed; 16 interleaved lanes, a fixed tree, then the
+//! tail, for B transposed), so results do not depend on the thread count.
 
 use super::kernel::{epilogue_scalar, epilogue_vec};
-use super::params::GEMV_NB;
 use crate::simd::F32x4;
+use core::mem::MaybeUninit;
 
 /// Columns handled per register block when B is not transposed: 8 accumulators.
 const W: usize = 32;
-/// Rows of B consumed per sweep: PB row streams read side by side, contiguous along the columns.
-const PB: usize = 16;
+/// Rows of B consumed per sweep when B is not transposed: PB row streams read side by side.
+const PB: usize = 4;
+/// Running sums kept per sweep (16 KiB, L1): long enough row pieces for the prefetcher, short enough to stay.
+const CB: usize = 4096;
 
-/// `c[j] ← α·Σ_p a[p·inc_a]·B[p, j] + β·c[j]` for `j` in `j0..j1` (B untransposed, row stride `ldb`),
-/// with `j1 - j0 ≤ GEMV_NB`.
+/// `c[j] ← α·Σ_p a[p·inc_a]·B[p, j] + β·c[j]` for `j` in `j0..j1` (B untransposed, row stride `ldb`).
 ///
-/// B is swept PB rows at a time along the whole column range (so memory is read in long contiguous runs, not
-/// one 128-byte piece per row), with running sums kept in a small buffer. Each sum still adds its terms in
-/// order p = 0, 1, 2, ..., so the result does not depend on PB or on the column split.
+/// The columns are cut into CB-wide blocks; in each, B is swept PB rows at a time along the whole block (PB
+/// contiguous 16 KiB runs side by side), with the running sums in a stack buffer. Each sum still adds its
+/// terms in order p = 0, 1, 2, ..., so the result does not depend on PB, CB or the column split.
 ///
 /// # Safety
 /// `a` valid for `kk` strided reads, `b` covers `kk` rows of stride `ldb` up to column `j1`, `c` up to `j1`.
-#[inline(never)] // see the note on `sgemm_ukernel_6x8`
+#[inline(never)] // see the note on `sgemm_ukernel_packed`
 #[allow(clippy::too_many_arguments)]
 pub unsafe fn gemv_row_bn(
     kk: usize,
@@ -36,113 +41,125 @@ pub unsafe fn gemv_row_bn(
     j0: usize,
     j1: usize,
 ) {
-    let width = j1 - j0;
-    debug_assert!(width <= GEMV_NB);
-    let mut sums = [0.0f32; GEMV_NB];
-    let acc = sums.as_mut_ptr();
-    let mut p0 = 0;
-    while p0 < kk {
-        let pb = PB.min(kk - p0);
-        let mut av = [0.0f32; PB];
-        for q in 0..pb {
-            av[q] = *a.add((p0 + q) * inc_a);
-        }
-        let rows = b.add(p0 * ldb + j0);
-        let mut j = 0;
-        while j + W <= width {
-            let mut r = [F32x4::zero(); W / 4];
-            for v in 0..W / 4 {
-                r[v] = F32x4::load(acc.add(j + 4 * v));
-            }
+    // Uninitialised: only the `width` sums in use are zeroed (the kv-cache calls this with tiny widths).
+    let mut sums = MaybeUninit::<[f32; CB]>::uninit();
+    let acc = sums.as_mut_ptr() as *mut f32;
+    let mut c0 = j0;
+    while c0 < j1 {
+        let width = CB.min(j1 - c0);
+        core::ptr::write_bytes(acc, 0, width);
+        let mut p0 = 0;
+        while p0 < kk {
+            let pb = PB.min(kk - p0);
+            let mut av = [0.0f32; PB];
             for q in 0..pb {
-                let s = F32x4::splat(av[q]);
-                let row = rows.add(q * ldb + j);
+                av[q] = *a.add((p0 + q) * inc_a);
+            }
+            let rows = b.add(p0 * ldb + c0);
+            let mut j = 0;
+            while j + W <= width {
+                let mut r = [F32x4::zero(); W / 4];
                 for v in 0..W / 4 {
-                    r[v] = r[v].mul_add(s, F32x4::load(row.add(4 * v)));
+                    r[v] = F32x4::load(acc.add(j + 4 * v));
                 }
+                for q in 0..pb {
+                    let s = F32x4::splat(av[q]);
+                    let row = rows.add(q * ldb + j);
+                    for v in 0..W / 4 {
+                        r[v] = r[v].mul_add(s, F32x4::load(row.add(4 * v)));
+                    }
+                }
+                for v in 0..W / 4 {
+                    r[v].store(acc.add(j + 4 * v));
+                }
+                j += W;
             }
-            for v in 0..W / 4 {
-                r[v].store(acc.add(j + 4 * v));
+            while j + 4 <= width {
+                let mut r = F32x4::load(acc.add(j));
+                for q in 0..pb {
+                    r = r.mul_add(F32x4::splat(av[q]), F32x4::load(rows.add(q * ldb + j)));
+                }
+                r.store(acc.add(j));
+                j += 4;
             }
-            j += W;
+            while j < width {
+                let mut x = *acc.add(j);
+                for q in 0..pb {
+                    x += av[q] * *rows.add(q * ldb + j);
+                }
+                *acc.add(j) = x;
+                j += 1;
+            }
+            p0 += pb;
         }
+        let mut j = 0;
         while j + 4 <= width {
-            let mut r = F32x4::load(acc.add(j));
-            for q in 0..pb {
-                r = r.mul_add(F32x4::splat(av[q]), F32x4::load(rows.add(q * ldb + j)));
-            }
-            r.store(acc.add(j));
+            let dst = c.add(c0 + j);
+            epilogue_vec(F32x4::load(acc.add(j)), alpha, beta, dst).store(dst);
             j += 4;
         }
         while j < width {
-            let mut x = *acc.add(j);
-            for q in 0..pb {
-                x += av[q] * *rows.add(q * ldb + j);
-            }
-            *acc.add(j) = x;
+            let dst = c.add(c0 + j);
+            *dst = epilogue_scalar(*acc.add(j), alpha, beta, dst);
             j += 1;
         }
-        p0 += pb;
-    }
-    let mut j = 0;
-    while j + 4 <= width {
-        let dst = c.add(j0 + j);
-        epilogue_vec(F32x4::load(acc.add(j)), alpha, beta, dst).store(dst);
-        j += 4;
-    }
-    while j < width {
-        let dst = c.add(j0 + j);
-        *dst = epilogue_scalar(*acc.add(j), alpha, beta, dst);
-        j += 1;
+        c0 += width;
     }
 }
 
-/// `c[j] ← α·dot(a, B[j, :]) + β·c[j]` for `j` in `j0..j1` (B transposed: row `j` of B is column `j` of
-/// op(B)); `a` contiguous.
+/// `C[i, j] ← α·dot(A[i, :], B[j, :]) + β·C[i, j]` for the ROWS rows of A (row stride `lda`, contiguous
+/// along K) and `j` in `j0..j1` (B transposed: row `j` of B is column `j` of op(B)); C has row stride `ldc`.
+///
+/// B is read one row at a time, front to back: the whole task is a single sequential stream, which the
+/// prefetcher follows at full memory bandwidth (reading 4 or 8 rows side by side, as short interleaved
+/// streams, ran at half the rate on the LM head). All ROWS rows of A use each loaded vector of B, so B is
+/// read once however many rows there are. A row's dot product is the same arithmetic for any ROWS: 16 lanes
+/// (4 vectors × 4) accumulate `p ≡ lane (mod 16)`, the vectors are added as ((v0 + v1) + (v2 + v3)), the
+/// lanes as ((l0 + l1) + (l2 + l3)), then the tail terms in order.
 ///
 /// # Safety
-/// `a` valid for `kk` reads, `b` covers rows `j0..j1` of stride `ldb` and length `kk`, `c` up to `j1`.
+/// `a` valid for ROWS rows of `kk` reads, `b` covers rows `j0..j1` of stride `ldb` and length `kk`, `c`
+/// covers ROWS rows up to column `j1`.
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
-pub unsafe fn gemv_row_bt(
+pub unsafe fn gemv_rows_bt<const ROWS: usize>(
     kk: usize,
     alpha: f32,
     a: *const f32,
+    lda: usize,
     b: *const f32,
     ldb: usize,
     beta: f32,
     c: *mut f32,
+    ldc: usize,
     j0: usize,
     j1: usize,
 ) {
-    const R: usize = 4;
-    let k8 = kk - kk % 8;
-    let mut j = j0;
-    while j < j1 {
-        let rows = R.min(j1 - j);
-        let mut lo = [F32x4::zero(); R];
-        let mut hi = [F32x4::zero(); R];
+    const V: usize = 4;
+    let k16 = kk - kk % (4 * V);
+    for j in j0..j1 {
+        let br = b.add(j * ldb);
+        let mut acc = [[F32x4::zero(); V]; ROWS];
         let mut p = 0;
-        while p < k8 {
-            let a_lo = F32x4::load(a.add(p));
-            let a_hi = F32x4::load(a.add(p + 4));
-            for r in 0..R {
-                // Past-the-end rows reuse the last valid row: loads stay in bounds, results are discarded.
-                let br = b.add((j + r.min(rows - 1)) * ldb + p);
-                lo[r] = lo[r].mul_add(a_lo, F32x4::load(br));
-                hi[r] = hi[r].mul_add(a_hi, F32x4::load(br.add(4)));
+        while p < k16 {
+            let bv: [F32x4; V] = core::array::from_fn(|v| F32x4::load(br.add(p + 4 * v)));
+            for i in 0..ROWS {
+                let ar = a.add(i * lda + p);
+                for v in 0..V {
+                    acc[i][v] = acc[i][v].mul_add(F32x4::load(ar.add(4 * v)), bv[v]);
+                }
             }
-            p += 8;
+            p += 4 * V;
         }
-        for r in 0..rows {
-            let br = b.add((j + r) * ldb);
-            let mut s = lo[r].add(hi[r]).reduce_sum();
-            for q in k8..kk {
-                s += *a.add(q) * *br.add(q);
+        for i in 0..ROWS {
+            let [v0, v1, v2, v3] = acc[i];
+            let mut s = v0.add(v1).add(v2.add(v3)).reduce_sum();
+            let ar = a.add(i * lda);
+            for q in k16..kk {
+                s += *ar.add(q) * *br.add(q);
             }
-            let dst = c.add(j + r);
+            let dst = c.add(i * ldc + j);
             *dst = epilogue_scalar(s, alpha, beta, dst);
         }
-        j += rows;
     }
 }

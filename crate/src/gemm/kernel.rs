@@ -1,27 +1,31 @@
-//! The MR×NR register-blocked micro-kernel over packed panels, written once against [`F32x4`].
+//! The register-blocked micro-kernels over packed panels, written once against [`F32x4`] and stamped out per
+//! tile shape (see [`super::select`] for the shapes and how one is chosen).
 //!
-//! For each depth step it loads NR/4 vectors of the B sliver, broadcasts each of the MR values of the A sliver,
-//! and does one multiply and one add per accumulator (no FMA in SIMD128). The epilogue applies α and β; edge
-//! tiles go through a small stack buffer with the same per-element arithmetic, so an element's bits do not
-//! depend on whether it sits in a full or an edge tile.
+//! For each depth step a kernel loads NR/4 vectors of the B sliver, broadcasts each of the MR values of the A
+//! sliver, and does one multiply and one add per accumulator (no FMA in SIMD128). Every shape therefore forms
+//! each output as the same chain `((0 + a₀b₀) + a₁b₁) + …` over the depth, then the same epilogue: the tile
+//! shape changes which outputs share a register pass, never the arithmetic of one output, so all shapes give
+//! bitwise identical results. Edge tiles go through a small stack buffer with the same per-element
+//! arithmetic, so an element's bits do not depend on whether it sits in a full or an edge tile either.
 
 use super::params::{MR, NR};
 use crate::simd::F32x4;
 
-const NV: usize = NR / 4;
+/// Largest MR·NR of any shape: the edge-tile buffer is this big.
+const MAX_TILE: usize = 48;
 
-/// `C[0..mr, 0..nr] ← α·(Ap·Bp) + β·C` for one register tile, where `Ap` is an MR×kc packed sliver and
-/// `Bp` a kc×NR packed sliver. β = 0 means C is only written.
+/// `C[0..mr, 0..nr] ← α·(Ap·Bp) + β·C` for one MR×(4·NV) register tile, where `Ap` is an MR×kc packed sliver
+/// and `Bp` a kc×(4·NV) packed sliver. β = 0 means C is only written.
 ///
 /// # Safety
-/// `a` valid for MR·kc reads, `b` for NR·kc reads, `c` for an mr×nr tile with row stride `rs_c`;
-/// `mr ≤ MR`, `nr ≤ NR`.
+/// `a` valid for MR·kc reads, `b` for 4·NV·kc reads, `c` for an mr×nr tile with row stride `rs_c`;
+/// `mr ≤ MR`, `nr ≤ 4·NV`.
 // Never inlined, on purpose: V8 starts wasm functions in its baseline compiler and only moves a function to
 // the optimising one after enough calls; worker threads run long activations, so the kernel must be its
 // own, frequently called function to get optimised there (inlined, 2-thread GEMM ran ~25% slower).
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
-pub unsafe fn sgemm_ukernel_6x8(
+pub unsafe fn sgemm_ukernel_packed<const TMR: usize, const NV: usize>(
     kc: usize,
     alpha: f32,
     a: *const f32,
@@ -32,17 +36,17 @@ pub unsafe fn sgemm_ukernel_6x8(
     mr: usize,
     nr: usize,
 ) {
-    ukernel_6x8(kc, alpha, a, MR, 1, b, NR, beta, c, rs_c, mr, nr)
+    ukernel::<TMR, NV>(kc, alpha, a, TMR, 1, b, 4 * NV, beta, c, rs_c, mr, nr)
 }
 
-/// The same register tile over operands that are not packed but already in the kernel's order up to a
+/// The 6×8 register tile over operands that are not packed but already in the kernel's order up to a
 /// stride: depth step p reads the MR values `a[p·lda .. p·lda + MR]` and the NR values `b[p·ldb .. p·ldb + NR]`
-/// (with `lda = MR`, `ldb = NR` this is [`sgemm_ukernel_6x8`]). Lets a fused kernel (attention) feed it rows of
+/// (with `lda = MR`, `ldb = NR` this is the packed 6×8 kernel). Lets a fused kernel (attention) feed it rows of
 /// its own scratch and of contiguous panels without a copy. Same arithmetic, element for element.
 ///
 /// # Safety
 /// `a` valid for reads of MR floats at each of the kc steps, `b` of NR floats, `c` as in
-/// [`sgemm_ukernel_6x8`]. Lanes past `mr`/`nr` are read but their results are dropped.
+/// [`sgemm_ukernel_packed`]. Lanes past `mr`/`nr` are read but their results are dropped.
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
 pub unsafe fn sgemm_ukernel_6x8_strided(
@@ -58,7 +62,7 @@ pub unsafe fn sgemm_ukernel_6x8_strided(
     mr: usize,
     nr: usize,
 ) {
-    ukernel_6x8(kc, alpha, a, lda, 1, b, ldb, beta, c, rs_c, mr, nr)
+    ukernel::<MR, { NR / 4 }>(kc, alpha, a, lda, 1, b, ldb, beta, c, rs_c, mr, nr)
 }
 
 /// The same register tile with A given as MR rows of a row-major matrix (row stride `rs_a`, depth
@@ -82,13 +86,13 @@ pub unsafe fn sgemm_ukernel_6x8_rows(
     mr: usize,
     nr: usize,
 ) {
-    ukernel_6x8(kc, alpha, a, 1, rs_a, b, ldb, beta, c, rs_c, mr, nr)
+    ukernel::<MR, { NR / 4 }>(kc, alpha, a, 1, rs_a, b, ldb, beta, c, rs_c, mr, nr)
 }
 
-/// The register tile over A read as `a[p·lda + r·rs_a]` and B as `b[p·ldb + j]`.
+/// The TMR×(4·NV) register tile over A read as `a[p·lda + r·rs_a]` and B as `b[p·ldb + j]`.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn ukernel_6x8(
+unsafe fn ukernel<const TMR: usize, const NV: usize>(
     kc: usize,
     alpha: f32,
     a: *const f32,
@@ -102,7 +106,9 @@ unsafe fn ukernel_6x8(
     mr: usize,
     nr: usize,
 ) {
-    let mut acc = [[F32x4::zero(); NV]; MR];
+    let tnr = 4 * NV;
+    debug_assert!(TMR * tnr <= MAX_TILE && mr <= TMR && nr <= tnr);
+    let mut acc = [[F32x4::zero(); NV]; TMR];
     let mut ap = a;
     let mut bp = b;
     for _ in 0..kc {
@@ -110,7 +116,7 @@ unsafe fn ukernel_6x8(
         for v in 0..NV {
             bv[v] = F32x4::load(bp.add(4 * v));
         }
-        for r in 0..MR {
+        for r in 0..TMR {
             let av = F32x4::load_splat(ap.add(r * rs_a));
             for v in 0..NV {
                 acc[r][v] = acc[r][v].mul_add(av, bv[v]);
@@ -120,8 +126,8 @@ unsafe fn ukernel_6x8(
         bp = bp.add(ldb);
     }
 
-    if mr == MR && nr == NR {
-        for r in 0..MR {
+    if mr == TMR && nr == tnr {
+        for r in 0..TMR {
             for v in 0..NV {
                 let dst = c.add(r * rs_c + 4 * v);
                 let out = epilogue_vec(acc[r][v], alpha, beta, dst);
@@ -129,16 +135,16 @@ unsafe fn ukernel_6x8(
             }
         }
     } else {
-        let mut tile = [0.0f32; MR * NR];
-        for r in 0..MR {
+        let mut tile = [0.0f32; MAX_TILE];
+        for r in 0..TMR {
             for v in 0..NV {
-                acc[r][v].store(tile.as_mut_ptr().add(r * NR + 4 * v));
+                acc[r][v].store(tile.as_mut_ptr().add(r * tnr + 4 * v));
             }
         }
         for r in 0..mr {
             for j in 0..nr {
                 let dst = c.add(r * rs_c + j);
-                *dst = epilogue_scalar(tile[r * NR + j], alpha, beta, dst);
+                *dst = epilogue_scalar(tile[r * tnr + j], alpha, beta, dst);
             }
         }
     }

@@ -3,10 +3,12 @@
 //! Structure (Goto/BLIS): op(A) is packed once into MR-row slivers and op(B), NC columns at a time, into
 //! NR-column slivers, both cut into KC-deep slabs. The output is then cut into MC×NB tasks run in parallel;
 //! each walks the slabs in order (LOOP 3), its B slivers (LOOP 2, KC×NR in L1) and its A slivers (LOOP 1,
-//! MC×KC in L2), calling the MR×NR micro-kernel. Fewer than `SMALL_M` rows take the matrix-vector path.
+//! MC×KC in L2), calling the MR×NR micro-kernel, whose shape is picked at load time ([`select`]). Fewer than
+//! `SMALL_M` rows take the matrix-vector path.
 //!
 //! Determinism: every element of C is produced by the same sequence of operations whatever the thread count
-//! (slabs are visited in order, tasks never split the reduction), so results are bitwise reproducible.
+//! and the tile shape (slabs are visited in order, tasks never split the reduction, every shape reduces an
+//! output the same way), so results are bitwise reproducible.
 //! Packing buffers come from a [`Workspace`] that grows only when a larger problem arrives.
 
 mod gemv;
@@ -14,12 +16,14 @@ mod kernel;
 mod pack;
 pub mod params;
 pub mod reference;
+pub mod select;
 
 use crate::par::{self, SendConstPtr, SendPtr};
 use params::*;
 
 pub use kernel::{sgemm_ukernel_6x8_rows, sgemm_ukernel_6x8_strided};
 pub use reference::sgemm_ref;
+pub use select::{selected_kernel, set_kernel, Kernel};
 
 /// Scratch memory for packing, reused across calls.
 #[derive(Default)]
@@ -53,7 +57,8 @@ pub fn workspace_len(m: usize, n: usize, k: usize, trans_a: bool, trans_b: bool)
         // Only the dot-product form (B transposed) gathers rows of a transposed A.
         if trans_a && trans_b { m * k } else { 0 }
     } else {
-        round_up(m, MR) * k + k * round_up(n.min(NC), NR)
+        // Enough for every tile shape: rows rounded to a multiple of 12 (= lcm of 2, 4, 6), columns of 16.
+        round_up(m, 12) * k + k * round_up(n.min(NC), 16)
     }
 }
 
@@ -85,8 +90,7 @@ pub unsafe fn sgemm(
     c: *mut f32,
     ldc: usize,
 ) {
-    let parallel = worth_parallel(m, n, k);
-    sgemm_impl(ws, parallel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    sgemm_with_kernel(ws, selected_kernel(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 /// [`sgemm`] on the calling thread only: for products inside a task that is already one of many parallel
@@ -111,12 +115,40 @@ pub unsafe fn sgemm_serial(
     c: *mut f32,
     ldc: usize,
 ) {
-    sgemm_impl(ws, false, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    sgemm_impl(ws, selected_kernel(), false, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+/// [`sgemm`] with an explicit register-tile shape instead of the process-wide choice: for tests and benches
+/// that compare shapes. Same results bit for bit whatever `kernel` is.
+///
+/// # Safety
+/// As [`sgemm`].
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn sgemm_with_kernel(
+    ws: &mut Workspace,
+    kernel: Kernel,
+    trans_a: bool,
+    trans_b: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f32,
+    a: *const f32,
+    lda: usize,
+    b: *const f32,
+    ldb: usize,
+    beta: f32,
+    c: *mut f32,
+    ldc: usize,
+) {
+    let parallel = worth_parallel(m, n, k);
+    sgemm_impl(ws, kernel, parallel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 #[allow(clippy::too_many_arguments)]
 unsafe fn sgemm_impl(
     ws: &mut Workspace,
+    kernel: Kernel,
     parallel: bool,
     trans_a: bool,
     trans_b: bool,
@@ -150,6 +182,7 @@ unsafe fn sgemm_impl(
     let (a, b, c, ws_ptr) = (SendConstPtr(a), SendConstPtr(b), SendPtr(c), SendPtr(ws_ptr));
 
     if m < SMALL_M {
+        const { assert!(SMALL_M <= 4) }; // gemv_rows_bt is instantiated for 1, 2 and 3 rows
         if trans_a && trans_b {
             // The dot-product form wants rows of op(A) contiguous; with trans_a they are columns of A.
             for i in 0..m {
@@ -158,27 +191,79 @@ unsafe fn sgemm_impl(
                 }
             }
         }
-        let col_tasks = n.div_ceil(GEMV_NB);
-        run(m * col_tasks, &|t| {
-            let (i, jt) = (t / col_tasks, t % col_tasks);
-            let (j0, j1) = (jt * GEMV_NB, ((jt + 1) * GEMV_NB).min(n));
-            let c_row = c.get().add(i * ldc);
+        // A few column bands per thread (balance when another process takes a core), one band on one thread
+        // (a single stream through B); the split never changes results (each output is computed whole by one
+        // task). Band edges sit on 64-byte lines of C so no two threads write one line.
+        let threads = if parallel { par::threads() } else { 1 };
+        let tasks = if threads > 1 { (GEMV_TASKS_PER_THREAD * threads).min(n.div_ceil(16)) } else { 1 };
+        let skew = (c.get() as usize / 4) % 16;
+        let edge = |t: usize| if t == 0 { 0 } else if t == tasks { n } else { (round_up(t * n / tasks + skew, 16) - skew).min(n) };
+        let (a_rows, lda_rows) = if trans_a { (SendConstPtr(ws_ptr.get() as *const f32), k) } else { (a, lda) };
+        run(tasks, &|t| {
+            let (j0, j1) = (edge(t), edge(t + 1));
+            if j0 >= j1 {
+                return;
+            }
             if trans_b {
-                let a_row = if trans_a { ws_ptr.get().add(i * k) as *const f32 } else { a.get().add(i * lda) };
-                gemv::gemv_row_bt(k, alpha, a_row, b.get(), ldb, beta, c_row, j0, j1);
+                let (a, b, c) = (a_rows.get(), b.get(), c.get());
+                match m {
+                    1 => gemv::gemv_rows_bt::<1>(k, alpha, a, lda_rows, b, ldb, beta, c, ldc, j0, j1),
+                    2 => gemv::gemv_rows_bt::<2>(k, alpha, a, lda_rows, b, ldb, beta, c, ldc, j0, j1),
+                    _ => gemv::gemv_rows_bt::<3>(k, alpha, a, lda_rows, b, ldb, beta, c, ldc, j0, j1),
+                }
             } else {
-                let (a_row, inc) = if trans_a { (a.get().add(i), lda) } else { (a.get().add(i * lda), 1) };
-                gemv::gemv_row_bn(k, alpha, a_row, inc, b.get(), ldb, beta, c_row, j0, j1);
+                // Row by row (B re-read per row): in the model only the kv-cache's small P·V products come here.
+                for i in 0..m {
+                    let (a_row, inc) = if trans_a { (a.get().add(i), lda) } else { (a.get().add(i * lda), 1) };
+                    gemv::gemv_row_bn(k, alpha, a_row, inc, b.get(), ldb, beta, c.get().add(i * ldc), j0, j1);
+                }
             }
         });
         return;
     }
 
+    let (a, b, c, ws_ptr) = (a.get(), b.get(), c.get(), ws_ptr.get());
+    match kernel {
+        Kernel::K6x8 => blocked::<6, 2, 8>(parallel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ws_ptr),
+        Kernel::K4x8 => blocked::<4, 2, 8>(parallel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ws_ptr),
+        Kernel::K2x16 => blocked::<2, 4, 16>(parallel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ws_ptr),
+    }
+}
+
+/// The packed path with a TMR×TNR register tile (TNR = 4·NV columns); `ws` holds [`workspace_len`] floats.
+#[allow(clippy::too_many_arguments)]
+unsafe fn blocked<const TMR: usize, const NV: usize, const TNR: usize>(
+    parallel: bool,
+    trans_a: bool,
+    trans_b: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f32,
+    a: *const f32,
+    lda: usize,
+    b: *const f32,
+    ldb: usize,
+    beta: f32,
+    c: *mut f32,
+    ldc: usize,
+    ws: *mut f32,
+) {
+    const { assert!(TNR == 4 * NV && MC % TMR == 0 && NB % TNR == 0 && NC % TNR == 0) };
+    let tnr = TNR;
+    let run = |tasks: usize, f: &(dyn Fn(usize) + Sync)| {
+        if parallel {
+            par::for_each(tasks, f)
+        } else {
+            (0..tasks).for_each(f)
+        }
+    };
+    let (a, b, c, ws_ptr) = (SendConstPtr(a), SendConstPtr(b), SendPtr(c), SendPtr(ws));
     // Pack all of op(A) and a KC-slab-major copy of op(B) (NC columns at a time), then let every task run the
     // whole reduction for its MC×NB block of C: two fork-joins per NC block instead of three per slab, and
-    // C's block stays in cache across slabs. Slab s of A starts at mp·p0; panel i of it at i·MR·kc.
-    let mp = round_up(m, MR);
-    let a_panels = mp / MR;
+    // C's block stays in cache across slabs. Slab s of A starts at mp·p0; panel i of it at i·TMR·kc.
+    let mp = round_up(m, TMR);
+    let a_panels = mp / TMR;
     let slabs = k.div_ceil(KC);
     let ap = ws_ptr;
     let bp = SendPtr(ws_ptr.get().add(mp * k));
@@ -187,21 +272,21 @@ unsafe fn sgemm_impl(
     let mut j0 = 0;
     while j0 < n {
         let nc = NC.min(n - j0);
-        let np = round_up(nc, NR);
-        let b_panels = np / NR;
+        let np = round_up(nc, tnr);
+        let b_panels = np / tnr;
         let pack_a = j0 == 0;
         let a_jobs = if pack_a { slabs * a_panels } else { 0 };
         run(a_jobs + slabs * b_panels, &|t| {
             if t < a_jobs {
                 let (s, panel) = (t / a_panels, t % a_panels);
                 let (p0, kc) = (s * KC, KC.min(k - s * KC));
-                pack::pack_a_panel(ap.get().add(mp * p0 + panel * MR * kc), a.get(), lda, trans_a, m, panel * MR, p0, kc);
+                pack::pack_a_panel::<TMR>(ap.get().add(mp * p0 + panel * TMR * kc), a.get(), lda, trans_a, m, panel * TMR, p0, kc);
             } else {
                 let t = t - a_jobs;
                 let (s, panel) = (t / b_panels, t % b_panels);
                 let (p0, kc) = (s * KC, KC.min(k - s * KC));
-                let dst = bp.get().add(np * p0 + panel * NR * kc);
-                pack::pack_b_panel(dst, b.get(), ldb, trans_b, n, j0 + panel * NR, p0, kc);
+                let dst = bp.get().add(np * p0 + panel * tnr * kc);
+                pack::pack_b_panel::<TNR>(dst, b.get(), ldb, trans_b, n, j0 + panel * tnr, p0, kc);
             }
         });
 
@@ -215,17 +300,17 @@ unsafe fn sgemm_impl(
                 let beta_slab = if s == 0 { beta } else { 1.0 };
                 let mut jj = jj_lo;
                 while jj < jj_hi {
-                    let nr = NR.min(jj_hi - jj);
-                    let b_sliver = bp.get().add(np * p0 + (jj / NR) * NR * kc);
+                    let nr = tnr.min(jj_hi - jj);
+                    let b_sliver = bp.get().add(np * p0 + (jj / tnr) * tnr * kc);
                     let mut i = i_lo;
                     while i < i_hi {
-                        let mr = MR.min(i_hi - i);
-                        let a_sliver = ap.get().add(mp * p0 + (i / MR) * MR * kc);
+                        let mr = TMR.min(i_hi - i);
+                        let a_sliver = ap.get().add(mp * p0 + (i / TMR) * TMR * kc);
                         let c_tile = c.get().add(i * ldc + j0 + jj);
-                        kernel::sgemm_ukernel_6x8(kc, alpha, a_sliver, b_sliver, beta_slab, c_tile, ldc, mr, nr);
-                        i += MR;
+                        kernel::sgemm_ukernel_packed::<TMR, NV>(kc, alpha, a_sliver, b_sliver, beta_slab, c_tile, ldc, mr, nr);
+                        i += TMR;
                     }
-                    jj += NR;
+                    jj += tnr;
                 }
             }
         });

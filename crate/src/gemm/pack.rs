@@ -2,17 +2,18 @@
 //! is two contiguous streams whatever the transposes and strides were. Rows/columns past the edge are zero,
 //! which lets edge tiles run the full-size kernel (their extra results are simply not stored).
 
-use super::params::{MR, NR};
+//! Both are generic in the tile shape (MR rows of A, NR columns of B per sliver); see super::select.
+
 use crate::simd::F32x4;
 
 /// Packs rows `i0..i0+MR` (clipped at `m`) and depth `p0..p0+kc` of op(A) into `dst` (MR·kc floats):
-/// `dst[p*MR + r] = op(A)[i0 + r, p0 + p]`.
+/// `dst[p*MR + r] = op(A)[i0 + r, p0 + p]`. MR is 2, 4 or 6 (whole or half f32x4 groups of rows).
 ///
 /// # Safety
 /// `a` must cover op(A) (M×K) with row stride `lda`; `dst` must be valid for MR·kc writes.
-#[inline(never)] // see the note on `sgemm_ukernel_6x8`: small, frequently called functions get optimised in workers
+#[inline(never)] // see the note on `sgemm_ukernel_packed`: small, frequently called functions get optimised in workers
 #[allow(clippy::too_many_arguments)]
-pub unsafe fn pack_a_panel(
+pub unsafe fn pack_a_panel<const MR: usize>(
     dst: *mut f32,
     a: *const f32,
     lda: usize,
@@ -36,18 +37,24 @@ pub unsafe fn pack_a_panel(
             }
         }
     } else if rows == MR {
-        // Whole sliver: 4 depth steps at a time through registers (rows 0–3 and 4–5 transposed as 4×4
-        // blocks) instead of 24 strided scalar stores.
+        // Whole sliver: 4 depth steps at a time through registers (rows in groups of 4, the last group of 6
+        // or 2 rows zero-padded and stored as its low halves) instead of MR·4 strided scalar stores.
+        const { assert!(MR % 2 == 0 && MR <= 8) };
         let src: [*const f32; MR] = core::array::from_fn(|r| a.add((i0 + r) * lda + p0));
         let kc4 = kc - kc % 4;
         let mut p = 0;
         while p < kc4 {
-            let lo = F32x4::transpose4(core::array::from_fn(|r| F32x4::load(src[r].add(p))));
-            let hi = F32x4::transpose4([F32x4::load(src[4].add(p)), F32x4::load(src[5].add(p)), F32x4::zero(), F32x4::zero()]);
-            for k in 0..4 {
-                let d = dst.add((p + k) * MR);
-                lo[k].store(d);
-                hi[k].store_lo2(d.add(4));
+            let mut g = 0;
+            while g < MR {
+                let width = 4.min(MR - g);
+                let cols = F32x4::transpose4(core::array::from_fn(|r| {
+                    if r < width { F32x4::load(src[g + r].add(p)) } else { F32x4::zero() }
+                }));
+                for k in 0..4 {
+                    let d = dst.add((p + k) * MR + g);
+                    if width == 4 { cols[k].store(d) } else { cols[k].store_lo2(d) }
+                }
+                g += 4;
             }
             p += 4;
         }
@@ -79,7 +86,7 @@ pub unsafe fn pack_a_panel(
 /// `b` must cover op(B) (K×N) with row stride `ldb`; `dst` must be valid for NR·kc writes.
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
-pub unsafe fn pack_b_panel(
+pub unsafe fn pack_b_panel<const NR: usize>(
     dst: *mut f32,
     b: *const f32,
     ldb: usize,

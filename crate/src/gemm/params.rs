@@ -1,27 +1,28 @@
 //! Tile sizes of the blocked SGEMM, in one place (Goto/BLIS naming).
 //!
-//! Register tile MR×NR: 6 rows × 8 columns = 12 f32x4 accumulators, plus 2 vectors of B and 1 broadcast of A
-//! per step = 15 live vectors. x86 V8 has 16 xmm registers; a larger tile spills and halves throughput.
-//! Cache tiles: a KC×NR sliver of packed B (8 KiB) stays in L1 while the kernel sweeps MC rows of packed A
-//! (MC×KC×4 = 48 KiB, L2); a KC×NC block of packed B (up to 4 MiB) stays in L2/L3 while all row blocks use it.
+//! Register tile MR×NR here is the 6×8 one the fused attention kernels drive directly; the blocked SGEMM runs
+//! whichever of 6×8, 4×8 and 2×16 the load-time probe picked (see super::select for why it differs by engine).
+//! Cache tiles, shared by all shapes: a KC×NR sliver of packed B (8 or 16 KiB) stays in L1 while the kernel
+//! sweeps MC rows of packed A (MC×KC×4 = 48 KiB, L2); a KC×NC block of packed B (up to 4 MiB) stays in L2/L3
+//! while all row blocks use it. KC is the only one that changes results (outputs are summed slab by slab).
 
-/// Rows of the register tile.
+/// Rows of the 6×8 register tile.
 pub const MR: usize = 6;
-/// Columns of the register tile (a multiple of 4: whole f32x4 vectors).
+/// Columns of the 6×8 register tile (a multiple of 4: whole f32x4 vectors).
 pub const NR: usize = 8;
 /// Depth of one packed block: the reduction is cut into KC-long pieces.
 pub const KC: usize = 256;
-/// Rows of A per parallel task (a multiple of MR).
-pub const MC: usize = MR * 8;
+/// Rows of A per parallel task (a multiple of every tile's rows: 2, 4, 6).
+pub const MC: usize = 48;
 /// Columns of B packed at once.
 pub const NC: usize = 4096;
-/// Columns of C per parallel task (a multiple of NR).
-pub const NB: usize = NR * 8;
+/// Columns of C per parallel task (a multiple of every tile's columns: 8, 16).
+pub const NB: usize = 64;
 
 /// Below this many rows a product is treated as a batch of matrix-vector products (no packing: each
 /// element of B is used fewer than MR times, so copying B would cost more than it saves).
 pub const SMALL_M: usize = 4;
-/// Columns of C per task in the matrix-vector path.
-pub const GEMV_NB: usize = 256;
+/// Column bands per thread in the matrix-vector path (one band when running on one thread).
+pub const GEMV_TASKS_PER_THREAD: usize = 4;
 
 const _: () = assert!(NR % 4 == 0 && MC % MR == 0 && NB % NR == 0 && NC % NB == 0);

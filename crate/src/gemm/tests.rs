@@ -38,11 +38,14 @@ impl Case {
         (fill(1, a_rows * lda), fill(2, b_rows * ldb), fill(3, self.m * ldc))
     }
     fn run_fast(&self, a: &[f32], b: &[f32], c: &mut [f32]) {
+        self.run_kernel(Kernel::K6x8, a, b, c)
+    }
+    fn run_kernel(&self, kernel: Kernel, a: &[f32], b: &[f32], c: &mut [f32]) {
         let (lda, ldb, ldc) = self.dims();
         let mut ws = Workspace::new();
         unsafe {
-            sgemm(&mut ws, self.ta, self.tb, self.m, self.n, self.k, self.alpha, a.as_ptr(), lda, b.as_ptr(), ldb,
-                  self.beta, c.as_mut_ptr(), ldc);
+            sgemm_with_kernel(&mut ws, kernel, self.ta, self.tb, self.m, self.n, self.k, self.alpha, a.as_ptr(), lda,
+                              b.as_ptr(), ldb, self.beta, c.as_mut_ptr(), ldc);
         }
     }
 }
@@ -106,6 +109,78 @@ fn matches_reference_all_transposes_and_edges() {
             let mut c_ref = c0.clone();
             sgemm_ref(ta, tb, m, n, k, 1.0, &a, lda, &b, ldb, 0.0, &mut c_ref, ldc);
             check_against_f64(&case, &a, &b, &c0, &c_ref);
+        }
+    }
+}
+
+/// Index of the first element whose bits differ, if any.
+fn first_bit_difference(x: &[f32], y: &[f32]) -> Option<usize> {
+    assert_eq!(x.len(), y.len());
+    x.iter().zip(y).position(|(p, q)| p.to_bits() != q.to_bits())
+}
+
+#[test]
+fn every_tile_shape_matches_reference_and_is_bitwise_identical_to_the_others() {
+    let mut shapes = shapes();
+    // Several KC slabs, several NB column blocks and an NC block boundary (n > 4096) as well.
+    shapes.extend([(50, 70, 600), (23, 4100, 20), (131, 200, 513)]);
+    for &(m, n, k) in &shapes {
+        for &(ta, tb) in &[(false, false), (false, true), (true, false), (true, true)] {
+            for &(alpha, beta) in &[(1.0, 0.0), (0.75, 0.5)] {
+                let case = Case { ta, tb, m, n, k, alpha, beta };
+                let (a, b, c0) = case.inputs();
+                let mut first = c0.clone();
+                case.run_kernel(Kernel::ALL[0], &a, &b, &mut first);
+                check_against_f64(&case, &a, &b, &c0, &first);
+                for &kernel in &Kernel::ALL[1..] {
+                    let mut c = c0.clone();
+                    case.run_kernel(kernel, &a, &b, &mut c);
+                    if let Some(i) = first_bit_difference(&first, &c) {
+                        panic!("{kernel:?} differs from {:?} at {i} ({} vs {}), m={m} n={n} k={k} ta={ta} tb={tb}",
+                               Kernel::ALL[0], c[i], first[i]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn kernel_ids_round_trip_and_the_probe_computes() {
+    for kernel in Kernel::ALL {
+        assert_eq!(Kernel::from_id(kernel as u32), Some(kernel));
+        let mut scratch = vec![0.0f32; select::PROBE_SCRATCH];
+        let sink = unsafe { select::kernel_probe(kernel, 3, scratch.as_mut_ptr()) };
+        assert!(sink.is_finite() && sink != 0.0, "{kernel:?} probe returned {sink}");
+        // The probe's tile is a real product: C[0][0] = Σ_p A[p·MR]·B[p·NR] over the packed slivers.
+        let (mr, nr) = kernel.tile();
+        let a = &scratch[..6 * params::KC];
+        let b = &scratch[6 * params::KC..];
+        let want: f64 = (0..params::KC).map(|p| a[p * mr] as f64 * b[p * nr] as f64).sum();
+        let got = scratch[6 * params::KC + 16 * params::KC];
+        assert!((got as f64 - want).abs() < 1e-3, "{kernel:?}: C[0][0] = {got}, want {want}");
+    }
+    assert_eq!(Kernel::from_id(3), None);
+    assert_eq!(select::probe_flops_per_round(Kernel::K2x16), 2 * 2 * 16 * params::KC);
+}
+
+#[test]
+fn small_m_rows_do_not_depend_on_how_many_are_computed_together() {
+    // Decode computes one row, beam search several: each row of a 3-row product must equal the 1-row one.
+    let (n, k) = (300, 771);
+    for tb in [false, true] {
+        let a = fill(11, 3 * k);
+        let b = fill(12, n * k);
+        let ldb = if tb { k } else { n };
+        let mut ws = Workspace::new();
+        let mut all = vec![0.0f32; 3 * n];
+        unsafe { sgemm(&mut ws, false, tb, 3, n, k, 1.0, a.as_ptr(), k, b.as_ptr(), ldb, 0.0, all.as_mut_ptr(), n) };
+        for i in 0..3 {
+            let mut one = vec![0.0f32; n];
+            unsafe {
+                sgemm(&mut ws, false, tb, 1, n, k, 1.0, a[i * k..].as_ptr(), k, b.as_ptr(), ldb, 0.0, one.as_mut_ptr(), n)
+            };
+            assert_eq!(first_bit_difference(&one, &all[i * n..(i + 1) * n]), None, "row {i}, tb={tb}");
         }
     }
 }
@@ -175,23 +250,25 @@ fn identity_products() {
 #[cfg(feature = "threads")]
 #[test]
 fn bitwise_identical_for_any_thread_count() {
-    let run = |threads: usize, case: &Case| {
+    let run = |threads: usize, kernel: Kernel, case: &Case| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         let (a, b, c0) = case.inputs();
         let mut c = c0.clone();
-        pool.install(|| case.run_fast(&a, &b, &mut c));
+        pool.install(|| case.run_kernel(kernel, &a, &b, &mut c));
         c
     };
-    for &(m, n, k) in &[(1, 3000, 700), (2, 1000, 513), (200, 300, 600), (101, 5000, 31), (64, 64, 64)] {
+    for &(m, n, k) in &[(1, 3000, 700), (1, 50257, 40), (2, 1000, 513), (3, 50, 2000), (1, 17, 33), (200, 300, 600), (101, 5000, 31), (64, 64, 64)] {
         for &(ta, tb) in &[(false, false), (true, true), (false, true), (true, false)] {
             let case = Case { ta, tb, m, n, k, alpha: 0.75, beta: 0.5 };
-            let one = run(1, &case);
-            for threads in [2, 3, 4] {
-                let many = run(threads, &case);
-                assert!(
-                    one.iter().zip(&many).all(|(x, y)| x.to_bits() == y.to_bits()),
-                    "{threads} threads differ from 1 at m={m} n={n} k={k} ta={ta} tb={tb}"
-                );
+            let one = run(1, Kernel::K6x8, &case);
+            for kernel in Kernel::ALL {
+                for threads in [1, 2, 3, 4] {
+                    let many = run(threads, kernel, &case);
+                    assert!(
+                        first_bit_difference(&one, &many).is_none(),
+                        "{kernel:?} on {threads} threads differs from 6x8 on 1 at m={m} n={n} k={k} ta={ta} tb={tb}"
+                    );
+                }
             }
         }
     }
