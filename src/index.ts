@@ -3,7 +3,7 @@ export { WasmCore, WasmF32Array, WasmI32Array, type Capabilities } from './wasm/
 export type { ArtifactName } from './wasm/artifacts.js';
 export type { MatmulOptions, GemmOptions } from './gemm-args.js';
 export { matmulJs, matmulJsNaive, gemmJs } from './js/gemm.js';
-export { WasmGptError, WasmRuntimeError, ShapeError, FormatError, TokenizerError, ConfigError, MemoryLimitError, NonFiniteError, WorkerError } from './errors.js';
+export { WasmGptError, WasmRuntimeError, ShapeError, FormatError, TokenizerError, ConfigError, MemoryLimitError, NonFiniteError, WorkerError, DisposedError, CheckpointBusyError } from './errors.js';
 export * from './tokenizer/index.js';
 export * from './data/index.js';
 export { createWasmKernels, createJsKernels, dropoutUniform, type Kernels, type WasmKernels, type JsKernels } from './kernels/index.js';
@@ -15,7 +15,7 @@ export { Trainer, type TrainerOptions, type StepInfo, type EvalInfo, type TrainE
 export { learningRate, validateSchedule, type ScheduleSpec } from './train/schedule.js';
 export {
   encodeCheckpoint, decodeCheckpoint, saveCheckpointOPFS, loadCheckpointOPFS, configToHF, configFromHF, paramsToHF,
-  paramsFromHF, readSafetensors, writeSafetensors, type Checkpoint, type TrainingState, type HFGPT2Config,
+  paramsFromHF, readSafetensors, writeSafetensors, type Checkpoint, type TrainingState, type DecodeOptions, type HFGPT2Config,
 } from './checkpoint/index.js';
 export * from './sampler/index.js';
 export { InferenceSession, kvCacheFloats, type InferenceOptions } from './model/inference.js';

@@ -16,7 +16,7 @@
  */
 import { FormatError, ShapeError } from '../errors.js';
 import { paramLayout, type ModelDims } from '../model/layout.js';
-import type { Float32Tensor, SafetensorsTensor } from './safetensors.js';
+import { firstNonFinite, type Float32Tensor, type SafetensorsTensor } from './safetensors.js';
 
 const PREFIX = 'transformer.';
 
@@ -76,7 +76,9 @@ const TANH_GELU = ['gelu_new', 'gelu_pytorch_tanh'];
  */
 export function configFromHF(json: unknown, source = 'config.json'): ModelDims {
   const fail = (msg: string): never => {
-    throw new FormatError(`${source}: ${msg}`);
+    // Every message but the first names its key as its first word.
+    const key = /^[a-z_]+/.exec(msg)?.[0];
+    throw new FormatError(`${source}: ${msg}`, { file: source, key: key === 'not' ? undefined : key });
   };
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('not a JSON object');
   const c = json as Record<string, unknown>;
@@ -84,7 +86,7 @@ export function configFromHF(json: unknown, source = 'config.json'): ModelDims {
 
   const int = (key: string, fallback?: number): number => {
     const v = c[key] ?? fallback;
-    if (v === undefined) fail(`missing ${key}`);
+    if (v === undefined) fail(`${key} is missing`);
     if (!Number.isSafeInteger(v) || (v as number) <= 0) fail(`${key} must be a positive integer, got ${JSON.stringify(v)}`);
     return v as number;
   };
@@ -251,10 +253,14 @@ const BUFFER = /^h\.\d+\.attn\.(bias|masked_bias)$/;
  * HF GPT-2 tensors → our flat parameter array. Accepts names with or without the `transformer.` prefix,
  * skips the `attn.bias` / `attn.masked_bias` buffers (without converting them: they may be boolean) and an
  * `lm_head.weight` equal to `wte` when the embeddings are tied. Every missing, unexpected or misshapen tensor
- * is reported at once in one FormatError naming `source`.
+ * is reported at once in one FormatError naming `source`, as is a NaN or infinite weight (with the tensor and
+ * the element's index) unless `allowNonFinite`.
  */
-export function paramsFromHF(dims: ModelDims, tensors: ReadonlyMap<string, TensorInput>, source: string): Float32Array {
+export function paramsFromHF(
+  dims: ModelDims, tensors: ReadonlyMap<string, TensorInput>, source: string, options: { allowNonFinite?: boolean } = {},
+): Float32Array {
   const problems: string[] = [];
+  const nonFinite: string[] = [];
   const byName = new Map<string, TensorInput>();
   for (const [name, t] of tensors) {
     const bare = name.startsWith(PREFIX) ? name.slice(PREFIX.length) : name;
@@ -284,6 +290,8 @@ export function paramsFromHF(dims: ModelDims, tensors: ReadonlyMap<string, Tenso
       problems.push(`${s.name}: ${data.length} values for shape [${s.shape.join(', ')}]`);
       continue;
     }
+    const bad = options.allowNonFinite === true ? -1 : firstNonFinite(data);
+    if (bad >= 0) nonFinite.push(`${s.name}: element ${bad} is ${data[bad]}`);
     if (s.transpose) transposeInto(params.subarray(s.offset, s.offset + size), data, s.shape[0], s.shape[1]);
     else params.set(data, s.offset);
   }
@@ -305,10 +313,17 @@ export function paramsFromHF(dims: ModelDims, tensors: ReadonlyMap<string, Tenso
   }
   for (const name of byName.keys()) if (!wanted.has(name)) problems.push(`${name}: unexpected for this config`);
 
+  if (problems.length === 0 && nonFinite.length > 0) {
+    throw new FormatError(
+      `${source}: non-finite weights (the file is corrupted, or the model diverged; pass allowNonFinite to load it anyway):\n  ` +
+        nonFinite.slice(0, 12).join('\n  ') + (nonFinite.length > 12 ? `\n  … and ${nonFinite.length - 12} more tensors` : ''),
+      { file: source, key: nonFinite[0].slice(0, nonFinite[0].indexOf(':')) },
+    );
+  }
   if (problems.length > 0) {
     const shown = problems.slice(0, 12).join('\n  ');
     const more = problems.length > 12 ? `\n  … and ${problems.length - 12} more` : '';
-    throw new FormatError(`${source}: tensors do not match the config (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n  ${shown}${more}`);
+    throw new FormatError(`${source}: tensors do not match the config (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n  ${shown}${more}`, { file: source });
   }
   return params;
 }

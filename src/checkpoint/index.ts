@@ -5,6 +5,7 @@
  *   model.safetensors            parameters, HF GPT-2 names and Conv1D layout, float32  paramsToHF
  *   training_state.safetensors   optional: named float32 arrays (AdamW moments, in our flat layout)
  *   training_state.json          optional: { version, meta } with the trainer's opaque `meta`
+ *   checksums.json               size and checksum of each file above, verified at load (./checksum.ts)
  *
  * `encodeCheckpoint` / `decodeCheckpoint` turn (dims, params, state) into those bytes and back, so any storage
  * works (a Node directory: ./node.ts; OPFS: below; IndexedDB, a download, fetch). The first two files are a
@@ -13,7 +14,9 @@
 import { FormatError, ShapeError, WasmGptError } from '../errors.js';
 import { paramLayout, type ModelDims } from '../model/layout.js';
 import { configFromHF, configToHF, paramsFromHF, paramsToHF } from './hf-gpt2.js';
-import { readSafetensors, writeSafetensors, type Float32Tensor } from './safetensors.js';
+import { firstNonFinite, readSafetensors, writeSafetensors, type Float32Tensor } from './safetensors.js';
+import { CHECKSUM_FILE, encodeChecksums, verifyChecksums } from './checksum.js';
+import { checkCheckpointDims, checkTrainingState } from './validate.js';
 
 export { configFromHF, configToHF, paramsFromHF, paramsToHF, type HFGPT2Config, type TensorInput } from './hf-gpt2.js';
 export {
@@ -25,6 +28,13 @@ export {
 export interface TrainingState {
   tensors: Record<string, Float32Array>;
   meta: unknown;
+  /** Set on a state read from a checkpoint: its training_state.json, so later errors about it name the file. */
+  source?: string;
+}
+
+export interface DecodeOptions {
+  /** Load NaN or infinite weights instead of refusing them with the tensor's name (default false). */
+  allowNonFinite?: boolean;
 }
 
 export interface Checkpoint {
@@ -38,6 +48,7 @@ export const CHECKPOINT_FILES = {
   model: 'model.safetensors',
   stateTensors: 'training_state.safetensors',
   stateMeta: 'training_state.json',
+  checksums: CHECKSUM_FILE,
 } as const;
 
 /** Bumped when the training-state files change incompatibly; model files follow HF and carry no version. */
@@ -62,54 +73,74 @@ export function encodeCheckpoint(dims: ModelDims, params: Float32Array, state?: 
     const meta = JSON.stringify({ format: STATE_FORMAT, version: TRAINING_STATE_VERSION, meta: state.meta ?? null }, null, 2);
     files.set(CHECKPOINT_FILES.stateMeta, text.encode(meta + '\n'));
   }
+  files.set(CHECKPOINT_FILES.checksums, encodeChecksums(files));
   return files;
 }
 
 /**
  * Reads a checkpoint's files (`config.json` and `model.safetensors`, plus both training-state files or
- * neither). `source` prefixes every file name in errors (the directory, say). Parameters come back as a fresh
- * array; training-state tensors may share memory with the given bytes.
+ * neither, and `checksums.json` when present). `source` prefixes every file name in errors (the directory,
+ * say). Checks, in order and before the parameters are allocated: the checksums, the config's keys and sizes
+ * (against the model file's size and wasm32 memory), every tensor's dtype, shape and finiteness, and the
+ * training state against the config. Parameters come back as a fresh array; training-state tensors may share
+ * memory with the given bytes.
  */
-export function decodeCheckpoint(files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>, source = 'checkpoint'): Checkpoint {
-  const get = (name: string): Uint8Array | undefined => (files instanceof Map ? files.get(name) : (files as Record<string, Uint8Array>)[name]);
+export function decodeCheckpoint(
+  files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>, source = 'checkpoint', options: DecodeOptions = {},
+): Checkpoint {
+  const byName = new Map<string, Uint8Array>(files instanceof Map ? files : Object.entries(files as Record<string, Uint8Array>));
+  const path = (name: string) => `${source}/${name}`;
   const need = (name: string): Uint8Array => {
-    const bytes = get(name);
-    if (bytes === undefined) throw new FormatError(`${source}: missing ${name}`);
+    const bytes = byName.get(name);
+    if (bytes === undefined) throw new FormatError(`${path(name)}: missing (${source} is not a complete checkpoint)`, { file: path(name) });
     return bytes;
   };
-  const path = (name: string) => `${source}/${name}`;
+  const index = byName.get(CHECKPOINT_FILES.checksums);
+  if (index !== undefined) verifyChecksums(index, byName, path);
 
-  const dims = configFromHF(parseJson(need(CHECKPOINT_FILES.config), path(CHECKPOINT_FILES.config)), path(CHECKPOINT_FILES.config));
-  const model = readSafetensors(need(CHECKPOINT_FILES.model), path(CHECKPOINT_FILES.model));
-  const params = paramsFromHF(dims, model.tensors, path(CHECKPOINT_FILES.model));
+  const configFile = path(CHECKPOINT_FILES.config);
+  const modelFile = path(CHECKPOINT_FILES.model);
+  const dims = configFromHF(parseJson(need(CHECKPOINT_FILES.config), configFile), configFile);
+  const modelBytes = need(CHECKPOINT_FILES.model);
+  checkCheckpointDims(dims, configFile, modelFile, modelBytes.length);
+  const model = readSafetensors(modelBytes, modelFile);
+  const params = paramsFromHF(dims, model.tensors, modelFile, options);
 
-  const stateBytes = get(CHECKPOINT_FILES.stateTensors);
-  const metaBytes = get(CHECKPOINT_FILES.stateMeta);
+  const stateBytes = byName.get(CHECKPOINT_FILES.stateTensors);
+  const metaBytes = byName.get(CHECKPOINT_FILES.stateMeta);
   if (stateBytes === undefined && metaBytes === undefined) return { dims, params };
   if (stateBytes === undefined || metaBytes === undefined) {
     const [have, missing] = stateBytes === undefined
       ? [CHECKPOINT_FILES.stateMeta, CHECKPOINT_FILES.stateTensors]
       : [CHECKPOINT_FILES.stateTensors, CHECKPOINT_FILES.stateMeta];
-    throw new FormatError(`${source}: has ${have} but not ${missing} (the training state needs both)`);
+    throw new FormatError(`${path(missing)}: missing, but ${have} is there (the training state needs both)`, { file: path(missing) });
   }
-  const metaFile = parseJson(metaBytes, path(CHECKPOINT_FILES.stateMeta)) as Record<string, unknown> | null;
+  const metaPath = path(CHECKPOINT_FILES.stateMeta);
+  const tensorPath = path(CHECKPOINT_FILES.stateTensors);
+  const metaFile = parseJson(metaBytes, metaPath) as Record<string, unknown> | null;
   if (metaFile === null || typeof metaFile !== 'object' || metaFile.format !== STATE_FORMAT || !('meta' in metaFile)) {
-    throw new FormatError(`${path(CHECKPOINT_FILES.stateMeta)}: not a wasm-gpt training state (format "${STATE_FORMAT}" with a "meta" key)`);
+    throw new FormatError(`${metaPath}: not a wasm-gpt training state (format "${STATE_FORMAT}" with a "meta" key)`, { file: metaPath });
   }
   if (metaFile.version !== TRAINING_STATE_VERSION) {
-    throw new FormatError(`${path(CHECKPOINT_FILES.stateMeta)}: training state version ${JSON.stringify(metaFile.version)}, this library reads ${TRAINING_STATE_VERSION}`);
+    throw new FormatError(`${metaPath}: training state version ${JSON.stringify(metaFile.version)}, this library reads ${TRAINING_STATE_VERSION}`, { file: metaPath, key: 'version' });
   }
-  const stateFile = readSafetensors(stateBytes, path(CHECKPOINT_FILES.stateTensors));
+  const stateFile = readSafetensors(stateBytes, tensorPath);
+  checkTrainingState(metaFile.meta, stateFile.tensors, dims, metaPath, tensorPath);
   const tensors: Record<string, Float32Array> = {};
-  for (const [name, t] of stateFile.tensors) tensors[name] = t.toFloat32();
-  return { dims, params, state: { tensors, meta: metaFile.meta } };
+  for (const [name, t] of stateFile.tensors) {
+    const data = t.toFloat32();
+    const bad = options.allowNonFinite === true ? -1 : firstNonFinite(data);
+    if (bad >= 0) throw new FormatError(`${tensorPath}: tensor ${name} element ${bad} is ${data[bad]} (non-finite; the file is corrupted)`, { file: tensorPath, key: name });
+    tensors[name] = data;
+  }
+  return { dims, params, state: { tensors, meta: metaFile.meta, source: metaPath } };
 }
 
 function parseJson(bytes: Uint8Array, source: string): unknown {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (e) {
-    throw new FormatError(`${source}: not valid JSON (${(e as Error).message})`);
+    throw new FormatError(`${source}: not valid JSON (${(e as Error).message})`, { file: source });
   }
 }
 

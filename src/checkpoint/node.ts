@@ -12,14 +12,20 @@
  * checkpoint; a leftover `<dir>.old` is removed by the next save. POSIX rename cannot swap two directories
  * in one step (Linux's renameat2 exchange is not reachable from Node), hence the short window 2–3, which never
  * loses data. A failure before step 3 (disk full, a write error) removes `<dir>.tmp` and leaves `<dir>` as it
- * was; a failure at step 3 renames `<dir>.old` back. Concurrent saves into the same directory are not
- * coordinated.
+ * was; a failure at step 3 renames `<dir>.old` back.
+ *
+ * Two saves into one directory at once (two processes, or two calls in one) would interleave those renames.
+ * A save therefore first creates `<dir>.lock` exclusively (O_EXCL), holding the saver's pid and host, and
+ * removes it when done; a save that finds the lock held by a live process throws `CheckpointBusyError` and
+ * touches nothing. A lock left by a process that died (kill -9 mid-save) is taken over: its pid is no longer
+ * running on this host.
  */
 import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { FormatError, WasmGptError } from '../errors.js';
+import { CheckpointBusyError, FormatError, WasmGptError } from '../errors.js';
 import type { ModelDims } from '../model/layout.js';
-import { CHECKPOINT_FILES, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type TrainingState } from './index.js';
+import { CHECKPOINT_FILES, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type DecodeOptions, type TrainingState } from './index.js';
 import { GPT, type GPTOptions } from '../model/gpt.js';
 
 async function exists(path: string): Promise<boolean> {
@@ -56,13 +62,91 @@ async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
   }
 }
 
-/** Saves a checkpoint directory atomically (see above); replaces an existing checkpoint at `dir`. */
+interface LockOwner {
+  pid: number;
+  host: string;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/** The lock's owner, or undefined when the file is unreadable (its writer died between create and write). */
+async function readLockOwner(lock: string): Promise<LockOwner | undefined> {
+  try {
+    const owner = JSON.parse(await readFile(lock, 'utf8')) as Partial<LockOwner>;
+    return Number.isSafeInteger(owner.pid) && typeof owner.host === 'string' ? (owner as LockOwner) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Creates `lock` exclusively (see the header), taking over a lock whose process is gone; returns a release. */
+async function acquireSaveLock(lock: string, target: string): Promise<() => Promise<void>> {
+  const me: LockOwner = { pid: process.pid, host: hostname() };
+  const token = JSON.stringify(me) + `\n${Date.now()}-${Math.random()}`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(lock, 'wx');
+      try {
+        await handle.writeFile(token);
+      } finally {
+        await handle.close();
+      }
+      return async () => {
+        // Only our own lock: a slow save whose lock was taken over must not remove the new owner's.
+        if ((await readFile(lock, 'utf8').catch(() => '')) === token) await rm(lock, { force: true });
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new WasmGptError(`saving checkpoint ${target}: cannot create the lock ${lock}: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    const owner = await readLockOwner(lock);
+    const stale = owner !== undefined ? owner.host === me.host && !processAlive(owner.pid) : await olderThan(lock, 10_000);
+    if (!stale) {
+      const who = owner === undefined ? 'another process' : owner.pid === process.pid ? 'another save in this process' : `process ${owner.pid} on ${owner.host}`;
+      throw new CheckpointBusyError(lock, `saving checkpoint ${target}: ${who} is saving into it (lock ${lock}); nothing was written, retry when it is done`);
+    }
+    // Rename first, so of two processes taking over the same stale lock only one removes it.
+    const moved = `${lock}.stale-${process.pid}`;
+    await rename(lock, moved).then(() => rm(moved, { force: true }), () => undefined);
+  }
+  throw new CheckpointBusyError(lock, `saving checkpoint ${target}: could not take the lock ${lock} (other saves keep taking it)`);
+}
+
+async function olderThan(path: string, ms: number): Promise<boolean> {
+  try {
+    return Date.now() - (await stat(path)).mtimeMs > ms;
+  } catch {
+    return true; // gone meanwhile: the next attempt creates it
+  }
+}
+
+/**
+ * Saves a checkpoint directory atomically (see above); replaces an existing checkpoint at `dir`. Throws
+ * `CheckpointBusyError` when another save into `dir` is in progress.
+ */
 export async function saveCheckpointDir(dir: string, dims: ModelDims, params: Float32Array, state?: TrainingState): Promise<void> {
   const files = encodeCheckpoint(dims, params, state);
   const target = resolve(dir);
+  await mkdir(dirname(target), { recursive: true });
+  const release = await acquireSaveLock(`${target}.lock`, target);
+  try {
+    await saveLocked(target, files);
+  } finally {
+    await release();
+  }
+}
+
+async function saveLocked(target: string, files: Map<string, Uint8Array>): Promise<void> {
   const tmp = `${target}.tmp`;
   const old = `${target}.old`;
-  await mkdir(dirname(target), { recursive: true });
   await rm(tmp, { recursive: true, force: true });
   // A previous save died between its two renames: `<dir>.old` is the last complete checkpoint; keep it until
   // the new one is in place.
@@ -100,7 +184,7 @@ export async function saveCheckpointDir(dir: string, dims: ModelDims, params: Fl
  * Loads a checkpoint directory: `config.json`, `model.safetensors`, and the training state when present.
  * When `dir` is missing but `<dir>.old` exists (a save interrupted between its renames), loads that.
  */
-export async function loadCheckpointDir(dir: string): Promise<Checkpoint> {
+export async function loadCheckpointDir(dir: string, options: DecodeOptions = {}): Promise<Checkpoint> {
   let target = resolve(dir);
   if (!(await exists(target)) && (await exists(`${target}.old`))) target = `${target}.old`;
   let names: string[];
@@ -108,16 +192,21 @@ export async function loadCheckpointDir(dir: string): Promise<Checkpoint> {
     names = await readdir(target);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new FormatError(`${target}: no checkpoint directory there`);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new FormatError(`${target}: no checkpoint directory there`, { file: target });
     throw e;
   }
   const files = new Map<string, Uint8Array>();
   for (const name of Object.values(CHECKPOINT_FILES)) {
     if (!names.includes(name)) continue;
-    const bytes = await readFile(join(target, name));
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(join(target, name));
+    } catch (e) {
+      throw new FormatError(`${join(target, name)}: cannot be read (${(e as Error).message})`, { file: join(target, name), cause: e });
+    }
     files.set(name, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
-  return decodeCheckpoint(files, target);
+  return decodeCheckpoint(files, target, options);
 }
 
 /**
@@ -131,9 +220,11 @@ export async function saveCheckpoint(dir: string, model: GPT, trainer?: { getSta
 /**
  * Loads a checkpoint directory (ours, or a Hugging Face GPT-2 one) into a new model; `state`, when the
  * directory has one, goes to `trainer.setState(state)` of a trainer built with the same options.
+ * `allowNonFinite` loads NaN or infinite weights instead of refusing them; the other options go to the model.
  */
-export async function loadCheckpoint(dir: string, options: GPTOptions = {}): Promise<{ model: GPT; state?: TrainingState }> {
-  const ck = await loadCheckpointDir(dir);
-  const model = await GPT.fromParameters(ck.dims, ck.params, options);
+export async function loadCheckpoint(dir: string, options: GPTOptions & DecodeOptions = {}): Promise<{ model: GPT; state?: TrainingState }> {
+  const { allowNonFinite, ...modelOptions } = options;
+  const ck = await loadCheckpointDir(dir, { allowNonFinite });
+  const model = await GPT.fromParameters(ck.dims, ck.params, modelOptions);
   return { model, state: ck.state };
 }

@@ -3,7 +3,7 @@
  * pure-TypeScript twin). It validates the config, checks the memory estimate before allocating, initialises
  * with a named scheme, and runs forward passes; `Trainer` trains it, `Sampler` generates from it.
  */
-import { ConfigError, ShapeError, describeValue } from '../errors.js';
+import { ConfigError, DisposedError, ShapeError, describeValue } from '../errors.js';
 import { createJsKernels, createWasmKernels, type Kernels } from '../kernels/index.js';
 import { initWasm } from '../wasm/loader.js';
 import type { WasmCore } from '../wasm/core.js';
@@ -12,7 +12,7 @@ import { GPTEngine } from './engine.js';
 import { INIT_SCHEMES, initParameters, type InitScheme } from './init.js';
 import { paramLayout, type ParamLayout } from './layout.js';
 import { checkMemory, estimateMemory, type MemoryEstimate } from './memory.js';
-import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type TrainingState } from '../checkpoint/index.js';
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type DecodeOptions, type TrainingState } from '../checkpoint/index.js';
 
 /** Kernels of either backend; buffers are opaque handles outside the kernel layer. */
 export type AnyKernels = Kernels<unknown, unknown>;
@@ -128,9 +128,12 @@ export class GPT {
    * A model from checkpoint files (`toCheckpoint` output, or a Hugging Face GPT-2 `config.json` +
    * `model.safetensors`, F32/F16/BF16), or from an already decoded `Checkpoint`.
    */
-  static async fromCheckpoint(files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array> | Checkpoint, options: GPTOptions = {}): Promise<GPT> {
-    const ck = isDecoded(files) ? files : decodeCheckpoint(files);
-    return GPT.fromParameters(ck.dims, ck.params, options);
+  static async fromCheckpoint(
+    files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array> | Checkpoint, options: GPTOptions & DecodeOptions = {},
+  ): Promise<GPT> {
+    const { allowNonFinite, ...modelOptions } = options;
+    const ck = isDecoded(files) ? files : decodeCheckpoint(files, 'checkpoint', { allowNonFinite });
+    return GPT.fromParameters(ck.dims, ck.params, modelOptions);
   }
 
   /**
@@ -224,7 +227,7 @@ export class GPT {
   }
 
   #live(): void {
-    if (this.#disposed) throw new Error('GPT: this model was disposed');
+    if (this.#disposed) throw new DisposedError('GPT: this model was disposed');
   }
 
   #checkShape(fn: string, B: number, T: number): void {
@@ -264,7 +267,7 @@ export function checkIds(fn: string, what: string, ids: ArrayLike<number>, V: nu
   for (let i = 0; i < ids.length; i++) {
     const t = ids[i];
     if (!(Number.isInteger(t) && t < V && (t >= 0 || (allowIgnore && t === -1)))) {
-      throw new RangeError(`${fn}: ${what}[${i}] = ${describeValue(t)} is not a token id in [0, ${V})${allowIgnore ? ' or -1 (ignored)' : ''}`);
+      throw new ShapeError(`${fn}: ${what}[${i}] = ${describeValue(t)} is not a token id in [0, ${V})${allowIgnore ? ' or -1 (ignored)' : ''}`);
     }
   }
 }
