@@ -1,4 +1,5 @@
 /** Where we are running: decides how to load files, start workers and whether threads are possible. */
+import { WasmGptError } from './errors.js';
 
 export function isNode(): boolean {
   const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
@@ -35,6 +36,6 @@ export async function readBinary(url: URL): Promise<Uint8Array> {
     return new Uint8Array(await readFile(url));
   }
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`could not fetch ${url.href}: HTTP ${res.status}`);
+  if (!res.ok) throw new WasmGptError(`could not fetch ${url.href}: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
 }

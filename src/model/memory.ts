@@ -78,3 +78,22 @@ export function checkMemory(dims: ModelDims, B: number, T: number, training: boo
       `reserve ${gib(e.reserve)}), above the ${gib(limitBytes)} limit of wasm32 memory; ${advice.join('; ')}`,
   );
 }
+
+/**
+ * Throws `MemoryLimitError` when a generation session (see `InferenceSession`) would not fit next to the
+ * parameters: `batch` rows of KV cache for `maxLength` positions (L·B·2·T·C floats, one buffer), `maxRows`
+ * rows of activations, and the logits. `what` names the option that set the batch (numReturnSequences,
+ * numBeams) so the message says what to lower.
+ */
+export function checkSessionMemory(dims: ModelDims, batch: number, maxLength: number, maxRows: number, what: string, limitBytes = WASM32_MAX_BYTES): void {
+  const { nLayer: L, nEmbd: C, vocabSize: V } = dims;
+  const cache = L * batch * 2 * maxLength * C * F32;
+  const activations = (maxRows * (12 * C + 2) + batch * (C + V)) * F32;
+  const total = paramLayout(dims).total * F32 + cache + activations + RESERVE_BYTES;
+  if (cache > MAX_BUFFER_BYTES || total > limitBytes) {
+    throw new MemoryLimitError(
+      `${what} = ${batch} rows of ${maxLength} positions need a KV cache of ${gib(cache)} (one buffer; at most ${gib(MAX_BUFFER_BYTES)}) ` +
+        `and ~${gib(total)} in all with the parameters, above the ${gib(limitBytes)} of wasm32 memory; lower ${what} or maxNewTokens`,
+    );
+  }
+}
