@@ -1,8 +1,8 @@
 export { initWasm, type InitOptions } from './wasm/loader.js';
 export { WasmCore, WasmF32Array, WasmI32Array, type Capabilities } from './wasm/core.js';
 export type { ArtifactName } from './wasm/artifacts.js';
-export type { MatmulOptions, GemmOptions } from './gemm-args.js';
-export { matmulJs, matmulJsNaive, gemmJs } from './js/gemm.js';
+export type { MatmulOptions, GemmOptions } from './gemm/args.js';
+export { matmulJs, gemmJs } from './gemm/js.js';
 export { WasmGptError, WasmRuntimeError, ShapeError, FormatError, TokenizerError, ConfigError, MemoryLimitError, NonFiniteError, WorkerError, DisposedError, CheckpointBusyError } from './errors.js';
 export * from './tokenizer/index.js';
 export * from './data/index.js';

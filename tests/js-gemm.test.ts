@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ShapeError, gemmJs, matmulJs, matmulJsNaive } from '../src/index.js';
+import { ShapeError, gemmJs, matmulJs } from '../src/index.js';
+import { matmulJsNaive } from '../src/testing.js';
 import { expectWithinBound, gemmReference64, seeded } from './helpers/tolerance.js';
 
 const TRANSPOSES = [[false, false], [false, true], [true, false], [true, true]] as const;

@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initWasm, ShapeError, WasmCore, WasmRuntimeError, type ArtifactName } from '../src/index.js';
 import { ARTIFACT_FILES, INITIAL_PAGES, MAX_PAGES, defaultArtifactUrl } from '../src/wasm/artifacts.js';
-import { CORE_EXPORT_NAMES, THREAD_EXPORT_NAMES } from '../src/wasm/exports.js';
+import { EXPORT_NAMES, THREAD_EXPORT_NAMES } from '../src/wasm/exports.js';
 import { OP_EXPORT_NAMES } from '../src/kernels/index.js';
+import { debugPanic, gemmReference } from '../src/testing.js';
 import { bitsEqual, expectWithinBound, gemmReference64, seeded, type GemmCase } from './helpers/tolerance.js';
 import { readMemoryImport } from './helpers/wasm-binary.js';
 
@@ -29,7 +30,8 @@ function operands(g: GemmCase, seed: number) {
 
 function runGemm(core: WasmCore, g: GemmCase, a: Float32Array, b: Float32Array, c: Float32Array, ref = false) {
   const [A, B, C] = [core.from(a), core.from(b), core.from(c)];
-  (ref ? core.gemmReference : core.gemm).call(core, A, B, C, g);
+  if (ref) gemmReference(core, A, B, C, g);
+  else core.gemm(A, B, C, g);
   const out = C.read();
   A.free(); B.free(); C.free();
   return out;
@@ -199,7 +201,7 @@ describe('bad arguments are rejected before any wasm call, naming the argument',
 describe('Rust panics surface as errors with their message', () => {
   it('turns a trap into WasmRuntimeError and refuses further calls on that instance', async () => {
     const core = await initWasm({ artifact: 'simd' });
-    expect(() => core.debugPanic()).toThrow(WasmRuntimeError);
+    expect(() => debugPanic(core)).toThrow(WasmRuntimeError);
     expect(() => core.matmul(new Float32Array(1), new Float32Array(1), { m: 1, n: 1, k: 1 })).toThrow(
       /unusable after an earlier failure \(panicked at [\s\S]*wgpt_debug_panic called/,
     );
@@ -212,7 +214,7 @@ describe('built artifacts', () => {
     const bytes = readFileSync(defaultArtifactUrl(name));
     const module = new WebAssembly.Module(bytes);
     const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
-    const wanted = [...CORE_EXPORT_NAMES, ...OP_EXPORT_NAMES, ...(name === 'threads-simd' ? THREAD_EXPORT_NAMES : [])];
+    const wanted = [...EXPORT_NAMES, ...OP_EXPORT_NAMES, ...(name === 'threads-simd' ? THREAD_EXPORT_NAMES : [])];
     expect(OP_EXPORT_NAMES.length).toBe(24);
     expect(wanted.filter((n) => !exported.has(n))).toEqual([]);
     expect(readMemoryImport(bytes)).toEqual({

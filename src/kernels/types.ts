@@ -14,6 +14,7 @@
  * - Results are bitwise identical for any thread count. Kernels validate nothing: the model layer checks
  *   shapes once; a wrong size here is a bug.
  */
+import type { WasmF32Array, WasmI32Array } from '../wasm/core.js';
 
 /** Float buffer `F` and int32 buffer `I` are `Float32Array`/`Int32Array` for JS, wasm-resident for wasm. */
 export interface Kernels<F, I> {
@@ -125,6 +126,11 @@ export interface Kernels<F, I> {
   /** buf (N) *= s. */
   scale(buf: F, N: number, s: number): void;
 }
+
+/** The wasm core's kernels: buffers resident in its memory. */
+export type WasmKernels = Kernels<WasmF32Array, WasmI32Array>;
+/** The pure TypeScript kernels: plain typed arrays. */
+export type JsKernels = Kernels<Float32Array, Int32Array>;
 
 /** Uniform in [0, 1) for element `counter` of stream `seed`: 24 bits of a 32-bit integer hash. Must match
  * `uniform` in crate/src/ops/dropout.rs. */

@@ -4,7 +4,7 @@
  * later layers (the model, the sampler) never copy per call.
  */
 import { ShapeError, WasmGptError, WasmRuntimeError } from '../errors.js';
-import { checkOperand, operandShapes, resolveGemm, type GemmOptions, type MatmulOptions } from '../gemm-args.js';
+import { checkOperand, operandShapes, resolveGemm, type GemmOptions, type MatmulOptions } from '../gemm/args.js';
 import type { ThreadPoolHandle } from '../threads/pool.js';
 import type { ArtifactName } from './artifacts.js';
 import { Status, type CoreExports } from './exports.js';
@@ -215,16 +215,16 @@ export class WasmCore {
   }
 
   /**
-   * @internal For the op glue in src/kernels/wasm/: runs an export by name with the same trap handling as
-   * every other call, and turns a non-zero status into an error naming `what`.
+   * @internal For the op glue in src/kernels/wasm/ and src/testing.ts: runs an export with the same trap
+   * handling as every other call.
    */
-  invoke(what: string, fn: (exports: Record<string, (...args: number[]) => number>) => number): number {
-    return this.#call(what, (x) => fn(x as unknown as Record<string, (...args: number[]) => number>));
+  invoke<T>(what: string, fn: (exports: CoreExports) => T): T {
+    return this.#call(what, fn);
   }
 
-  /** @internal Like `invoke`, for exports that return a status code. */
-  invokeStatus(what: string, fn: (exports: Record<string, (...args: number[]) => number>) => number): void {
-    this.#checkStatus(what, this.invoke(what, fn));
+  /** @internal Like `invoke`, for exports that return a `Status`: a non-zero one becomes an error naming `what`. */
+  invokeStatus(what: string, fn: (exports: CoreExports) => number): void {
+    this.#checkStatus(what, this.#call(what, fn));
   }
 
   /** @internal */
@@ -237,15 +237,11 @@ export class WasmCore {
    * Optional `lda/ldb/ldc` select sub-matrices of larger row-major buffers. C must not overlap A or B.
    */
   gemm(a: WasmF32Array, b: WasmF32Array, c: WasmF32Array, options: GemmOptions): void {
-    this.#gemm('gemm', 'wgpt_sgemm', a, b, c, options);
+    this.checkedGemm('gemm', 'wgpt_sgemm', a, b, c, options);
   }
 
-  /** The same product with the crate's scalar reference kernel (one thread, unblocked): for tests. */
-  gemmReference(a: WasmF32Array, b: WasmF32Array, c: WasmF32Array, options: GemmOptions): void {
-    this.#gemm('gemmReference', 'wgpt_sgemm_ref', a, b, c, options);
-  }
-
-  #gemm(
+  /** @internal `gemm`'s checks, then the named GEMM export (src/testing.ts runs the reference kernel). */
+  checkedGemm(
     fn: string,
     kernel: 'wgpt_sgemm' | 'wgpt_sgemm_ref',
     a: WasmF32Array,
@@ -304,21 +300,6 @@ export class WasmCore {
     const buf = this.alloc(Math.max(length, Math.ceil((cur?.length ?? 0) * 1.5)));
     this.#staging[slot] = buf;
     return buf;
-  }
-
-  /**
-   * SIMD128 peak probe: `iters` rounds of register-resident f32x4 multiply+add on one thread. Returns the
-   * flops performed; time it to get the peak rate benchmarks are compared to.
-   */
-  simdPeak(iters: number): number {
-    const sink = this.#call('simdPeak', (x) => x.wgpt_simd_peak(iters >>> 0, 0.999));
-    if (!Number.isFinite(sink)) throw new WasmRuntimeError('simdPeak produced a non-finite value');
-    return (iters >>> 0) * this.#exports.wgpt_simd_peak_flops_per_iter();
-  }
-
-  /** For tests: makes Rust panic, to check the message reaches JavaScript. Leaves the core unusable. */
-  debugPanic(): void {
-    this.#call('debugPanic', (x) => x.wgpt_debug_panic());
   }
 
   /** Ends the worker threads. The core must not be used afterwards. */

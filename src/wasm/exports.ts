@@ -1,7 +1,11 @@
 /**
- * The typed table of the Rust core's exports (crate/src/ffi.rs). One declaration per export, with argument
- * names; pointers are byte offsets into the wasm memory (`usize` = u32, coerce with `>>> 0`).
- * A test asserts every name listed here exists in both built artifacts.
+ * The Rust core's exports (crate/src/ffi.rs and the `ffi` module of each crate/src/ops/*.rs), declared once:
+ * name, argument names in order, and what the result means. `CoreExports`, the type every call site sees, is
+ * derived from this table, so calling an export with an argument too few or too many is a compile error, and
+ * tests/wasm-exports.test.ts checks every name and arity against both built artifacts.
+ *
+ * Pointers are byte offsets into the wasm memory; `usize`/`u32` arguments are plain numbers (coerce results
+ * with `>>> 0`).
  */
 
 /** Result codes of exports. Must match `Status` in crate/src/ffi.rs. */
@@ -16,45 +20,95 @@ export const Status = {
 /** Must match `ABI_VERSION` in crate/src/ffi.rs. */
 export const ABI_VERSION = 1;
 
-type Ptr = number;
+/** What an export returns: a `Status` code, a plain number (count, flag, pointer, float), or nothing. */
+type Returns = 'status' | 'number' | 'void';
 
-export interface CoreExports {
-  wgpt_abi_version(): number;
-  wgpt_init(): void;
-  wgpt_threads_supported(): number;
-  wgpt_simd_enabled(): number;
-  wgpt_alloc(size: number, align: number): Ptr;
-  wgpt_free(ptr: Ptr, size: number, align: number): void;
-  wgpt_thread_pool_init(threads: number): number;
-  wgpt_worker_entry(): void;
-  wgpt_thread_count(): number;
-  wgpt_sgemm(
-    transA: number, transB: number, m: number, n: number, k: number, alpha: number,
-    a: Ptr, lda: number, b: Ptr, ldb: number, beta: number, c: Ptr, ldc: number,
-  ): number;
-  wgpt_sgemm_ref(
-    transA: number, transB: number, m: number, n: number, k: number, alpha: number,
-    a: Ptr, lda: number, b: Ptr, ldb: number, beta: number, c: Ptr, ldc: number,
-  ): number;
-  wgpt_fill(buf: Ptr, n: number, value: number): number;
-  wgpt_simd_peak(iters: number, s: number): number;
-  wgpt_simd_peak_flops_per_iter(): number;
-  wgpt_debug_panic(): void;
+interface Signature {
+  readonly args: readonly string[];
+  readonly returns: Returns;
 }
+
+const sig = <const A extends readonly string[], R extends Returns>(returns: R, ...args: A) => ({ args, returns });
+
+const GEMM_ARGS = ['transA', 'transB', 'm', 'n', 'k', 'alpha', 'a', 'lda', 'b', 'ldb', 'beta', 'c', 'ldc'] as const;
+
+/** Every export, grouped by the crate file that defines it. */
+export const EXPORTS = {
+  // ffi.rs: lifetime, memory, threads
+  wgpt_abi_version: sig('number'),
+  wgpt_init: sig('void'),
+  wgpt_threads_supported: sig('number'),
+  wgpt_simd_enabled: sig('number'),
+  wgpt_alloc: sig('number', 'size', 'align'),
+  wgpt_free: sig('void', 'ptr', 'size', 'align'),
+  wgpt_thread_pool_init: sig('status', 'threads'),
+  wgpt_worker_entry: sig('void'),
+  wgpt_thread_count: sig('number'),
+  wgpt_fill: sig('status', 'buf', 'n', 'value'),
+  // ffi.rs: GEMM, and the hooks only tests and benchmarks call (see src/testing.ts)
+  wgpt_sgemm: sig('status', ...GEMM_ARGS),
+  wgpt_sgemm_ref: sig('status', ...GEMM_ARGS),
+  wgpt_simd_peak: sig('number', 'iters', 's'),
+  wgpt_simd_peak_flops_per_iter: sig('number'),
+  wgpt_debug_panic: sig('void'),
+  // ops/encoder.rs
+  wgpt_positional_sinusoidal: sig('status', 'out', 'T', 'C'),
+  wgpt_encoder_forward: sig('status', 'out', 'tokens', 'wte', 'wpe', 'B', 'T', 'C', 'V'),
+  wgpt_encoder_backward: sig('status', 'dwte', 'dwpe', 'dout', 'tokens', 'B', 'T', 'C', 'V'),
+  // ops/layernorm.rs
+  wgpt_layernorm_forward: sig('status', 'out', 'mean', 'rstd', 'inp', 'weight', 'bias', 'N', 'C', 'eps'),
+  wgpt_layernorm_backward: sig('status', 'dinp', 'dweight', 'dbias', 'dout', 'inp', 'weight', 'mean', 'rstd', 'N', 'C'),
+  // ops/matmul.rs (bias / dbias 0 = none)
+  wgpt_matmul_forward: sig('status', 'out', 'inp', 'weight', 'bias', 'N', 'C', 'OC'),
+  wgpt_matmul_backward: sig('status', 'dinp', 'dweight', 'dbias', 'dout', 'inp', 'weight', 'N', 'C', 'OC'),
+  // ops/attention.rs
+  wgpt_attention_forward: sig('status', 'out', 'lse', 'qkv', 'B', 'T', 'C', 'NH', 'dropout', 'seed'),
+  wgpt_attention_backward: sig('status', 'dqkv', 'dout', 'qkv', 'out', 'lse', 'B', 'T', 'C', 'NH', 'dropout', 'seed'),
+  // ops/kvcache.rs
+  wgpt_kv_attention_forward: sig('status', 'out', 'kv', 'qkv', 'B', 'Tq', 'pos', 'maxT', 'C', 'NH'),
+  wgpt_kv_reorder: sig('status', 'kv', 'order', 'L', 'B', 'maxT', 'C', 'NH', 'len'),
+  // ops/activation.rs
+  wgpt_gelu_forward: sig('status', 'out', 'inp', 'N'),
+  wgpt_gelu_backward: sig('status', 'dinp', 'inp', 'dout', 'N'),
+  wgpt_relu_forward: sig('status', 'out', 'inp', 'N'),
+  wgpt_relu_backward: sig('status', 'dinp', 'inp', 'dout', 'N'),
+  // ops/residual.rs
+  wgpt_residual_forward: sig('status', 'out', 'inp1', 'inp2', 'N'),
+  wgpt_residual_backward: sig('status', 'dinp1', 'dinp2', 'dout', 'N'),
+  // ops/crossentropy.rs (the mean loss comes back through a one-float slot at meanOut)
+  wgpt_crossentropy_forward: sig('status', 'losses', 'lse', 'logits', 'targets', 'N', 'V', 'ignoreIndex', 'meanOut'),
+  wgpt_crossentropy_backward: sig('status', 'dlogits', 'logits', 'lse', 'targets', 'N', 'V', 'ignoreIndex', 'dlossScale'),
+  // ops/dropout.rs
+  wgpt_dropout_forward: sig('status', 'out', 'inp', 'N', 'p', 'seed', 'offset'),
+  wgpt_dropout_backward: sig('status', 'dinp', 'dout', 'N', 'p', 'seed', 'offset'),
+  // ops/optim.rs
+  wgpt_adamw: sig('status', 'params', 'grads', 'm', 'v', 'N', 'decayRanges', 'R', 'lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'step'),
+  wgpt_grad_norm: sig('number', 'grads', 'N'),
+  wgpt_scale: sig('status', 'buf', 'N', 's'),
+} as const satisfies Record<`wgpt_${string}`, Signature>;
+
+export type ExportName = keyof typeof EXPORTS;
+
+/** One number per argument name (a homomorphic mapped tuple keeps the length). */
+type Numbers<A extends readonly string[]> = { -readonly [I in keyof A]: number };
+
+type Fn<S extends Signature> = (...args: Numbers<S['args']>) => S['returns'] extends 'void' ? void : number;
+
+/** The core's exports as the loader hands them to `WasmCore`: one typed function per table entry. */
+export type CoreExports = { readonly [K in ExportName]: Fn<(typeof EXPORTS)[K]> };
+
+/** Exports whose result is a `Status` code (the op glue checks it). */
+export type StatusExport = { [K in ExportName]: (typeof EXPORTS)[K]['returns'] extends 'status' ? K : never }[ExportName];
+
+export const EXPORT_NAMES = Object.keys(EXPORTS) as readonly ExportName[];
 
 /** Extra exports of the shared-memory build, used to bootstrap worker threads. */
 export interface ThreadExports {
   __stack_pointer: WebAssembly.Global;
   __tls_size: WebAssembly.Global;
   __tls_align: WebAssembly.Global;
-  __wasm_init_tls(tlsBase: Ptr): void;
+  __wasm_init_tls(tlsBase: number): void;
 }
-
-export const CORE_EXPORT_NAMES: readonly (keyof CoreExports)[] = [
-  'wgpt_abi_version', 'wgpt_init', 'wgpt_threads_supported', 'wgpt_simd_enabled', 'wgpt_alloc', 'wgpt_free',
-  'wgpt_thread_pool_init', 'wgpt_worker_entry', 'wgpt_thread_count', 'wgpt_sgemm', 'wgpt_sgemm_ref',
-  'wgpt_fill', 'wgpt_simd_peak', 'wgpt_simd_peak_flops_per_iter', 'wgpt_debug_panic',
-];
 
 export const THREAD_EXPORT_NAMES: readonly (keyof ThreadExports)[] = [
   '__stack_pointer', '__tls_size', '__tls_align', '__wasm_init_tls',

@@ -14,7 +14,7 @@ import { startThreadPool, type ThreadPoolHandle } from '../threads/pool.js';
 import { defaultArtifactUrl, INITIAL_PAGES, MAX_PAGES, type ArtifactName } from './artifacts.js';
 import { WasmCore, type Capabilities } from './core.js';
 import {
-  ABI_VERSION, CORE_EXPORT_NAMES, THREAD_EXPORT_NAMES, type CoreExports, type ThreadExports,
+  ABI_VERSION, EXPORT_NAMES, THREAD_EXPORT_NAMES, type CoreExports, type ThreadExports,
 } from './exports.js';
 
 export interface InitOptions {
@@ -115,7 +115,7 @@ export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
   };
   const instance = await WebAssembly.instantiate(module, imports);
   const exports = instance.exports as unknown as CoreExports & ThreadExports;
-  const expected = artifact === 'threads-simd' ? [...CORE_EXPORT_NAMES, ...THREAD_EXPORT_NAMES] : CORE_EXPORT_NAMES;
+  const expected = artifact === 'threads-simd' ? [...EXPORT_NAMES, ...THREAD_EXPORT_NAMES] : EXPORT_NAMES;
   const missing = expected.filter((name) => !(name in exports));
   if (missing.length > 0) {
     throw new WasmGptError(`initWasm: ${url.href} lacks exports ${missing.join(', ')}; rebuild with 'npm run build'`);

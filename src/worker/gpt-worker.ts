@@ -22,11 +22,12 @@ import { Trainer, type EvalInfo, type StepInfo, type TrainerOptions, type Traine
 import type { WasmCore, Capabilities } from '../wasm/core.js';
 import { initWasm } from '../wasm/loader.js';
 import {
-  toWireError, type CheckpointFiles, type GenerateEventsApi, type Handle, type LoadedCheckpoint, type ModelApi, type ModelInfo,
+  type CheckpointFiles, type GenerateEventsApi, type Handle, type LoadedCheckpoint, type ModelApi, type ModelInfo,
   type SamplerApi, type SamplerInfo, type TrainerApi, type TrainerInfo, type TrainerStatus, type TrainEventsApi,
   type WireCoreOptions, type WireGenerateOptions, type WireSamplerOptions, type WireTrainOptions, type WorkerApi,
   type WorkerModelOptions,
 } from './protocol.js';
+import { toWireError } from './wire-error.js';
 
 /** Calls `fn`, turning a throw or rejection into a `WireError` rejection. */
 async function wired<T>(fn: () => T | Promise<T>): Promise<T> {

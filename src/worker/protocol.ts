@@ -1,5 +1,5 @@
 /**
- * The wire protocol between `createWorker()` (main side, client.ts) and `gpt-worker.js` (worker side): one
+ * The wire protocol between `createWorker()` (main side, spawn.ts and the remote-*.ts classes) and `gpt-worker.js` (worker side): one
  * interface per remote object. The worker implements each interface (`implements WorkerApi`, ...), and the main
  * side calls it through comlink's `Remote<...>` of the same interface, so a change on either side that the other
  * does not follow is a compile error.
@@ -158,33 +158,4 @@ export interface TrainerApi {
   /** The model's weights and this trainer's state as checkpoint files, transferred. */
   toCheckpoint(): CheckpointFiles;
   dispose(): void;
-}
-
-/**
- * An error as it crosses the wire. comlink keeps only an Error's name, message and stack, so the worker sends
- * this plain object instead and the client rebuilds the typed error (`ConfigError.key`, `NonFiniteError.step`,
- * the `cause` chain).
- */
-export interface WireError {
-  wasmGptWireError: 1;
-  name: string;
-  message: string;
-  stack?: string;
-  key?: string;
-  step?: number;
-  cause?: WireError;
-}
-
-export function toWireError(err: unknown, depth = 0): WireError {
-  if (!(err instanceof Error)) return { wasmGptWireError: 1, name: 'Error', message: String(err) };
-  const e = err as Error & { key?: unknown; step?: unknown };
-  const wire: WireError = { wasmGptWireError: 1, name: e.name, message: e.message, stack: e.stack };
-  if (typeof e.key === 'string') wire.key = e.key;
-  if (typeof e.step === 'number') wire.step = e.step;
-  if (e.cause !== undefined && depth < 4) wire.cause = toWireError(e.cause, depth + 1);
-  return wire;
-}
-
-export function isWireError(value: unknown): value is WireError {
-  return typeof value === 'object' && value !== null && (value as WireError).wasmGptWireError === 1;
 }

@@ -2,7 +2,7 @@
  * GELU (tanh approximation, GPT-2's gelu_new) and ReLU in plain TypeScript; same formulas as
  * crate/src/ops/activation.rs, evaluated in float64 and rounded on store.
  */
-import type { JsKernels } from '../index.js';
+import type { JsKernels } from '../types.js';
 
 const GELU_S = Math.sqrt(2 / Math.PI);
 const GELU_K = 0.044715;

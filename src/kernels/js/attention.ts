@@ -3,7 +3,7 @@
  * forward keeps only each row's log-sum-exp (lse), the backward recomputes the probabilities from it.
  * Loops per (b, t, h) over contiguous head slices; one scratch row of T floats, grown once.
  */
-import type { JsKernels } from '../index.js';
+import type { JsKernels } from '../types.js';
 import { dropoutUniform } from '../types.js';
 
 let scratch = new Float64Array(0);

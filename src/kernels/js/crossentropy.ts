@@ -5,7 +5,7 @@ import { ShapeError } from '../../errors.js';
  * mean over counted rows in float64, row order. The backward writes and may run in place: each element is
  * read before it is written.
  */
-import type { JsKernels } from '../index.js';
+import type { JsKernels } from '../types.js';
 
 /** Like the wasm exports, refuses a target outside [0, V) that is not ignoreIndex before writing anything. */
 function checkTargets(fn: string, targets: Int32Array, N: number, V: number, ignoreIndex: number): void {

@@ -6,7 +6,7 @@ import { ShapeError } from '../../errors.js';
  * wasm f32 multiply. In place allowed; p = 0 copies.
  */
 import { dropoutUniform } from '../types.js';
-import type { JsKernels } from '../index.js';
+import type { JsKernels } from '../types.js';
 
 function applyMask(fn: string, out: Float32Array, inp: Float32Array, N: number, p: number, seed: number, offset: number): void {
   if (!(p >= 0 && p < 1)) throw new ShapeError(`${fn}: p must be in [0, 1), got ${p}`);

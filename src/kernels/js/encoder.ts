@@ -1,5 +1,5 @@
 /** Embedding ops in plain TypeScript; same semantics as crate/src/ops/encoder.rs. */
-import type { JsKernels } from '../index.js';
+import type { JsKernels } from '../types.js';
 
 export function jsEncoderOps(): Pick<JsKernels, 'positionalSinusoidal' | 'encoderForward' | 'encoderBackward'> {
   return {

@@ -2,7 +2,7 @@
  * Pure-TypeScript twin of crate/src/ops/kvcache.rs: attention of new rows over a KV cache (B,2,NH,maxT,hs)
  * per layer, and the reordering of cache rows for beam search. Scores in float64, one scratch row grown once.
  */
-import type { JsKernels } from '../index.js';
+import type { JsKernels } from '../types.js';
 
 let scratch = new Float64Array(0);
 function row(n: number): Float64Array {

@@ -3,7 +3,7 @@
  * rstd = 1/√(var + eps), llm.c's backward). Row statistics are computed in float64; the parameter gradients
  * are summed over rows in a grow-only float64 scratch and added to dweight/dbias once per call.
  */
-import type { JsKernels } from '../index.js';
+import type { JsKernels } from '../types.js';
 
 let scratch = new Float64Array(0);
 

@@ -1,4 +1,4 @@
-import type { JsKernels } from '../index.js';
+import type { JsKernels } from '../types.js';
 
 type MemoryOps = Pick<JsKernels, 'alloc' | 'from' | 'allocI32' | 'fromI32' | 'read' | 'write' | 'writeI32' | 'fill' | 'view' | 'viewI32' | 'free'>;
 

@@ -5,7 +5,7 @@ import { ShapeError } from '../../errors.js';
  * operands that equals the float32 operation), the bias corrections use the same repeated squaring, and the
  * gradient norm sums in the same fixed chunks and lanes.
  */
-import type { JsKernels } from '../index.js';
+import type { JsKernels } from '../types.js';
 
 /** Elements per partial sum of the gradient norm. Must match `CHUNK` in crate/src/ops/optim.rs. */
 const NORM_CHUNK = 1 << 14;

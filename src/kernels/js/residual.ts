@@ -1,5 +1,5 @@
 /** Residual ops in plain TypeScript (same semantics as crate/src/ops/residual.rs). */
-import type { JsKernels } from '../index.js';
+import type { JsKernels } from '../types.js';
 
 export function jsResidualOps(): Pick<JsKernels, 'residualForward' | 'residualBackward'> {
   return {

@@ -1,9 +1,6 @@
 /** GELU and ReLU on the wasm core (crate/src/ops/activation.rs). */
 import type { WasmCore } from '../../wasm/core.js';
-import type { WasmKernels } from '../index.js';
-
-/** The exports these ops call. */
-export const ACTIVATION_EXPORTS = ['wgpt_gelu_forward', 'wgpt_gelu_backward', 'wgpt_relu_forward', 'wgpt_relu_backward'] as const;
+import type { WasmKernels } from '../types.js';
 
 export function wasmActivationOps(core: WasmCore): Pick<WasmKernels, 'geluForward' | 'geluBackward' | 'reluForward' | 'reluBackward'> {
   return {

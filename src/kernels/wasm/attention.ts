@@ -1,8 +1,6 @@
 /** Glue for crate/src/ops/attention.rs. */
 import type { WasmCore } from '../../wasm/core.js';
-import type { WasmKernels } from '../index.js';
-
-export const ATTENTION_EXPORTS = ['wgpt_attention_forward', 'wgpt_attention_backward'] as const;
+import type { WasmKernels } from '../types.js';
 
 export function wasmAttentionOps(core: WasmCore): Pick<WasmKernels, 'attentionForward' | 'attentionBackward'> {
   return {

@@ -5,9 +5,7 @@
  * naming InvalidArgument) before anything is written.
  */
 import type { WasmCore, WasmF32Array } from '../../wasm/core.js';
-import type { WasmKernels } from '../index.js';
-
-export const CROSSENTROPY_EXPORTS = ['wgpt_crossentropy_forward', 'wgpt_crossentropy_backward'] as const;
+import type { WasmKernels } from '../types.js';
 
 export function wasmCrossEntropyOps(core: WasmCore): Pick<WasmKernels, 'crossEntropyForward' | 'crossEntropyBackward'> {
   let meanSlot: WasmF32Array | undefined; // 2 floats = one f64, 16-byte aligned

@@ -3,9 +3,7 @@
  * `dropoutUniform` does); seed and offset as u32. p outside [0, 1) makes the core refuse the call.
  */
 import type { WasmCore } from '../../wasm/core.js';
-import type { WasmKernels } from '../index.js';
-
-export const DROPOUT_EXPORTS = ['wgpt_dropout_forward', 'wgpt_dropout_backward'] as const;
+import type { WasmKernels } from '../types.js';
 
 export function wasmDropoutOps(core: WasmCore): Pick<WasmKernels, 'dropoutForward' | 'dropoutBackward'> {
   return {

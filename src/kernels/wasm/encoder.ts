@@ -1,9 +1,6 @@
 /** Embedding ops on the wasm core (crate/src/ops/encoder.rs). */
 import type { WasmCore } from '../../wasm/core.js';
-import type { WasmKernels } from '../index.js';
-
-/** The exports these ops call. */
-export const ENCODER_EXPORTS = ['wgpt_positional_sinusoidal', 'wgpt_encoder_forward', 'wgpt_encoder_backward'] as const;
+import type { WasmKernels } from '../types.js';
 
 /** Rows of a (V, C) table; the exports take V to check token ids (InvalidArgument when one is out of range). */
 const rows = (length: number, C: number) => (C > 0 ? Math.floor(length / C) : 0);

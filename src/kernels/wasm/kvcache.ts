@@ -1,8 +1,6 @@
 /** Glue for crate/src/ops/kvcache.rs. */
 import type { WasmCore } from '../../wasm/core.js';
-import type { WasmKernels } from '../index.js';
-
-export const KVCACHE_EXPORTS = ['wgpt_kv_attention_forward', 'wgpt_kv_reorder'] as const;
+import type { WasmKernels } from '../types.js';
 
 export function wasmKvCacheOps(core: WasmCore): Pick<WasmKernels, 'kvAttentionForward' | 'kvReorder'> {
   return {

@@ -1,9 +1,6 @@
 /** Layer normalisation on the wasm core (crate/src/ops/layernorm.rs). */
 import type { WasmCore } from '../../wasm/core.js';
-import type { WasmKernels } from '../index.js';
-
-/** The exports these ops call. */
-export const LAYERNORM_EXPORTS = ['wgpt_layernorm_forward', 'wgpt_layernorm_backward'] as const;
+import type { WasmKernels } from '../types.js';
 
 export function wasmLayernormOps(core: WasmCore): Pick<WasmKernels, 'layernormForward' | 'layernormBackward'> {
   return {

@@ -1,8 +1,6 @@
 /** wasm glue of the linear layer (crate/src/ops/matmul.rs). A null bias / dbias passes pointer 0. */
 import type { WasmCore } from '../../wasm/core.js';
-import type { WasmKernels } from '../index.js';
-
-export const MATMUL_EXPORTS = ['wgpt_matmul_forward', 'wgpt_matmul_backward'] as const;
+import type { WasmKernels } from '../types.js';
 
 export function wasmMatmulOps(core: WasmCore): Pick<WasmKernels, 'matmulForward' | 'matmulBackward'> {
   return {

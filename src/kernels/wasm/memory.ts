@@ -1,5 +1,5 @@
 import type { WasmCore } from '../../wasm/core.js';
-import type { WasmKernels } from '../index.js';
+import type { WasmKernels } from '../types.js';
 
 type MemoryOps = Pick<WasmKernels, 'alloc' | 'from' | 'allocI32' | 'fromI32' | 'read' | 'write' | 'writeI32' | 'fill' | 'view' | 'viewI32' | 'free'>;
 

@@ -4,9 +4,7 @@
  * step < 1 and decay ranges outside 0 ≤ start ≤ end ≤ N).
  */
 import type { WasmCore } from '../../wasm/core.js';
-import type { WasmKernels } from '../index.js';
-
-export const OPTIM_EXPORTS = ['wgpt_adamw', 'wgpt_grad_norm', 'wgpt_scale'] as const;
+import type { WasmKernels } from '../types.js';
 
 export function wasmOptimOps(core: WasmCore): Pick<WasmKernels, 'adamw' | 'gradNorm' | 'scale'> {
   return {

@@ -1,9 +1,6 @@
 /** Residual ops on the wasm core (crate/src/ops/residual.rs). */
 import type { WasmCore } from '../../wasm/core.js';
-import type { WasmKernels } from '../index.js';
-
-/** The exports these ops call. */
-export const RESIDUAL_EXPORTS = ['wgpt_residual_forward', 'wgpt_residual_backward'] as const;
+import type { WasmKernels } from '../types.js';
 
 export function wasmResidualOps(core: WasmCore): Pick<WasmKernels, 'residualForward' | 'residualBackward'> {
   return {

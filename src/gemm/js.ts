@@ -1,13 +1,14 @@
 /**
  * Pure-TypeScript GEMM: the baseline for benchmarks and the kernel of the JS fallback backend (browsers
- * without SIMD/threads). Same semantics and argument checks as the wasm `gemm`/`matmul`.
+ * without SIMD/threads). The public wrappers (`gemmJs`, `matmulJs`) check their arguments exactly as the wasm
+ * `gemm`/`matmul` do, once; the kernels call `gemmJsUnchecked`, which validates nothing.
  *
- * `matmulJsNaive` is the textbook triple loop. `gemmJs` is the tuned one: the innermost loop always walks
+ * `matmulJsNaive` (exported by wasm-gpt/testing only) is the textbook triple loop. The tuned one: the innermost loop always walks
  * contiguous memory (i-p-j order, accumulating a row of C, for B untransposed; row-by-row dot products for B
  * transposed), K is blocked so a slab of B stays in cache, and a transposed A is read through a packed copy
  * of one KC×M slab at a time.
  */
-import { checkOperand, operandShapes, resolveGemm, type GemmOptions, type MatmulOptions, type ResolvedGemm } from '../gemm-args.js';
+import { checkOperand, operandShapes, resolveGemm, type GemmOptions, type GemmShape, type MatmulOptions } from './args.js';
 
 const KC = 128;
 
@@ -18,17 +19,17 @@ export function gemmJs(a: Float32Array, b: Float32Array, c: Float32Array, option
   checkOperand('gemmJs', 'a', a, g.aExtent, s.a, false);
   checkOperand('gemmJs', 'b', b, g.bExtent, s.b, false);
   checkOperand('gemmJs', 'c', c, g.cExtent, s.c, false);
-  gemmTuned(g, a, b, c);
+  gemmJsUnchecked(g, a, b, c);
 }
 
 /** Tuned pure-TS `op(A)·op(B)` for packed arrays; writes into `out` when given. */
 export function matmulJs(a: Float32Array, b: Float32Array, options: MatmulOptions, out?: Float32Array): Float32Array {
   const { g, c } = prepare('matmulJs', a, b, options, out);
-  gemmTuned(g, a, b, c);
+  gemmJsUnchecked(g, a, b, c);
   return c;
 }
 
-/** Textbook triple loop, for comparison only. */
+/** Textbook triple loop, for comparison only (wasm-gpt/testing). */
 export function matmulJsNaive(a: Float32Array, b: Float32Array, options: MatmulOptions, out?: Float32Array): Float32Array {
   const { g, c } = prepare('matmulJsNaive', a, b, options, out);
   const { m, n, k, lda, ldb, ldc, transA, transB, alpha, beta } = g;
@@ -53,7 +54,11 @@ function prepare(fn: string, a: Float32Array, b: Float32Array, options: MatmulOp
   return { g, c: out ?? new Float32Array(g.m * g.n) };
 }
 
-function gemmTuned(g: ResolvedGemm, a: Float32Array, b: Float32Array, c: Float32Array): void {
+/**
+ * The tuned loops, for callers that have already checked `g` against the operands (the JS kernels, whose
+ * shapes the model checked once). Nothing is validated here.
+ */
+export function gemmJsUnchecked(g: GemmShape, a: Float32Array, b: Float32Array, c: Float32Array): void {
   const { m, n, k, lda, ldb, ldc, transA, transB, alpha, beta } = g;
   // C ← β·C first; the blocked loops below then only accumulate.
   for (let i = 0; i < m; i++) {

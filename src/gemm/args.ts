@@ -1,9 +1,9 @@
 /**
- * Argument checking shared by every GEMM entry point (wasm and pure TypeScript), run before any wasm call so
- * a bad call never reaches the kernel: each message names the argument, what was expected and what was got.
+ * Argument checking shared by every public GEMM entry point (wasm and pure TypeScript), run once before any
+ * kernel so a bad call never reaches one: each message names the argument, what was expected and what was got.
  */
-import { ShapeError, describeValue } from './errors.js';
-import { WASM32_MAX_BYTES } from './wasm/artifacts.js';
+import { ShapeError, describeValue } from '../errors.js';
+import { WASM32_MAX_BYTES } from '../wasm/artifacts.js';
 
 /** `C ← α·op(A)·op(B) + β·C` with op(A) M×K, op(B) K×N, C M×N, all row-major. */
 export interface MatmulOptions {
@@ -31,7 +31,8 @@ export interface GemmOptions extends MatmulOptions {
   ldc?: number;
 }
 
-export interface ResolvedGemm {
+/** Every parameter of one product, defaults filled in: what the unchecked inner GEMMs take. */
+export interface GemmShape {
   transA: boolean;
   transB: boolean;
   m: number;
@@ -42,6 +43,9 @@ export interface ResolvedGemm {
   lda: number;
   ldb: number;
   ldc: number;
+}
+
+export interface ResolvedGemm extends GemmShape {
   /** Elements of each buffer the product touches (from its first element). */
   aExtent: number;
   bExtent: number;

@@ -1,0 +1,97 @@
+import { transfer } from 'comlink';
+import { ConfigError, describeValue } from '../errors.js';
+import type { GPTConfig } from '../model/config.js';
+import type { SamplerOptions } from '../sampler/sampler.js';
+import type { TrainerOptions } from '../train/trainer.js';
+import type { Client, Link } from './link.js';
+import type { Handle, ModelApi, ModelInfo } from './protocol.js';
+import { RemoteSampler } from './remote-sampler.js';
+import { RemoteTrainer, trainerCheckpoints } from './remote-trainer.js';
+import { ServedObject } from './served.js';
+import { checkFloats, transferable } from './transfer.js';
+
+/** A `GPT` living in the worker. Methods mirror `GPT`'s, as promises. */
+export class RemoteGPT implements Pick<Client<ModelApi>, 'forward' | 'loss' | 'getParameters' | 'init' | 'estimateMemory' | 'dispose'> {
+  readonly config: GPTConfig;
+  readonly parameterCount: number;
+  readonly backend: 'wasm' | 'js';
+  readonly #end: ServedObject<ModelApi>;
+
+  /** @internal */
+  constructor(link: Link, handle: Handle<ModelApi, ModelInfo>) {
+    this.#end = new ServedObject(link, handle, 'RemoteGPT: this model was disposed');
+    ({ config: this.config, parameterCount: this.parameterCount, backend: this.backend } = handle.info);
+  }
+
+  /** Logits (B, T, V), transferred from the worker. */
+  forward(tokens: ArrayLike<number>, B: number, T: number) {
+    return this.#end.call(() => this.#end.remote.forward(tokens, B, T));
+  }
+
+  loss(inputs: ArrayLike<number>, targets: ArrayLike<number>, B?: number, T?: number) {
+    return this.#end.call(() => this.#end.remote.loss(inputs, targets, B, T));
+  }
+
+  /** All parameters in layout order, transferred from the worker (no copy on the way). */
+  getParameters() {
+    return this.#end.call(() => this.#end.remote.getParameters());
+  }
+
+  /** Transfers `data` to the worker: its buffer is detached afterwards (pass `data.slice()` to keep it). */
+  setParameters(data: Float32Array): Promise<void> {
+    return this.#end.call(async () => {
+      checkFloats('RemoteGPT.setParameters', 'data', data, this.parameterCount);
+      const moved = transferable(data);
+      return this.#end.remote.setParameters(transfer(moved, [moved.buffer]));
+    });
+  }
+
+  init(scheme?: Parameters<ModelApi['init']>[0], seed?: number) {
+    return this.#end.call(() => this.#end.remote.init(scheme, seed));
+  }
+
+  estimateMemory(batchSize: number, blockSize?: number, training?: boolean) {
+    return this.#end.call(() => this.#end.remote.estimateMemory(batchSize, blockSize, training));
+  }
+
+  /** A `Trainer` on this model, in the worker. The token arrays are copied (you may keep using them). */
+  async createTrainer(options: TrainerOptions): Promise<RemoteTrainer> {
+    const handle = await this.#end.call(() => this.#end.remote.createTrainer(options));
+    return new RemoteTrainer(this.#end.link, this, handle);
+  }
+
+  /** A `Sampler` on this model, in the worker; the tokenizer is sent as its `save()` JSON. */
+  async createSampler(options: SamplerOptions = {}): Promise<RemoteSampler> {
+    const handle = await this.#end.call(async () => {
+      if (options === null || typeof options !== 'object') throw new ConfigError('options', `createSampler needs an options object, got ${describeValue(options)}`);
+      for (const key of Object.keys(options)) {
+        if (key !== 'tokenizer') throw new ConfigError(key, `createSampler has no option '${key}' (known: tokenizer)`);
+      }
+      return this.#end.remote.createSampler({ tokenizer: options.tokenizer?.save() });
+    });
+    return new RemoteSampler(this.#end.link, this, handle);
+  }
+
+  /**
+   * The checkpoint files (`GPT.toCheckpoint`'s: Hugging Face GPT-2 config.json and model.safetensors), made in
+   * the worker and transferred here. With `trainer` (one of this model's), its state is included, so
+   * `GPTWorker.loadCheckpoint` + `trainer.setState` resume exactly.
+   */
+  async toCheckpoint(trainer?: RemoteTrainer): Promise<Map<string, Uint8Array>> {
+    if (trainer === undefined) return this.#end.call(() => this.#end.remote.toCheckpoint());
+    const viaTrainer = trainerCheckpoints.get(trainer);
+    if (viaTrainer === undefined || trainer.model !== this) {
+      throw new ConfigError('trainer', `RemoteGPT.toCheckpoint: trainer must be a RemoteTrainer of this model, got ${describeValue(trainer)}`);
+    }
+    this.#end.live();
+    return viaTrainer();
+  }
+
+
+  /** Frees the model in the worker. Trainers created from it must not be used afterwards. */
+  dispose(): Promise<void> {
+    return this.#end.dispose();
+  }
+
+
+}
