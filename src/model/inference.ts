@@ -13,7 +13,7 @@
  *   activations  R·(15·C + 2) + B·(C + V)   for R = rows per forward (`maxRows`), reused by every layer
  * e.g. GPT-2 124M (L=12, C=768, V=50257) at B=1, maxT=1024: 75 MB of cache and 47 MB of activations.
  */
-import { DisposedError, ShapeError, describeValue } from '../errors.js';
+import { DisposedError, ShapeError, WasmGptError, describeValue } from '../errors.js';
 import { checkSessionMemory } from './memory.js';
 import type { Kernels } from '../kernels/types.js';
 import type { SamplerModel } from '../sampler/model.js';
@@ -93,7 +93,7 @@ export class InferenceSession<F, I> {
     }
     const view = (name: string, layer?: number): F => {
       const t = layout.tensors.get(name);
-      if (t === undefined) throw new Error(`no parameter ${name}`); // unreachable: the layout defines every name asked for
+      if (t === undefined) throw new WasmGptError(`no parameter ${name}`); // unreachable: the layout defines every name asked for
       return layer === undefined ? k.view(model.params, t.offset, t.size) : k.view(model.params, t.offset + layer * t.layerStride, t.layerStride);
     };
     const opt = (name: string, layer: number) => (layout.tensors.has(name) ? view(name, layer) : null);

@@ -93,7 +93,7 @@ export function checkSessionMemory(dims: ModelDims, batch: number, maxLength: nu
   if (cache > MAX_BUFFER_BYTES || total > limitBytes) {
     throw new MemoryLimitError(
       `${what} = ${batch} rows of ${maxLength} positions need a KV cache of ${gib(cache)} (one buffer; at most ${gib(MAX_BUFFER_BYTES)}) ` +
-        `and ~${gib(total)} in all with the parameters, above the ${gib(limitBytes)} of wasm32 memory; lower ${what} or maxNewTokens`,
+        `and ~${gib(total)} in all with the parameters (at most ${gib(limitBytes)} of wasm32 memory); lower ${what} or maxNewTokens`,
     );
   }
 }

@@ -143,6 +143,12 @@ const KNOWN = new Set([
 ]);
 const SAMPLING = ['temperature', 'topK', 'topP', 'minP', 'seed'] as const;
 
+/**
+ * Most rows one generate() call decodes at once (numReturnSequences, numBeams): each is a row of every forward
+ * and of the KV cache, so the time and memory of a call grow with it; ask for more in several calls.
+ */
+export const MAX_GENERATION_ROWS = 1024;
+
 function int(key: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER, what = `an integer in [${min}, ${max}]`): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     throw new ConfigError(key, `${key} must be ${what}, got ${describeValue(v)}`);
@@ -222,7 +228,7 @@ export function resolveOptions(o: GenerateOptions, dims: ModelDims, tokenizer: T
   const maxLength = slide ? maxNewTokens : Math.min(maxNewTokens, blockSize - context.length);
 
   // ---- strategy ----
-  const beams = given('numBeams') ? int('numBeams', o.numBeams, 1) : 0;
+  const beams = given('numBeams') ? int('numBeams', o.numBeams, 1, MAX_GENERATION_ROWS) : 0;
   if (beams > 0) {
     for (const key of SAMPLING) {
       if (given(key)) throw new ConfigError(key, `${key} is a sampling option, and beam search does not sample (numBeams is ${beams}); remove one of them`);
@@ -246,7 +252,7 @@ export function resolveOptions(o: GenerateOptions, dims: ModelDims, tokenizer: T
   const noRepeatNgramSize = given('noRepeatNgramSize') ? int('noRepeatNgramSize', o.noRepeatNgramSize, 0, Number.MAX_SAFE_INTEGER, 'an integer ≥ 0 (0 turns it off)') : 0;
   const lengthPenalty = given('lengthPenalty') ? num('lengthPenalty', o.lengthPenalty, () => true, 'a finite number') : 1;
   if (given('earlyStopping') && typeof o.earlyStopping !== 'boolean') throw new ConfigError('earlyStopping', `earlyStopping must be true or false, got ${describeValue(o.earlyStopping)}`);
-  const numReturnSequences = given('numReturnSequences') ? int('numReturnSequences', o.numReturnSequences, 1) : 1;
+  const numReturnSequences = given('numReturnSequences') ? int('numReturnSequences', o.numReturnSequences, 1, MAX_GENERATION_ROWS) : 1;
   if (beams > 0 && numReturnSequences > beams) {
     throw new ConfigError('numReturnSequences', `numReturnSequences (${numReturnSequences}) cannot exceed numBeams (${beams})`);
   }
