@@ -2,6 +2,7 @@ import { FormatError, TokenizerError, describeValue } from '../errors.js';
 import { BaseTokenizer, DEFAULT_EOT_TOKEN, checkSpecialTokenList } from './base.js';
 import { BYTE_TO_CHAR, bytesToUnicode, unicodeToBytes, utf8Decode, utf8EncodeInto } from './bytes.js';
 import { STREAM_SAFETY_MARGIN, gpt2PieceEnd } from './pretokenize.js';
+import { MAX_TIKTOKEN_TOKEN_BYTES, checkDenseIds } from './vocab-limits.js';
 
 export interface ByteLevelBPEOptions {
   /**
@@ -216,6 +217,17 @@ export class ByteLevelBPETokenizer extends BaseTokenizer {
     }
     super(specials, options.eotToken === undefined ? DEFAULT_EOT_TOKEN : options.eotToken);
 
+    for (let b = 0; b < 256; b++) {
+      const id = vocab.get(BYTE_TO_CHAR[b]);
+      if (id === undefined || specials.has(BYTE_TO_CHAR[b])) {
+        throw new FormatError(
+          `${names.vocab}: byte 0x${b.toString(16).padStart(2, '0')} has no token ${describeValue(BYTE_TO_CHAR[b])}; a byte-level BPE needs all 256`,
+        );
+      }
+      this.byteIds[b] = id;
+    }
+
+    checkDenseIds(vocab, names.vocab);
     let maxId = -1;
     for (const id of vocab.values()) if (id > maxId) maxId = id;
     this.vocabSize = maxId + 1;
@@ -223,10 +235,6 @@ export class ByteLevelBPETokenizer extends BaseTokenizer {
     this.tokenBytes = new Array<Uint8Array | undefined>(this.vocabSize);
     this.ids = vocab;
     for (const [token, id] of vocab) {
-      const previous = this.tokens[id];
-      if (previous !== undefined) {
-        throw new FormatError(`${names.vocab}: id ${id} is used by both ${describeValue(previous)} and ${describeValue(token)}`);
-      }
       this.tokens[id] = token;
       if (specials.has(token)) continue;
       const bytes = unicodeToBytes(token);
@@ -238,16 +246,6 @@ export class ByteLevelBPETokenizer extends BaseTokenizer {
       }
       this.tokenBytes[id] = bytes;
     }
-    for (let b = 0; b < 256; b++) {
-      const id = vocab.get(BYTE_TO_CHAR[b]);
-      if (id === undefined || specials.has(BYTE_TO_CHAR[b])) {
-        throw new FormatError(
-          `${names.vocab}: byte 0x${b.toString(16).padStart(2, '0')} has no token ${describeValue(BYTE_TO_CHAR[b])}; a byte-level BPE needs all 256`,
-        );
-      }
-      this.byteIds[b] = id;
-    }
-
     this.mergeCount = merges.length;
     this.mergeLeft = new Int32Array(merges.length);
     this.mergeRight = new Int32Array(merges.length);
@@ -272,7 +270,7 @@ export class ByteLevelBPETokenizer extends BaseTokenizer {
     this.ignoreMerges = ignoreMerges;
     const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
     if (!Number.isInteger(cacheSize) || cacheSize < 0) {
-      throw new RangeError(`cacheSize must be a non-negative integer, got ${describeValue(cacheSize)}`);
+      throw new TokenizerError(`cacheSize must be a non-negative integer, got ${describeValue(cacheSize)}`);
     }
     this.cacheLimit = cacheSize;
   }
@@ -363,7 +361,7 @@ export class ByteLevelBPETokenizer extends BaseTokenizer {
    */
   static fromTiktoken(text: string, options: TiktokenOptions = {}): ByteLevelBPETokenizer {
     const file = 'tiktoken ranks';
-    if (typeof text !== 'string') throw new TypeError(`fromTiktoken: text must be a string, got ${describeValue(text)}`);
+    if (typeof text !== 'string') throw new TokenizerError(`fromTiktoken: text must be a string, got ${describeValue(text)}`);
     // Tokens as binary strings (one char per byte) so they can key a Map and be concatenated cheaply.
     const rankOf = new Map<string, number>();
     const byRank: string[] = [];
@@ -382,9 +380,17 @@ export class ByteLevelBPETokenizer extends BaseTokenizer {
       } catch (cause) {
         throw new FormatError(`${file} line ${i + 1}: ${describeValue(b64)} is not base64`, { cause });
       }
+      // Ranks are dense (0…n-1): a rank past the line count is refused before it sizes anything.
+      if (rank >= lines.length) throw new FormatError(`${file} line ${i + 1}: rank ${rank} is beyond the ${lines.length} lines of the file (ranks run 0…n-1 with no gaps)`);
+      if (bytes.length > MAX_TIKTOKEN_TOKEN_BYTES) {
+        throw new FormatError(`${file} line ${i + 1}: a ${bytes.length}-byte token is longer than the ${MAX_TIKTOKEN_TOKEN_BYTES} bytes this reader accepts`);
+      }
       if (byRank[rank] !== undefined) throw new FormatError(`${file} line ${i + 1}: rank ${rank} appears twice`);
       rankOf.set(bytes, rank);
       byRank[rank] = bytes;
+    }
+    if (rankOf.size !== byRank.length) {
+      throw new FormatError(`${file}: rank ${byRank.findIndex((t) => t === undefined)} is missing or two ranks share a token (ranks run 0…n-1 with no gaps)`);
     }
     for (let b = 0; b < 256; b++) {
       if (!rankOf.has(String.fromCharCode(b))) {
