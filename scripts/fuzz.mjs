@@ -13,7 +13,7 @@
 //
 // Options: --n N (variants per loader, default 200), --seed S, --jobs J (default 2), --timeout SECONDS (10),
 // --only loader,loader (or 'args'), --out DIR (fuzz-out).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,10 @@ const ONLY = opt('only', undefined)?.split(',');
 const OUT = opt('out', 'fuzz-out');
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = new URL('../dist/', import.meta.url);
-const CHILD = fileURLToPath(new URL('./fuzz/child.mjs', import.meta.url));
+/** The child, bundled with dist/ into one file two levels below the root (so its `../../pkg/` wasm URL still
+ * resolves): it parses faster than the module graph, and a `build:ts` during the campaign cannot change it. */
+const BUNDLE_DIR = join(root, '.fuzz', String(process.pid));
+const CHILD = join(BUNDLE_DIR, 'child.mjs');
 
 /** Which file of a variant to damage, and how. */
 function mutateVariant(loader, files, rng) {
@@ -69,7 +72,8 @@ function mutateVariant(loader, files, rng) {
 function runChild(childArgs) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [CHILD, ...childArgs], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    // No V8 worker threads: thousands of short processes, each on one core anyway.
+    const child = spawn(process.execPath, ['--v8-pool-size=0', CHILD, ...childArgs], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -105,8 +109,16 @@ async function pool(tasks, jobs) {
 const CATEGORIES = ['accepted', 'rejected', 'unclear', 'hang', 'crash'];
 const emptyRow = () => ({ variants: 0, accepted: 0, rejected: 0, unclear: 0, hang: 0, crash: 0, slowestMs: 0, maxRssMiB: 0, examples: [] });
 
+function bundleChild() {
+  const esbuild = join(root, 'node_modules', '.bin', 'esbuild');
+  const res = spawnSync(esbuild, [join(root, 'scripts', 'fuzz', 'child.mjs'), '--bundle', '--platform=node', '--format=esm',
+    `--outfile=${CHILD}`, '--log-level=error'], { stdio: 'inherit' });
+  if (res.status !== 0) throw new Error('bundling scripts/fuzz/child.mjs failed (run npm run build:ts first)');
+}
+
 async function main() {
   await mkdir(join(OUT, 'failures'), { recursive: true });
+  bundleChild();
   const work = await mkdtemp(join(tmpdir(), 'wasm-gpt-fuzz-'));
   const seeds = await makeSeeds(join(work, 'seeds'), dist);
   const loaders = Object.keys(seeds).filter((l) => ONLY === undefined || ONLY.includes(l));
@@ -159,6 +171,7 @@ async function main() {
   await pool(tasks, JOBS);
   process.stderr.write('\n');
   await rm(work, { recursive: true, force: true });
+  await rm(BUNDLE_DIR, { recursive: true, force: true });
 
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   const lines = [

@@ -124,7 +124,8 @@ describe('Trainer options and control', () => {
     expect(key({ gradClip: 0 })).toBe('gradClip');
     expect(key({ decay: 'none' })).toBe('decay');
     expect(key({ trainData: [1, 2, 3] })).toBe('trainData');
-    expect(key({ lr: { kind: 'cosine', lr: 1 } })).toBe('schedule.totalSteps');
+    expect(key({ lr: { kind: 'cosine', lr: 1 } })).toBe('lr.totalSteps');
+    expect(key({ lr: '' })).toBe('lr');
     expect(() => new Trainer(gpt, { trainData: new Uint16Array([1, 2, 40, 3]), batchSize: 1, blockSize: 2 })).toThrow(/trainData\[2\] = 40 is not a token id in \[0, 32\)/);
     expect(() => new Trainer(gpt, { trainData: train, batchSize: 1 }).evaluate()).toThrow(/needs the valData option/);
   });

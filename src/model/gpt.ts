@@ -107,7 +107,7 @@ export class GPT {
     checkOptions(options);
     const resolved = resolveConfig(config);
     const kernels = await kernelsFor(options);
-    if (kernels.backend === 'wasm') checkMemory(resolved, 1, 1, false);
+    checkMemory(resolved, 1, 1, false);
     const gpt = new GPT(resolved, kernels);
     gpt.init(options.init ?? 'gpt2', options.seed ?? 0);
     return gpt;
@@ -118,7 +118,7 @@ export class GPT {
     checkOptions(options);
     const resolved = resolveConfig(config);
     const kernels = await kernelsFor(options);
-    if (kernels.backend === 'wasm') checkMemory(resolved, 1, 1, false);
+    checkMemory(resolved, 1, 1, false);
     const gpt = new GPT(resolved, kernels);
     gpt.setParameters(params);
     return gpt;
@@ -210,11 +210,10 @@ export class GPT {
   createTrainingEngine(B: number, T: number): GPTEngine<unknown, unknown> {
     this.#live();
     this.#checkShape('Trainer', B, T);
-    if (this.kernels.backend === 'wasm') {
-      // The inference engine (if any) is released first: its activations would count against the limit.
-      this.#freeInference();
-      checkMemory(this.config, B, T, true);
-    }
+    // The inference engine (if any) is released first: its activations would count against the limit.
+    this.#freeInference();
+    // The JS twin is held to wasm32's bounds too: past them its typed arrays fail with a bare RangeError.
+    checkMemory(this.config, B, T, true);
     return new GPTEngine(this.kernels, this.config, B, T, this.params);
   }
 
@@ -252,7 +251,7 @@ export class GPT {
     const e = this.#inference;
     if (e !== undefined && e.B === B && e.T === T) return e;
     this.#freeInference();
-    if (this.kernels.backend === 'wasm') checkMemory(this.config, B, T, false);
+    checkMemory(this.config, B, T, false);
     this.#inference = new GPTEngine(this.kernels, this.config, B, T, this.params, true);
     return this.#inference;
   }

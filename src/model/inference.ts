@@ -112,7 +112,7 @@ export class InferenceSession<F, I> {
       k.positionalSinusoidal(this.#positions, this.maxLength, C);
     }
 
-    if (k.backend === 'wasm') checkSessionMemory(d, B, this.maxLength, this.maxRows, options.batchLabel ?? 'batch');
+    checkSessionMemory(d, B, this.maxLength, this.maxRows, options.batchLabel ?? 'batch');
     const layerFloats = B * 2 * this.maxLength * C;
     this.#cache = k.alloc(kvCacheFloats(d, B, this.maxLength));
     this.#kvLayer = Array.from({ length: L }, (_, l) => k.view(this.#cache, l * layerFloats, layerFloats));

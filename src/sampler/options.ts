@@ -179,7 +179,7 @@ export function resolveOptions(o: GenerateOptions, dims: ModelDims, tokenizer: T
     if (tokenizer === undefined) throw new ConfigError('prompt', 'a text prompt needs a tokenizer: new Sampler(model, { tokenizer })');
     prompt = tokenizer.encode(o.prompt);
   } else if (o.prompt !== undefined) {
-    if (typeof o.prompt !== 'object' || typeof (o.prompt as ArrayLike<number>).length !== 'number') {
+    if (typeof o.prompt !== 'object' || o.prompt === null || typeof (o.prompt as ArrayLike<number>).length !== 'number') {
       throw new ConfigError('prompt', `prompt must be a string or token ids, got ${describeValue(o.prompt)}`);
     }
     prompt = Array.from(o.prompt as ArrayLike<number>);

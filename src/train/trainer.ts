@@ -177,8 +177,17 @@ export class Trainer {
     }
     this.gradAccumSteps = integer('gradAccumSteps', options.gradAccumSteps ?? 1, 1);
     const lr = options.lr ?? 3e-4;
+    if (typeof lr !== 'number' && (lr === null || typeof lr !== 'object' || Array.isArray(lr))) {
+      throw new ConfigError('lr', `Trainer option lr must be a number or a schedule ({ kind, lr, ... }), got ${describeValue(lr)}`);
+    }
     this.schedule = typeof lr === 'number' ? { kind: 'constant', lr } : { ...lr };
-    validateSchedule(this.schedule);
+    try {
+      validateSchedule(this.schedule);
+    } catch (e) {
+      // Its keys are the schedule's ('schedule.lr'); say which Trainer option held it.
+      if (e instanceof ConfigError) throw new ConfigError(`lr.${e.key.replace(/^schedule\./, '')}`, `Trainer option lr: ${e.message}`);
+      throw e;
+    }
     const betas = options.betas ?? [0.9, 0.95];
     if (!Array.isArray(betas) || betas.length !== 2 || !betas.every((b) => typeof b === 'number' && b >= 0 && b < 1)) {
       throw new ConfigError('betas', `Trainer option betas must be two numbers in [0, 1), got ${describeValue(betas)}`);
