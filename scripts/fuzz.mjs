@@ -128,7 +128,15 @@ async function main() {
   const total = loaders.length * N + (ONLY === undefined || ONLY.includes('args') ? CASES.length : 0);
   const progress = () => {
     if (++done % 50 === 0 || done === total) process.stderr.write(`\r${done}/${total} variants, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    if (done % 500 === 0) void writeReport(rows, started, false);
   };
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, async () => {
+      await writeReport(rows, started, false);
+      await rm(BUNDLE_DIR, { recursive: true, force: true });
+      process.exit(130);
+    });
+  }
   const record = async (row, result, category, keep) => {
     row.variants++;
     row[category]++;
@@ -142,10 +150,13 @@ async function main() {
     progress();
   };
 
+  // Interleaved (variant i of every loader, then i + 1, ...), so a campaign stopped early has covered every
+  // loader equally; the report is rewritten every 500 variants and on SIGINT/SIGTERM.
   const tasks = [];
-  for (const loader of loaders) {
-    const row = (rows[loader] = emptyRow());
-    for (let i = 0; i < N; i++) {
+  for (const loader of loaders) rows[loader] = emptyRow();
+  for (let i = 0; i < N; i++) {
+    for (const loader of loaders) {
+      const row = rows[loader];
       tasks.push(async () => {
         const rng = rngFrom((SEED * 1_000_003 + i * 7919) ^ hash(loader));
         const seedFiles = rng.pick(seeds[loader]);
@@ -162,7 +173,8 @@ async function main() {
   }
   if (ONLY === undefined || ONLY.includes('args')) {
     const row = (rows['bad arguments'] = emptyRow());
-    CASES.forEach((c, i) => tasks.push(async () => {
+    // First: they are few, and a campaign stopped early still has all of them.
+    CASES.forEach((c, i) => tasks.unshift(async () => {
       const result = await runChild(['args', String(i)]);
       const category = result.outcome === 'accepted' ? 'accepted' : classify(result, [c.names]);
       await record(row, { label: c.label, ...result }, category);
@@ -173,9 +185,15 @@ async function main() {
   await rm(work, { recursive: true, force: true });
   await rm(BUNDLE_DIR, { recursive: true, force: true });
 
+  await writeReport(rows, started, true);
+  const bad = Object.values(rows).reduce((a, r) => a + r.unclear + r.hang + r.crash, 0);
+  process.exitCode = bad > 0 ? 1 : 0;
+}
+
+async function writeReport(rows, started, final) {
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   const lines = [
-    `Fuzz campaign: ${N} variants per loader, seed ${SEED}, ${TIMEOUT_MS / 1000} s watchdog, one process per variant, ${seconds} s on ${JOBS} jobs.`,
+    `Fuzz campaign${final ? '' : ' (partial)'}: ${N} variants per loader asked, seed ${SEED}, ${TIMEOUT_MS / 1000} s watchdog, one process per variant, ${seconds} s on ${JOBS} jobs.`,
     '',
     '| loader | variants | accepted | rejected (typed, names the file) | unclear | hangs | crashes | slowest (ms) | max RSS (MiB) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -183,6 +201,11 @@ async function main() {
       `| ${name} | ${r.variants} | ${r.accepted} | ${r.rejected} | ${r.unclear} | ${r.hang} | ${r.crash} | ${r.slowestMs} | ${r.maxRssMiB} |`),
   ];
   const table = lines.join('\n');
+  if (!final) {
+    await writeFile(join(OUT, 'report.md'), table + '\n');
+    await writeFile(join(OUT, 'report.json'), JSON.stringify({ n: N, seed: SEED, seconds: Number(seconds), partial: true, rows }, null, 2));
+    return;
+  }
   console.log(table);
   for (const [name, r] of Object.entries(rows)) {
     for (const e of r.examples.slice(0, 5)) console.log(`  ${name} ${e.category}: ${e.label ?? e.variant ?? ''} ${e.name ?? ''} ${(e.message ?? e.stderr ?? '').slice(0, 200).replace(/\n/g, ' ')}`);
@@ -193,8 +216,6 @@ async function main() {
   }
   await writeFile(join(OUT, 'report.md'), table + '\n');
   await writeFile(join(OUT, 'report.json'), JSON.stringify({ n: N, seed: SEED, seconds: Number(seconds), rows }, null, 2));
-  const bad = Object.values(rows).reduce((a, r) => a + r.unclear + r.hang + r.crash, 0);
-  process.exitCode = bad > 0 ? 1 : 0;
 }
 
 function hash(s) {

@@ -15,12 +15,12 @@
  * was; a failure at step 3 renames `<dir>.old` back.
  *
  * Two saves into one directory at once (two processes, or two calls in one) would interleave those renames.
- * A save therefore first creates `<dir>.lock` exclusively (O_EXCL), holding the saver's pid and host, and
+ * A save therefore first creates `<dir>.lock` exclusively (a hard link, which fails if it exists), holding the saver's pid and host, and
  * removes it when done; a save that finds the lock held by a live process throws `CheckpointBusyError` and
  * touches nothing. A lock left by a process that died (kill -9 mid-save) is taken over: its pid is no longer
  * running on this host.
  */
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CheckpointBusyError, FormatError, WasmGptError } from '../errors.js';
@@ -76,10 +76,11 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** The lock's owner, or undefined when the file is unreadable (its writer died between create and write). */
+/** The lock's owner, or undefined when the file is unreadable (not written by this library). */
 async function readLockOwner(lock: string): Promise<LockOwner | undefined> {
   try {
-    const owner = JSON.parse(await readFile(lock, 'utf8')) as Partial<LockOwner>;
+    // First line: the owner; second: a token only this save knows (see acquireSaveLock's release).
+    const owner = JSON.parse((await readFile(lock, 'utf8')).split('\n')[0]) as Partial<LockOwner>;
     return Number.isSafeInteger(owner.pid) && typeof owner.host === 'string' ? (owner as LockOwner) : undefined;
   } catch {
     return undefined;
@@ -92,11 +93,14 @@ async function acquireSaveLock(lock: string, target: string): Promise<() => Prom
   const token = JSON.stringify(me) + `\n${Date.now()}-${Math.random()}`;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const handle = await open(lock, 'wx');
+      // Written aside and hard-linked into place (link fails if the lock exists): the lock is never seen empty,
+      // not even when its writer is killed mid-way.
+      const aside = `${lock}.${process.pid}-${Math.random().toString(36).slice(2)}`;
+      await writeFile(aside, token);
       try {
-        await handle.writeFile(token);
+        await link(aside, lock);
       } finally {
-        await handle.close();
+        await rm(aside, { force: true });
       }
       return async () => {
         // Only our own lock: a slow save whose lock was taken over must not remove the new owner's.
