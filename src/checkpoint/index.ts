@@ -11,7 +11,7 @@
  * works (a Node directory: ./node.ts; OPFS: below; IndexedDB, a download, fetch). The first two files are a
  * complete Hugging Face checkpoint: `GPT2LMHeadModel.from_pretrained(dir)` loads them.
  */
-import { FormatError, ShapeError, WasmGptError } from '../errors.js';
+import { CheckpointBusyError, FormatError, ShapeError, WasmGptError } from '../errors.js';
 import { paramLayout, type ModelDims } from '../model/layout.js';
 import { configFromHF, configToHF, paramsFromHF, paramsToHF } from './hf-gpt2.js';
 import { firstNonFinite, readSafetensors, writeSafetensors, type Float32Tensor } from './safetensors.js';
@@ -154,8 +154,11 @@ function parseJson(bytes: Uint8Array, source: string): unknown {
 //      are removed (marker last); files of the old checkpoint that the new one lacks (training state) go too.
 // A crash in step 1 leaves the old checkpoint untouched (the next load drops the stray .tmp files); a crash in
 // step 2 leaves a complete .tmp set plus its marker, and the next load (or save) finishes the commit first. So a
-// load sees either the old checkpoint or the new one, never a mix. Two tabs saving into the same directory at
-// once are not coordinated (use distinct directories, or the Web Locks API around the calls).
+// load sees either the old checkpoint or the new one, never a mix; checksums.json is part of the set, so even a
+// mix made some other way is refused at load. Closing the page at any point of a save is such a crash: writables
+// never closed leave no trace. Tabs and workers are coordinated with the Web Locks API where it exists: a save
+// holds an exclusive lock on the directory's name (a second save meanwhile throws CheckpointBusyError), and a
+// load waits for it, since the load's own recovery would otherwise delete a running save's .tmp files.
 
 const COMMIT_MARKER = 'commit.tmp';
 const ALL_FILES: string[] = Object.values(CHECKPOINT_FILES);
@@ -170,6 +173,23 @@ export interface OPFSFile {
   getFile(): Promise<Blob>;
   createWritable(): Promise<{ write(data: Uint8Array): Promise<void>; close(): Promise<void>; abort?(): Promise<void> }>;
   move?(newName: string): Promise<void>;
+}
+
+/** The part of the Web Locks API used here. */
+interface LockManagerLike {
+  request<T>(name: string, options: { ifAvailable?: boolean }, callback: (lock: unknown) => Promise<T>): Promise<T>;
+}
+
+/** Runs `fn` holding the directory's Web Lock (see above); without the API (older engines), runs it as is. */
+async function withDirLock<T>(dirName: string, ifAvailable: boolean, fn: () => Promise<T>): Promise<T> {
+  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+  if (typeof locks?.request !== 'function') return fn();
+  return locks.request(`wasm-gpt-checkpoint:${dirName}`, { ifAvailable }, async (lock) => {
+    if (lock === null) {
+      throw new CheckpointBusyError(`OPFS ${dirName}`, `saving checkpoint OPFS ${dirName}: another tab or worker is saving into it; nothing was written, retry when it is done`);
+    }
+    return fn();
+  });
 }
 
 async function opfsRoot(root?: OPFSDirectory): Promise<OPFSDirectory> {
@@ -257,31 +277,35 @@ export async function saveCheckpointOPFS(
 ): Promise<void> {
   const files = encodeCheckpoint(dims, params, state);
   const dir = await (await opfsRoot(root)).getDirectoryHandle(dirName, { create: true });
-  await recover(dir);
-  try {
-    for (const [name, bytes] of files) await writeFile(dir, `${name}.tmp`, bytes);
-  } catch (e) {
-    for (const name of files.keys()) await removeOpt(dir, `${name}.tmp`).catch(() => undefined);
-    throw e;
-  }
-  await writeFile(dir, COMMIT_MARKER, new TextEncoder().encode(JSON.stringify([...files.keys()])));
-  await recover(dir);
+  await withDirLock(dirName, true, async () => {
+    await recover(dir);
+    try {
+      for (const [name, bytes] of files) await writeFile(dir, `${name}.tmp`, bytes);
+    } catch (e) {
+      for (const name of files.keys()) await removeOpt(dir, `${name}.tmp`).catch(() => undefined);
+      throw e;
+    }
+    await writeFile(dir, COMMIT_MARKER, new TextEncoder().encode(JSON.stringify([...files.keys()])));
+    await recover(dir);
+  });
 }
 
 /** Loads the checkpoint in OPFS directory `dirName`, first finishing a save that was interrupted mid-commit. */
-export async function loadCheckpointOPFS(dirName: string, root?: OPFSDirectory): Promise<Checkpoint> {
+export async function loadCheckpointOPFS(dirName: string, root?: OPFSDirectory, options: DecodeOptions = {}): Promise<Checkpoint> {
   let dir: OPFSDirectory;
   try {
     dir = await (await opfsRoot(root)).getDirectoryHandle(dirName);
   } catch (e) {
-    if ((e as { name?: string }).name === 'NotFoundError') throw new FormatError(`OPFS ${dirName}: no such checkpoint directory`);
+    if ((e as { name?: string }).name === 'NotFoundError') throw new FormatError(`OPFS ${dirName}: no such checkpoint directory`, { file: `OPFS ${dirName}` });
     throw e;
   }
-  await recover(dir);
   const files = new Map<string, Uint8Array>();
-  for (const name of ALL_FILES) {
-    const bytes = await readOpt(dir, name);
-    if (bytes !== undefined) files.set(name, bytes);
-  }
-  return decodeCheckpoint(files, `OPFS ${dirName}`);
+  await withDirLock(dirName, false, async () => {
+    await recover(dir);
+    for (const name of ALL_FILES) {
+      const bytes = await readOpt(dir, name);
+      if (bytes !== undefined) files.set(name, bytes);
+    }
+  });
+  return decodeCheckpoint(files, `OPFS ${dirName}`, options);
 }
