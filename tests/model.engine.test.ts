@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GPTEngine } from '../src/model/engine.js';
 import type { ModelDims } from '../src/model/layout.js';
-import { bitsEqual } from './helpers/tolerance.js';
+import { bitsEqual, expectClose, TOL, withinTol } from './helpers/tolerance.js';
 import { useKernelBackends, type AnyKernels } from './helpers/kernels.js';
 
 const BASE: ModelDims = {
@@ -54,8 +54,7 @@ describe('GPT engine (forward, backward, AdamW) on every backend', () => {
           const down = e.forward(tokens, targets, training, 99);
           k.write(e.params, [orig], i);
           const fd = (up - down) / (2 * h);
-          expect(Math.abs(grads[i] - fd), `${name} d${t.name}[${j}]: analytic ${grads[i]}, numeric ${fd}`)
-            .toBeLessThanOrEqual(2e-3 + 5e-2 * Math.abs(fd));
+          expect(withinTol(grads[i], fd, TOL.MODEL_FINITE_DIFF), `${name} d${t.name}[${j}]: analytic ${grads[i]}, numeric ${fd}`).toBe(true);
           checked++;
         }
       }
@@ -79,9 +78,7 @@ describe('GPT engine (forward, backward, AdamW) on every backend', () => {
     expect(one.loss).toBe(two.loss);
     expect(bitsEqual(one.grads, two.grads)).toBe(true);
     expect(Math.abs(one.loss - js.loss)).toBeLessThan(1e-4 * Math.abs(js.loss));
-    for (let i = 0; i < js.grads.length; i++) {
-      expect(Math.abs(one.grads[i] - js.grads[i]), `grad[${i}]`).toBeLessThanOrEqual(1e-4 + 1e-2 * Math.abs(js.grads[i]));
-    }
+    expectClose('wasm vs JS gradients', one.grads, js.grads, TOL.BACKENDS);
   });
 
   it('a few AdamW steps drive the loss of a fixed batch down, identically on 1 and 2 threads', () => {

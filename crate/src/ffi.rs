@@ -3,6 +3,8 @@
 //!
 //! Arguments are validated in TypeScript before the call (shapes, lengths, bounds); the checks here are the
 //! cheap last line that keeps a wrong call from corrupting memory, and report [`Status`] instead of trapping.
+//! Every export that returns a status is written one way: its body runs in [`export`], and each check is a
+//! `reject_if(bad)?` before anything is read or written.
 
 use crate::gemm::{self, Workspace};
 use std::alloc::{alloc, dealloc, Layout};
@@ -17,6 +19,26 @@ pub enum Status {
     OutOfMemory = 2,
     ThreadsUnavailable = 3,
     AlreadyInitialised = 4,
+}
+
+/// An export's checks and work: `Err` stops it with that status.
+pub(crate) type Checked = Result<(), Status>;
+
+/// `Err(InvalidArgument)` when `bad`: the one way an export rejects its arguments.
+pub(crate) fn reject_if(bad: bool) -> Checked {
+    if bad {
+        Err(Status::InvalidArgument)
+    } else {
+        Ok(())
+    }
+}
+
+/// Runs an export's body and reports its outcome as the `Status` code JavaScript reads.
+pub(crate) fn export(body: impl FnOnce() -> Checked) -> i32 {
+    match body() {
+        Ok(()) => Status::Ok as i32,
+        Err(status) => status as i32,
+    }
 }
 
 /// Bumped whenever an export's signature or meaning changes; the loader refuses a mismatched binary.
@@ -78,21 +100,18 @@ pub extern "C" fn wgpt_free(ptr: *mut u8, size: usize, align: usize) {
 
 #[no_mangle]
 pub extern "C" fn wgpt_thread_pool_init(threads: u32) -> i32 {
-    #[cfg(feature = "threads")]
-    {
-        if threads == 0 {
-            return Status::InvalidArgument as i32;
+    export(|| {
+        #[cfg(feature = "threads")]
+        {
+            reject_if(threads == 0)?;
+            crate::threads::init_pool(threads as usize).map_err(|_| Status::AlreadyInitialised)
         }
-        match crate::threads::init_pool(threads as usize) {
-            Ok(()) => Status::Ok as i32,
-            Err(_) => Status::AlreadyInitialised as i32,
+        #[cfg(not(feature = "threads"))]
+        {
+            let _ = threads;
+            Err(Status::ThreadsUnavailable)
         }
-    }
-    #[cfg(not(feature = "threads"))]
-    {
-        let _ = threads;
-        Status::ThreadsUnavailable as i32
-    }
+    })
 }
 
 /// Entry point of every pool worker (see src/threads.rs); returns only if threads are unavailable.
@@ -110,14 +129,10 @@ pub extern "C" fn wgpt_thread_count() -> u32 {
     1
 }
 
-/// Work (roughly: floating-point operations) below which an export runs on the calling thread: entering the
-/// pool costs two thread wake-ups, tens of microseconds.
-pub(crate) const POOL_MIN_WORK: usize = 1 << 20;
-
-/// Runs `f` inside the pool when there is one and `work` is worth it, else on the calling thread. Results are
-/// the same either way (see crate::par).
+/// Runs `f` inside the pool when there is one and `work` is worth it (`par::worth_pool`), else on the calling
+/// thread. Results are the same either way (see crate::par).
 pub(crate) fn run<R: Send>(work: usize, f: impl FnOnce() -> R + Send) -> R {
-    if work >= POOL_MIN_WORK {
+    if crate::par::worth_pool(work) {
         in_pool(f)
     } else {
         f()
@@ -160,24 +175,24 @@ pub extern "C" fn wgpt_sgemm(
     c: *mut f32,
     ldc: usize,
 ) -> i32 {
-    if !gemm_args_ok(trans_a, trans_b, m, n, k, lda, ldb, ldc) {
-        return Status::InvalidArgument as i32;
-    }
-    let (a, b, c) = (a as usize, b as usize, c as usize);
-    let run = || {
-        let mut ws = GEMM_WORKSPACE.lock().unwrap_or_else(|e| e.into_inner());
-        unsafe {
-            gemm::sgemm(&mut ws, trans_a != 0, trans_b != 0, m, n, k, alpha, a as *const f32, lda, b as *const f32,
-                        ldb, beta, c as *mut f32, ldc)
+    export(|| {
+        reject_if(!gemm_args_ok(trans_a, trans_b, m, n, k, lda, ldb, ldc))?;
+        let (a, b, c) = (a as usize, b as usize, c as usize);
+        let run = || {
+            let mut ws = GEMM_WORKSPACE.lock().unwrap_or_else(|e| e.into_inner());
+            unsafe {
+                gemm::sgemm(&mut ws, trans_a != 0, trans_b != 0, m, n, k, alpha, a as *const f32, lda, b as *const f32,
+                            ldb, beta, c as *mut f32, ldc)
+            }
+        };
+        // Entering the pool costs two thread wake-ups (tens of µs): small products run right here instead.
+        if gemm::worth_parallel(m, n, k) {
+            in_pool(run)
+        } else {
+            run()
         }
-    };
-    // Entering the pool costs two thread wake-ups (tens of µs): small products run right here instead.
-    if gemm::worth_parallel(m, n, k) {
-        in_pool(run)
-    } else {
-        run()
-    }
-    Status::Ok as i32
+        Ok(())
+    })
 }
 
 /// The scalar reference GEMM (`gemm::sgemm_ref`), same arguments as [`wgpt_sgemm`]. Single-threaded.
@@ -198,32 +213,32 @@ pub extern "C" fn wgpt_sgemm_ref(
     c: *mut f32,
     ldc: usize,
 ) -> i32 {
-    if !gemm_args_ok(trans_a, trans_b, m, n, k, lda, ldb, ldc) {
-        return Status::InvalidArgument as i32;
-    }
-    let a_len = if m == 0 || k == 0 { 0 } else if trans_a != 0 { (k - 1) * lda + m } else { (m - 1) * lda + k };
-    let b_len = if n == 0 || k == 0 { 0 } else if trans_b != 0 { (n - 1) * ldb + k } else { (k - 1) * ldb + n };
-    let c_len = if m == 0 || n == 0 { 0 } else { (m - 1) * ldc + n };
-    unsafe {
-        let a = if a_len == 0 { &[][..] } else { core::slice::from_raw_parts(a, a_len) };
-        let b = if b_len == 0 { &[][..] } else { core::slice::from_raw_parts(b, b_len) };
-        let c = if c_len == 0 { &mut [][..] } else { core::slice::from_raw_parts_mut(c, c_len) };
-        gemm::sgemm_ref(trans_a != 0, trans_b != 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    }
-    Status::Ok as i32
+    export(|| {
+        reject_if(!gemm_args_ok(trans_a, trans_b, m, n, k, lda, ldb, ldc))?;
+        let a_len = if m == 0 || k == 0 { 0 } else if trans_a != 0 { (k - 1) * lda + m } else { (m - 1) * lda + k };
+        let b_len = if n == 0 || k == 0 { 0 } else if trans_b != 0 { (n - 1) * ldb + k } else { (k - 1) * ldb + n };
+        let c_len = if m == 0 || n == 0 { 0 } else { (m - 1) * ldc + n };
+        unsafe {
+            let a = if a_len == 0 { &[][..] } else { core::slice::from_raw_parts(a, a_len) };
+            let b = if b_len == 0 { &[][..] } else { core::slice::from_raw_parts(b, b_len) };
+            let c = if c_len == 0 { &mut [][..] } else { core::slice::from_raw_parts_mut(c, c_len) };
+            gemm::sgemm_ref(trans_a != 0, trans_b != 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        }
+        Ok(())
+    })
 }
 
 /// `buf[0..n] = value`. In wasm rather than `Float32Array.fill` because V8's fill on shared memory takes a
 /// slow element-by-element path (zeroing gradients cost 3% of a training step that way).
 #[no_mangle]
 pub extern "C" fn wgpt_fill(buf: *mut f32, n: usize, value: f32) -> i32 {
-    if buf.is_null() && n > 0 {
-        return Status::InvalidArgument as i32;
-    }
-    if n > 0 {
-        unsafe { core::slice::from_raw_parts_mut(buf, n) }.fill(value);
-    }
-    Status::Ok as i32
+    export(|| {
+        reject_if(buf.is_null() && n > 0)?;
+        if n > 0 {
+            unsafe { core::slice::from_raw_parts_mut(buf, n) }.fill(value);
+        }
+        Ok(())
+    })
 }
 
 /// See `peak::simd_peak`; single-threaded, for benchmarks.

@@ -5,6 +5,17 @@
 //! `n` tasks, whatever the thread count, and each task computes its outputs with the same arithmetic, so
 //! results are bitwise identical for 1, 2 or N threads: only *who* computes a task changes, never *how*.
 
+/// Work (roughly: floating-point operations, or multiply-adds for a GEMM) below which a call runs on the calling
+/// thread: entering the pool costs two thread wake-ups, tens of microseconds. The one threshold every export
+/// and the GEMM use.
+pub const POOL_MIN_WORK: usize = 1 << 20;
+
+/// Whether `work` is worth entering the pool for.
+#[inline]
+pub fn worth_pool(work: usize) -> bool {
+    work >= POOL_MIN_WORK
+}
+
 /// Runs `f(i)` for every `i` in `0..n`, in parallel when a rayon pool is current.
 #[inline]
 pub fn for_each<F>(n: usize, f: F)

@@ -3,7 +3,7 @@
  * TypeScript (`JsKernels`, the benchmark baseline and the fallback where wasm SIMD is unavailable). One
  * conformance suite (tests/kernels.*.test.ts) runs every op over both.
  *
- * Conventions (llm.c's, see ../shared/STYLE.md):
+ * Conventions (llm.c's train_gpt2.c):
  * - Dimension letters: B batch, T time, C channels, V vocabulary, NH heads, hs = C/NH, OC output channels,
  *   N rows (usually B·T). Every buffer's shape is in a comment next to it; all are row-major, contiguous.
  * - Arguments: outputs first, then inputs, then cached state from the forward, then sizes, then scalars.

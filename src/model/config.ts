@@ -4,6 +4,7 @@
  */
 import { ConfigError, describeValue } from '../errors.js';
 import type { ModelDims } from './layout.js';
+import { rejectUnknownKeys } from '../options.js';
 
 /** Every architecture option. GPT-2/3 use: gelu, pre-norm, learned positions, biases, tied embeddings. */
 export type GPTConfig = ModelDims;
@@ -51,11 +52,7 @@ function oneOf<T extends string>(key: string, value: unknown, allowed: readonly 
 export function resolveConfig(input: GPTConfigInput | PresetName): GPTConfig {
   const raw: Record<string, unknown> = typeof input === 'string' ? { preset: input } : { ...input };
   if (raw === null || typeof raw !== 'object') throw new ConfigError('config', `GPTConfig must be an object or a preset name, got ${describeValue(input)}`);
-  for (const key of Object.keys(raw)) {
-    if (!ALLOWED_KEYS.has(key)) {
-      throw new ConfigError(key, `GPTConfig has no option '${key}' (known: ${[...ALLOWED_KEYS].join(', ')})`);
-    }
-  }
+  rejectUnknownKeys('GPTConfig', raw, ALLOWED_KEYS);
   let base: Partial<GPTConfig> = {};
   if (raw.preset !== undefined) {
     if (typeof raw.preset !== 'string' || !(raw.preset in PRESETS)) {

@@ -3,15 +3,17 @@
  * the backward is the forward's mirror image, written out. It runs on any `Kernels` backend, so the wasm
  * core and the pure-TypeScript twin execute exactly the same model.
  *
- * Buffers are allocated once for a fixed (B, T) (`paramLayout`, `activationLayout`); nothing is allocated
- * per step. Block orders:
- *   pre-norm  (GPT-2/3):              x ← x + Attn(LN1(x));  x ← x + MLP(LN2(x));  final LN
- *   post-norm (original Transformer): x ← LN1(x + Attn(x));  x ← LN2(x + MLP(x))
+ * Buffers are allocated once for a fixed (B, T) (`paramLayout`, `activationLayout`), and every window into
+ * them is made once, in the constructor: nothing is allocated or looked up by name per step. The blocks run
+ * `blockForward` (block.ts), shared with the KV-cache session; pre-norm ends with a final LayerNorm.
  * Dropout (when `dims.dropout` > 0 and training): on the embeddings, the attention probabilities and each
  * residual branch, with masks from (step seed, site), so they are reproducible on every backend.
  */
 import { WasmGptError } from '../errors.js';
 import type { Kernels } from '../kernels/types.js';
+import {
+  blockForward, blockOutput, dropoutSite, modelViews, siteSeed, type BlockAttention, type BlockBuffers, type ModelViews,
+} from './block.js';
 import { activationLayout, paramLayout, type ActivationLayout, type ModelDims, type ParamLayout, type TensorSpec } from './layout.js';
 import { initParameters, type InitScheme } from './init.js';
 
@@ -23,9 +25,15 @@ export interface AdamWHyper {
   weightDecay: number;
 }
 
-/** Distinct dropout streams per site: the step seed mixed with the site number. */
-function siteSeed(seed: number, site: number): number {
-  return (seed + Math.imul(site + 1, 0x85ebca6b)) >>> 0;
+/** One layer's activations: the block's buffers plus the attention's log-sum-exps (B, NH, T). */
+interface LayerActs<F> extends BlockBuffers<F> {
+  lse: F;
+}
+
+/** The activations outside the blocks, and the backward's scratch (reused by every layer). */
+interface ModelActs<F> {
+  encoded: F; lnf: F; lnfMean: F; lnfRstd: F; logits: F; losses: F; logitsLse: F;
+  dresidual: F; dln: F; dqkv: F; datty: F; dproj: F; dfch: F; dfchAct: F; dblock: F;
 }
 
 export class GPTEngine<F, I> {
@@ -45,7 +53,13 @@ export class GPTEngine<F, I> {
   readonly #decayRanges: I;
   #decayRangeCount = 0;
   readonly #posTable: F | undefined;
-  #training = false;
+  readonly #P: ModelViews<F>;
+  /** The gradients' windows; unset on an inference-only engine (it has no gradients). */
+  readonly #G: ModelViews<F> | undefined;
+  readonly #layerActs: LayerActs<F>[];
+  readonly #act: ModelActs<F>;
+  readonly #attention: BlockAttention<F>;
+  #dropout = 0;
   #seed = 0;
   #hasTargets = false;
   #count = 0;
@@ -81,6 +95,27 @@ export class GPTEngine<F, I> {
       this.#posTable = k.alloc(dims.blockSize * dims.nEmbd);
       k.positionalSinusoidal(this.#posTable, dims.blockSize, dims.nEmbd);
     }
+
+    this.#P = modelViews(k, dims, this.layout, this.params);
+    this.#G = inferenceOnly ? undefined : modelViews(k, dims, this.layout, this.grads);
+    const a = (name: string, layer?: number) => this.a(name, layer);
+    this.#layerActs = Array.from({ length: dims.nLayer }, (_, l) => ({
+      ln1: a('ln1', l), ln1Mean: a('ln1_mean', l), ln1Rstd: a('ln1_rstd', l),
+      qkv: a('qkv', l), atty: a('atty', l), lse: a('att_lse', l), attproj: a('attproj', l), res2: a('residual2', l),
+      ln2: a('ln2', l), ln2Mean: a('ln2_mean', l), ln2Rstd: a('ln2_rstd', l),
+      fch: a('fch', l), fchAct: a('fch_act', l), fcproj: a('fcproj', l), res3: a('residual3', l),
+    }));
+    this.#act = {
+      encoded: a('encoded'), lnf: a('lnf'), lnfMean: a('lnf_mean'), lnfRstd: a('lnf_rstd'), logits: a('logits'),
+      losses: a('losses'), logitsLse: a('logits_lse'),
+      dresidual: a('dresidual'), dln: a('dln'), dqkv: a('dqkv'), datty: a('datty'), dproj: a('dproj'),
+      dfch: a('dfch'), dfchAct: a('dfch_act'), dblock: a('dblock'),
+    };
+    const { nEmbd: C, nHead: NH } = dims;
+    this.#attention = {
+      forward: (out, qkv, l) =>
+        k.attentionForward(out, this.#layerActs[l].lse, qkv, B, T, C, NH, this.#dropout, siteSeed(this.#seed, dropoutSite.attention(l))),
+    };
   }
 
   /** Window of parameter tensor `name` (one layer's slice when `layer` is given). */
@@ -93,55 +128,24 @@ export class GPTEngine<F, I> {
     return this.#view(this.grads, name, layer);
   }
 
-  // Views are made once and reused: a step asks for a few hundred of them.
-  readonly #views = new Map<string, F>();
-
-  #cached(key: string, make: () => F): F {
-    let v = this.#views.get(key);
-    if (v === undefined) {
-      v = make();
-      this.#views.set(key, v);
-    }
-    return v;
-  }
-
   #view(buf: F, name: string, layer?: number): F {
-    const which = buf === this.params ? 'p' : 'g';
-    return this.#cached(`${which}:${name}:${layer ?? ''}`, () => {
-      const t = this.layout.tensors.get(name);
-      if (t === undefined) throw new WasmGptError(`no parameter ${name}`);
-      if (layer === undefined) return this.k.view(buf, t.offset, t.size);
-      return this.k.view(buf, t.offset + layer * t.layerStride, t.layerStride);
-    });
-  }
-
-  #pOpt(name: string, layer: number): F | null {
-    return this.layout.tensors.has(name) ? this.p(name, layer) : null;
-  }
-
-  #gOpt(name: string, layer: number): F | null {
-    return this.layout.tensors.has(name) ? this.g(name, layer) : null;
+    const t = this.layout.tensors.get(name);
+    if (t === undefined) throw new WasmGptError(`no parameter ${name}`);
+    if (layer === undefined) return this.k.view(buf, t.offset, t.size);
+    return this.k.view(buf, t.offset + layer * t.layerStride, t.layerStride);
   }
 
   /** Window of activation `name` (one layer's slice when `layer` is given). */
   a(name: string, layer?: number): F {
-    return this.#cached(`a:${name}:${layer ?? ''}`, () => {
-      const t = this.actLayout.tensors.get(name);
-      if (t === undefined) throw new WasmGptError(`no activation ${name}`);
-      if (layer === undefined) return this.k.view(this.acts, t.offset, t.size);
-      const stride = t.size / this.dims.nLayer;
-      return this.k.view(this.acts, t.offset + layer * stride, stride);
-    });
+    const t = this.actLayout.tensors.get(name);
+    if (t === undefined) throw new WasmGptError(`no activation ${name}`);
+    if (layer === undefined) return this.k.view(this.acts, t.offset, t.size);
+    return this.k.view(this.acts, t.offset + layer * t.layerStride, t.layerStride);
   }
 
   /** Output of layer l (input of layer l+1). */
   #blockOut(l: number): F {
-    return this.dims.norm === 'pre' ? this.a('residual3', l) : this.a('ln2', l);
-  }
-
-  /** The classifier weight: wte when tied. */
-  #lmHeadName(): string {
-    return this.dims.tieEmbeddings ? 'wte' : 'lm_head';
+    return blockOutput(this.dims, this.#layerActs[l]);
   }
 
   /**
@@ -151,52 +155,28 @@ export class GPTEngine<F, I> {
    */
   forward(tokens: ArrayLike<number>, targets?: ArrayLike<number>, training = false, seed = 0): number {
     const { k, dims: d, B, T } = this;
-    const { nEmbd: C, nHead: NH, nLayer: L, vocabSize: V } = d;
+    const { nEmbd: C, nLayer: L, vocabSize: V } = d;
     const N = B * T;
+    const P = this.#P;
+    const act = this.#act;
     const p = training ? d.dropout : 0;
-    this.#training = training;
+    this.#dropout = p;
     this.#seed = seed >>> 0;
     k.writeI32(this.tokens, tokens);
-    const wpe = d.positional === 'learned' ? this.p('wpe') : (this.#posTable as F);
-    const encoded = this.a('encoded');
-    k.encoderForward(encoded, this.tokens, this.p('wte'), wpe, B, T, C);
-    if (p > 0) k.dropoutForward(encoded, encoded, N * C, p, siteSeed(this.#seed, 0), 0);
+    k.encoderForward(act.encoded, this.tokens, P.wte, P.wpe ?? (this.#posTable as F), B, T, C);
+    if (p > 0) k.dropoutForward(act.encoded, act.encoded, N * C, p, siteSeed(this.#seed, 0), 0);
 
     for (let l = 0; l < L; l++) {
-      const x = l === 0 ? encoded : this.#blockOut(l - 1);
-      const [ln1, ln1m, ln1r] = [this.a('ln1', l), this.a('ln1_mean', l), this.a('ln1_rstd', l)];
-      const [ln2, ln2m, ln2r] = [this.a('ln2', l), this.a('ln2_mean', l), this.a('ln2_rstd', l)];
-      const [qkv, atty, lse, attproj] = [this.a('qkv', l), this.a('atty', l), this.a('att_lse', l), this.a('attproj', l)];
-      const [res2, fch, fchAct, fcproj, res3] = [this.a('residual2', l), this.a('fch', l), this.a('fch_act', l), this.a('fcproj', l), this.a('residual3', l)];
-      const pre = d.norm === 'pre';
-
-      // attention branch: input is LN1(x) (pre-norm) or x (post-norm)
-      if (pre) k.layernormForward(ln1, ln1m, ln1r, x, this.p('ln1w', l), this.p('ln1b', l), N, C, d.layerNormEps);
-      k.matmulForward(qkv, pre ? ln1 : x, this.p('qkvw', l), this.#pOpt('qkvb', l), N, C, 3 * C);
-      k.attentionForward(atty, lse, qkv, B, T, C, NH, p, siteSeed(this.#seed, 1 + 3 * l));
-      k.matmulForward(attproj, atty, this.p('attprojw', l), this.#pOpt('attprojb', l), N, C, C);
-      if (p > 0) k.dropoutForward(attproj, attproj, N * C, p, siteSeed(this.#seed, 2 + 3 * l), 0);
-      k.residualForward(res2, x, attproj, N * C);
-      if (!pre) k.layernormForward(ln1, ln1m, ln1r, res2, this.p('ln1w', l), this.p('ln1b', l), N, C, d.layerNormEps);
-
-      // MLP branch: input is LN2(res2) (pre-norm) or LN1(res2) (post-norm)
-      const h = pre ? ln2 : ln1;
-      if (pre) k.layernormForward(ln2, ln2m, ln2r, res2, this.p('ln2w', l), this.p('ln2b', l), N, C, d.layerNormEps);
-      k.matmulForward(fch, h, this.p('fcw', l), this.#pOpt('fcb', l), N, C, 4 * C);
-      if (d.activation === 'gelu') k.geluForward(fchAct, fch, N * 4 * C);
-      else k.reluForward(fchAct, fch, N * 4 * C);
-      k.matmulForward(fcproj, fchAct, this.p('fcprojw', l), this.#pOpt('fcprojb', l), N, 4 * C, C);
-      if (p > 0) k.dropoutForward(fcproj, fcproj, N * C, p, siteSeed(this.#seed, 3 + 3 * l), 0);
-      k.residualForward(res3, pre ? res2 : ln1, fcproj, N * C);
-      if (!pre) k.layernormForward(ln2, ln2m, ln2r, res3, this.p('ln2w', l), this.p('ln2b', l), N, C, d.layerNormEps);
+      const x = l === 0 ? act.encoded : this.#blockOut(l - 1);
+      blockForward(k, d, l, P.layers[l], this.#layerActs[l], x, N, this.#attention, p, this.#seed);
     }
 
     let final = this.#blockOut(L - 1);
     if (d.norm === 'pre') {
-      k.layernormForward(this.a('lnf'), this.a('lnf_mean'), this.a('lnf_rstd'), final, this.p('lnfw'), this.p('lnfb'), N, C, d.layerNormEps);
-      final = this.a('lnf');
+      k.layernormForward(act.lnf, act.lnfMean, act.lnfRstd, final, P.lnfw as F, P.lnfb as F, N, C, d.layerNormEps);
+      final = act.lnf;
     }
-    k.matmulForward(this.a('logits'), final, this.p(this.#lmHeadName()), null, N, C, V);
+    k.matmulForward(act.logits, final, P.head, null, N, C, V);
     if (targets === undefined) {
       this.#hasTargets = false;
       return NaN;
@@ -205,7 +185,7 @@ export class GPTEngine<F, I> {
     this.#hasTargets = true;
     this.#count = 0;
     for (let i = 0; i < targets.length; i++) if (targets[i] !== -1) this.#count++;
-    return k.crossEntropyForward(this.a('losses'), this.a('logits_lse'), this.a('logits'), this.targets, N, V, -1);
+    return k.crossEntropyForward(act.losses, act.logitsLse, act.logits, this.targets, N, V, -1);
   }
 
   zeroGrad(): void {
@@ -214,38 +194,38 @@ export class GPTEngine<F, I> {
 
   /** Accumulates d(mean loss)/d(params) into the gradients (call `zeroGrad` between steps). */
   backward(): void {
-    if (this.inferenceOnly) throw new WasmGptError('backward() on an inference-only engine');
+    if (this.#G === undefined) throw new WasmGptError('backward() on an inference-only engine');
     if (!this.#hasTargets) throw new WasmGptError('backward() needs a forward() with targets first');
     const { k, dims: d, B, T } = this;
     const { nEmbd: C, nHead: NH, nLayer: L, vocabSize: V } = d;
     const N = B * T;
-    const p = this.#training ? d.dropout : 0;
+    const p = this.#dropout;
     const pre = d.norm === 'pre';
-    const [dln, dqkv, datty, dproj, dfch, dfchAct] = ['dln', 'dqkv', 'datty', 'dproj', 'dfch', 'dfch_act'].map((n) => this.a(n));
+    const P = this.#P;
+    const G = this.#G;
+    const { dln, dqkv, datty, dproj, dfch, dfchAct } = this.#act;
     // `g`: gradient w.r.t. the current block's output, walking down the layers. Post-norm also needs `h`,
     // a second residual-stream gradient; the two swap roles every layer.
-    let g = this.a('dresidual');
-    let h = this.a('dblock');
+    let g = this.#act.dresidual;
+    let h = this.#act.dblock;
 
     // classifier and loss: dlogits overwrites logits
-    const logits = this.a('logits');
-    k.crossEntropyBackward(logits, logits, this.a('logits_lse'), this.targets, N, V, -1, this.#count > 0 ? 1 / this.#count : 0);
-    const head = { w: this.p(this.#lmHeadName()), dw: this.g(this.#lmHeadName()) };
+    const { logits, lnf, lnfMean, lnfRstd } = this.#act;
+    k.crossEntropyBackward(logits, logits, this.#act.logitsLse, this.targets, N, V, -1, this.#count > 0 ? 1 / this.#count : 0);
     k.fill(g, 0);
     if (pre) {
       k.fill(dln, 0);
-      k.matmulBackward(dln, head.dw, null, logits, this.a('lnf'), head.w, N, C, V);
-      k.layernormBackward(g, this.g('lnfw'), this.g('lnfb'), dln, this.#blockOut(L - 1), this.p('lnfw'), this.a('lnf_mean'), this.a('lnf_rstd'), N, C);
+      k.matmulBackward(dln, G.head, null, logits, lnf, P.head, N, C, V);
+      k.layernormBackward(g, G.lnfw as F, G.lnfb as F, dln, this.#blockOut(L - 1), P.lnfw as F, lnfMean, lnfRstd, N, C);
     } else {
-      k.matmulBackward(g, head.dw, null, logits, this.#blockOut(L - 1), head.w, N, C, V);
+      k.matmulBackward(g, G.head, null, logits, this.#blockOut(L - 1), P.head, N, C, V);
     }
 
     for (let l = L - 1; l >= 0; l--) {
-      const x = l === 0 ? this.a('encoded') : this.#blockOut(l - 1);
-      const [ln1, ln1m, ln1r] = [this.a('ln1', l), this.a('ln1_mean', l), this.a('ln1_rstd', l)];
-      const [ln2, ln2m, ln2r] = [this.a('ln2', l), this.a('ln2_mean', l), this.a('ln2_rstd', l)];
-      const [qkv, atty, lse] = [this.a('qkv', l), this.a('atty', l), this.a('att_lse', l)];
-      const [res2, fch, fchAct, res3] = [this.a('residual2', l), this.a('fch', l), this.a('fch_act', l), this.a('residual3', l)];
+      const x = l === 0 ? this.#act.encoded : this.#blockOut(l - 1);
+      const { ln1, ln1Mean, ln1Rstd, ln2, ln2Mean, ln2Rstd, qkv, atty, lse, res2, fch, fchAct, res3 } = this.#layerActs[l];
+      const pl = P.layers[l];
+      const gl = G.layers[l];
 
       // dres3: gradient w.r.t. res3 = h_in + dropout(fcproj).
       // Pre-norm: res3 is the block output, so it is g itself, and g keeps accumulating below: the residual
@@ -254,47 +234,47 @@ export class GPTEngine<F, I> {
       let dres3 = g;
       if (!pre) {
         k.fill(h, 0);
-        k.layernormBackward(h, this.g('ln2w', l), this.g('ln2b', l), g, res3, this.p('ln2w', l), ln2m, ln2r, N, C);
+        k.layernormBackward(h, gl.ln2w, gl.ln2b, g, res3, pl.ln2w, ln2Mean, ln2Rstd, N, C);
         dres3 = h;
       }
       const dfcproj = p > 0 ? dproj : dres3;
-      if (p > 0) k.dropoutBackward(dproj, dres3, N * C, p, siteSeed(this.#seed, 3 + 3 * l), 0);
+      if (p > 0) k.dropoutBackward(dproj, dres3, N * C, p, siteSeed(this.#seed, dropoutSite.mlpBranch(l)), 0);
       k.fill(dfchAct, 0);
-      k.matmulBackward(dfchAct, this.g('fcprojw', l), this.#gOpt('fcprojb', l), dfcproj, fchAct, this.p('fcprojw', l), N, 4 * C, C);
+      k.matmulBackward(dfchAct, gl.fcprojw, gl.fcprojb, dfcproj, fchAct, pl.fcprojw, N, 4 * C, C);
       k.fill(dfch, 0);
       if (d.activation === 'gelu') k.geluBackward(dfch, fch, dfchAct, N * 4 * C);
       else k.reluBackward(dfch, fch, dfchAct, N * 4 * C);
       k.fill(dln, 0);
-      k.matmulBackward(dln, this.g('fcw', l), this.#gOpt('fcb', l), dfch, pre ? ln2 : ln1, this.p('fcw', l), N, C, 4 * C);
+      k.matmulBackward(dln, gl.fcw, gl.fcb, dfch, pre ? ln2 : ln1, pl.fcw, N, C, 4 * C);
 
       // dres2: gradient w.r.t. res2 = x + dropout(attproj).
       let dres2: F;
       if (pre) {
         // res3 = res2 + MLP(LN2(res2)): add LN2's backward into g, which becomes dres2.
-        k.layernormBackward(g, this.g('ln2w', l), this.g('ln2b', l), dln, res2, this.p('ln2w', l), ln2m, ln2r, N, C);
+        k.layernormBackward(g, gl.ln2w, gl.ln2b, dln, res2, pl.ln2w, ln2Mean, ln2Rstd, N, C);
         dres2 = g;
       } else {
         // res3 = ln1 + MLP(ln1), ln1 = LN1(res2): dln += dres3, then LN1's backward into g (no longer needed).
         k.residualForward(dln, dln, dres3, N * C);
         k.fill(g, 0);
-        k.layernormBackward(g, this.g('ln1w', l), this.g('ln1b', l), dln, res2, this.p('ln1w', l), ln1m, ln1r, N, C);
+        k.layernormBackward(g, gl.ln1w, gl.ln1b, dln, res2, pl.ln1w, ln1Mean, ln1Rstd, N, C);
         dres2 = g;
       }
       const dattproj = p > 0 ? dproj : dres2;
-      if (p > 0) k.dropoutBackward(dproj, dres2, N * C, p, siteSeed(this.#seed, 2 + 3 * l), 0);
+      if (p > 0) k.dropoutBackward(dproj, dres2, N * C, p, siteSeed(this.#seed, dropoutSite.attnBranch(l)), 0);
       k.fill(datty, 0);
-      k.matmulBackward(datty, this.g('attprojw', l), this.#gOpt('attprojb', l), dattproj, atty, this.p('attprojw', l), N, C, C);
+      k.matmulBackward(datty, gl.attprojw, gl.attprojb, dattproj, atty, pl.attprojw, N, C, C);
       k.fill(dqkv, 0);
-      k.attentionBackward(dqkv, datty, qkv, atty, lse, B, T, C, NH, p, siteSeed(this.#seed, 1 + 3 * l));
+      k.attentionBackward(dqkv, datty, qkv, atty, lse, B, T, C, NH, p, siteSeed(this.#seed, dropoutSite.attention(l)));
 
       // gradient w.r.t. x, the block input: the pass-through dres2 plus the attention branch.
       if (pre) {
         k.fill(dln, 0);
-        k.matmulBackward(dln, this.g('qkvw', l), this.#gOpt('qkvb', l), dqkv, ln1, this.p('qkvw', l), N, C, 3 * C);
-        k.layernormBackward(g, this.g('ln1w', l), this.g('ln1b', l), dln, x, this.p('ln1w', l), ln1m, ln1r, N, C);
+        k.matmulBackward(dln, gl.qkvw, gl.qkvb, dqkv, ln1, pl.qkvw, N, C, 3 * C);
+        k.layernormBackward(g, gl.ln1w, gl.ln1b, dln, x, pl.ln1w, ln1Mean, ln1Rstd, N, C);
       } else {
         k.fill(h, 0);
-        k.matmulBackward(h, this.g('qkvw', l), this.#gOpt('qkvb', l), dqkv, x, this.p('qkvw', l), N, C, 3 * C);
+        k.matmulBackward(h, gl.qkvw, gl.qkvb, dqkv, x, pl.qkvw, N, C, 3 * C);
         k.residualForward(h, h, dres2, N * C);
         [g, h] = [h, g];
       }
@@ -302,7 +282,29 @@ export class GPTEngine<F, I> {
 
     // embeddings
     if (p > 0) k.dropoutBackward(g, g, N * C, p, siteSeed(this.#seed, 0), 0);
-    k.encoderBackward(this.g('wte'), d.positional === 'learned' ? this.g('wpe') : null, g, this.tokens, B, T, C);
+    k.encoderBackward(G.wte, G.wpe, g, this.tokens, B, T, C);
+  }
+
+  /** grads *= s (averaging accumulated micro-batches). */
+  scaleGrads(s: number): void {
+    this.k.scale(this.grads, this.layout.total, s);
+  }
+
+  /** Zeroes both AdamW moments (a fresh optimizer). */
+  resetMoments(): void {
+    this.k.fill(this.m, 0);
+    this.k.fill(this.v, 0);
+  }
+
+  /** Copies of both AdamW moments. */
+  readMoments(): { m: Float32Array; v: Float32Array } {
+    return { m: this.k.read(this.m), v: this.k.read(this.v) };
+  }
+
+  /** Restores both AdamW moments (`layout.total` floats each; the caller checks the lengths). */
+  writeMoments(m: ArrayLike<number>, v: ArrayLike<number>): void {
+    this.k.write(this.m, m);
+    this.k.write(this.v, v);
   }
 
   /** Global gradient norm (before clipping); when `maxNorm` is finite and exceeded, scales the gradients down to it. */
@@ -334,8 +336,7 @@ export class GPTEngine<F, I> {
     const host = new Float32Array(this.layout.total);
     initParameters(host, this.dims, this.layout, scheme, seed);
     this.k.write(this.params, host);
-    this.k.fill(this.m, 0);
-    this.k.fill(this.v, 0);
+    this.resetMoments();
   }
 
   /** GPT-2 initialisation (N(0, 0.02), scaled residual projections); see init.ts. */

@@ -13,6 +13,7 @@ import { INIT_SCHEMES, initParameters, type InitScheme } from './init.js';
 import { paramLayout, type ParamLayout } from './layout.js';
 import { checkMemory, estimateMemory, type MemoryEstimate } from './memory.js';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type DecodeOptions, type TrainingState } from '../checkpoint/index.js';
+import { rejectUnknownKeys } from '../options.js';
 
 /** Kernels of either backend; buffers are opaque handles outside the kernel layer. */
 export type AnyKernels = Kernels<unknown, unknown>;
@@ -68,9 +69,7 @@ async function kernelsFor(options: GPTOptions): Promise<AnyKernels> {
 }
 
 function checkOptions(options: GPTOptions): void {
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) throw new ConfigError(key, `GPT options have no '${key}' (known: ${[...OPTION_KEYS].join(', ')})`);
-  }
+  rejectUnknownKeys('GPT options', options, OPTION_KEYS);
   if (options.backend !== undefined && !['wasm', 'js', 'auto'].includes(options.backend)) {
     throw new ConfigError('backend', `GPT option backend must be 'wasm', 'js' or 'auto', got ${describeValue(options.backend)}`);
   }

@@ -4,19 +4,20 @@
  * earlier position, instead of re-running the whole context (what llm.c's sampler does, and says so).
  * Logits are computed for the last position of each row only (nanoGPT's inference-time shortcut).
  *
- * The same kernel sequence as `GPTEngine.forward` (pre/post-norm, GELU/ReLU, learned/sinusoidal positions,
- * biases or not, tied or untied head), with `kvAttentionForward` in place of `attentionForward` and
- * positions offset by what is already cached. No dropout: this is inference.
+ * The blocks are `GPTEngine.forward`'s own (`blockForward`, block.ts: pre/post-norm, GELU/ReLU, biases or
+ * not), over a few buffers reused by every layer, with `kvAttentionForward` in place of `attentionForward`
+ * and positions offset by what is already cached. No dropout: this is inference.
  *
  * Memory, allocated once in the kernels' memory (floats):
  *   KV cache     L·B·2·maxT·C          (per layer (B, 2, NH, maxT, hs): keys then values, head-major)
  *   activations  R·(15·C + 2) + B·(C + V)   for R = rows per forward (`maxRows`), reused by every layer
  * e.g. GPT-2 124M (L=12, C=768, V=50257) at B=1, maxT=1024: 75 MB of cache and 47 MB of activations.
  */
-import { DisposedError, ShapeError, WasmGptError, describeValue } from '../errors.js';
+import { DisposedError, ShapeError, describeValue } from '../errors.js';
 import { checkSessionMemory } from './memory.js';
 import type { Kernels } from '../kernels/types.js';
 import type { SamplerModel } from '../sampler/model.js';
+import { blockForward, modelViews, type BlockAttention, type BlockBuffers, type ModelViews } from './block.js';
 import { paramLayout, type ModelDims } from './layout.js';
 
 export interface InferenceOptions {
@@ -27,18 +28,13 @@ export interface InferenceOptions {
   /** Most rows (sequences × new tokens) one forward processes; a longer prefill runs in chunks of this many.
    * Default max(batch, min(batch·maxLength, 1024)). Activation memory is proportional to it. */
   maxRows?: number;
-  /** @internal What set `batch`, for the memory error (the Sampler passes 'numReturnSequences' or 'numBeams'). */
+  /** @internal What set `batch`, for the memory error (the Sampler passes 'numReturnSequences (or numBeams)'). */
   batchLabel?: string;
 }
 
 /** Floats of KV cache for these dimensions: L·B·2·maxT·C. */
 export function kvCacheFloats(dims: ModelDims, batch: number, maxLength: number): number {
   return dims.nLayer * batch * 2 * maxLength * dims.nEmbd;
-}
-
-interface LayerParams<F> {
-  ln1w: F; ln1b: F; qkvw: F; qkvb: F | null; attprojw: F; attprojb: F | null;
-  ln2w: F; ln2b: F; fcw: F; fcb: F | null; fcprojw: F; fcprojb: F | null;
 }
 
 function positiveInt(name: string, value: unknown): number {
@@ -56,13 +52,16 @@ export class InferenceSession<F, I> {
   readonly #d: ModelDims;
   readonly #cache: F;
   readonly #kvLayer: F[];
-  readonly #layers: LayerParams<F>[];
-  readonly #wte: F;
-  readonly #head: F;
-  readonly #lnf: { w: F; b: F } | undefined;
+  readonly #P: ModelViews<F>;
   readonly #positions: F; // wpe, or the sinusoidal table
   readonly #ownedPositions: F | undefined;
   readonly #act: Record<'x' | 'ln' | 'qkv' | 'atty' | 'proj' | 'fch' | 'fchAct' | 'mean' | 'rstd' | 'final' | 'logits', F>;
+  /** The block's buffers, aliased onto #act (see `BlockBuffers`) and shared by every layer. */
+  readonly #block: BlockBuffers<F>;
+  readonly #attention: BlockAttention<F>;
+  /** Shape of the forward in progress, read by #attention. */
+  #stepRows = 0;
+  #stepTq = 0;
   readonly #tokens: I;
   readonly #order: I;
   readonly #logits: Float32Array;
@@ -91,22 +90,9 @@ export class InferenceSession<F, I> {
     if (have !== undefined && have !== layout.total) {
       throw new ShapeError(`InferenceSession: params has ${have} floats, the layout of this config needs ${layout.total}`);
     }
-    const view = (name: string, layer?: number): F => {
-      const t = layout.tensors.get(name);
-      if (t === undefined) throw new WasmGptError(`no parameter ${name}`); // unreachable: the layout defines every name asked for
-      return layer === undefined ? k.view(model.params, t.offset, t.size) : k.view(model.params, t.offset + layer * t.layerStride, t.layerStride);
-    };
-    const opt = (name: string, layer: number) => (layout.tensors.has(name) ? view(name, layer) : null);
-    this.#layers = Array.from({ length: L }, (_, l) => ({
-      ln1w: view('ln1w', l), ln1b: view('ln1b', l), qkvw: view('qkvw', l), qkvb: opt('qkvb', l),
-      attprojw: view('attprojw', l), attprojb: opt('attprojb', l), ln2w: view('ln2w', l), ln2b: view('ln2b', l),
-      fcw: view('fcw', l), fcb: opt('fcb', l), fcprojw: view('fcprojw', l), fcprojb: opt('fcprojb', l),
-    }));
-    this.#wte = view('wte');
-    this.#head = d.tieEmbeddings ? this.#wte : view('lm_head');
-    this.#lnf = d.norm === 'pre' ? { w: view('lnfw'), b: view('lnfb') } : undefined;
-    if (d.positional === 'learned') {
-      this.#positions = view('wpe');
+    this.#P = modelViews(k, d, layout, model.params);
+    if (this.#P.wpe !== null) {
+      this.#positions = this.#P.wpe;
     } else {
       this.#ownedPositions = this.#positions = k.alloc(this.maxLength * C);
       k.positionalSinusoidal(this.#positions, this.maxLength, C);
@@ -121,6 +107,15 @@ export class InferenceSession<F, I> {
       x: k.alloc(R * C), ln: k.alloc(R * C), qkv: k.alloc(R * 3 * C), atty: k.alloc(R * C), proj: k.alloc(R * C),
       fch: k.alloc(R * 4 * C), fchAct: k.alloc(R * 4 * C), mean: k.alloc(R), rstd: k.alloc(R),
       final: k.alloc(B * C), logits: k.alloc(B * V),
+    };
+    const { x, ln, qkv, atty, proj, fch, fchAct, mean, rstd } = this.#act;
+    const shared = { ln1Mean: mean, ln1Rstd: rstd, ln2Mean: mean, ln2Rstd: rstd, qkv, atty, fch, fchAct, attproj: proj, fcproj: proj };
+    this.#block = d.norm === 'pre'
+      ? { ...shared, ln1: ln, ln2: ln, res2: x, res3: x }
+      : { ...shared, ln1: x, ln2: x, res2: proj, res3: proj };
+    this.#attention = {
+      forward: (out, qkv, l) =>
+        k.kvAttentionForward(out, this.#kvLayer[l], qkv, this.#stepRows, this.#stepTq, this.#length, this.maxLength, C, d.nHead),
     };
     this.#tokens = k.allocI32(R);
     this.#order = k.allocI32(B);
@@ -280,52 +275,30 @@ export class InferenceSession<F, I> {
   #step(tokens: Int32Array, rows: number, Tq: number, wantLogits: boolean): void {
     const k = this.#k;
     const d = this.#d;
-    const { nEmbd: C, nHead: NH, vocabSize: V, layerNormEps: eps } = d;
-    const { x, ln, qkv, atty, proj, fch, fchAct, mean, rstd, final, logits } = this.#act;
+    const { nEmbd: C, vocabSize: V, layerNormEps: eps } = d;
+    const { x, mean, rstd, final, logits } = this.#act;
     const N = rows * Tq;
     const pos = this.#length;
     const pre = d.norm === 'pre';
     k.writeI32(this.#tokens, tokens);
     const positions = k.view(this.#positions, pos * C, Tq * C); // positions pos..pos+Tq
-    k.encoderForward(x, this.#tokens, this.#wte, positions, rows, Tq, C);
+    k.encoderForward(x, this.#tokens, this.#P.wte, positions, rows, Tq, C);
 
-    for (let l = 0; l < d.nLayer; l++) {
-      const p = this.#layers[l];
-      // attention branch: x ← x + Attn(LN1(x)) (pre-norm) or x ← LN1(x + Attn(x)) (post-norm)
-      if (pre) k.layernormForward(ln, mean, rstd, x, p.ln1w, p.ln1b, N, C, eps);
-      k.matmulForward(qkv, pre ? ln : x, p.qkvw, p.qkvb, N, C, 3 * C);
-      k.kvAttentionForward(atty, this.#kvLayer[l], qkv, rows, Tq, pos, this.maxLength, C, NH);
-      k.matmulForward(proj, atty, p.attprojw, p.attprojb, N, C, C);
-      if (pre) {
-        k.residualForward(x, x, proj, N * C);
-      } else {
-        k.residualForward(proj, proj, x, N * C);
-        k.layernormForward(x, mean, rstd, proj, p.ln1w, p.ln1b, N, C, eps);
-      }
-      // MLP branch, the same two ways
-      if (pre) k.layernormForward(ln, mean, rstd, x, p.ln2w, p.ln2b, N, C, eps);
-      k.matmulForward(fch, pre ? ln : x, p.fcw, p.fcb, N, C, 4 * C);
-      if (d.activation === 'gelu') k.geluForward(fchAct, fch, N * 4 * C);
-      else k.reluForward(fchAct, fch, N * 4 * C);
-      k.matmulForward(proj, fchAct, p.fcprojw, p.fcprojb, N, 4 * C, C);
-      if (pre) {
-        k.residualForward(x, x, proj, N * C);
-      } else {
-        k.residualForward(proj, proj, x, N * C);
-        k.layernormForward(x, mean, rstd, proj, p.ln2w, p.ln2b, N, C, eps);
-      }
-    }
+    // Every block reads x and leaves its output in x again (the aliasing of #block).
+    this.#stepRows = rows;
+    this.#stepTq = Tq;
+    for (let l = 0; l < d.nLayer; l++) blockForward(k, d, l, this.#P.layers[l], this.#block, x, N, this.#attention, 0, 0);
     if (!wantLogits) return;
 
     // The classifier on each row's last position only: (rows, C) → (rows, V).
     let hidden = x;
     if (pre) {
-      const lnf = this.#lnf as { w: F; b: F };
+      const [lnfw, lnfb] = [this.#P.lnfw as F, this.#P.lnfb as F];
       if (Tq === 1) {
-        k.layernormForward(final, mean, rstd, x, lnf.w, lnf.b, rows, C, eps);
+        k.layernormForward(final, mean, rstd, x, lnfw, lnfb, rows, C, eps);
       } else {
         for (let b = 0; b < rows; b++) {
-          k.layernormForward(k.view(final, b * C, C), mean, rstd, k.view(x, (b * Tq + Tq - 1) * C, C), lnf.w, lnf.b, 1, C, eps);
+          k.layernormForward(k.view(final, b * C, C), mean, rstd, k.view(x, (b * Tq + Tq - 1) * C, C), lnfw, lnfb, 1, C, eps);
         }
       }
       hidden = final;
@@ -334,7 +307,7 @@ export class InferenceSession<F, I> {
       for (let b = 0; b < rows; b++) k.write(final, k.read(k.view(x, (b * Tq + Tq - 1) * C, C)), b * C);
       hidden = final;
     }
-    k.matmulForward(logits, hidden, this.#head, null, rows, C, V);
+    k.matmulForward(logits, hidden, this.#P.head, null, rows, C, V);
     k.read(rows === this.batch ? logits : k.view(logits, 0, rows * V), this.#logits.subarray(0, rows * V));
   }
 }

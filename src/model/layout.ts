@@ -73,28 +73,39 @@ export function paramLayout(d: ModelDims): ParamLayout {
   return { tensors, total: offset };
 }
 
+/** One activation window: per-layer ones are stacked on a leading L axis, `layerStride` floats apart. */
+export interface ActivationSpec {
+  shape: number[];
+  offset: number;
+  size: number;
+  /** Size of one layer's slice for per-layer activations (0 for the others). */
+  layerStride: number;
+}
+
 /** Activation buffers for a fixed (B, T): name → (shape, offset) in one flat buffer. */
 export interface ActivationLayout {
-  tensors: Map<string, { shape: number[]; offset: number; size: number }>;
+  tensors: Map<string, ActivationSpec>;
   total: number;
 }
 
 export function activationLayout(d: ModelDims, B: number, T: number): ActivationLayout {
   const { nLayer: L, nEmbd: C, nHead: NH, vocabSize: V } = d;
   const N = B * T;
-  const specs: [string, number[]][] = [
-    ['encoded', [N, C]],
-    ['ln1', [L, N, C]], ['ln1_mean', [L, N]], ['ln1_rstd', [L, N]],
-    ['qkv', [L, N, 3 * C]],
-    ['atty', [L, N, C]],
-    ['att_lse', [L, B, NH, T]],
-    ['attproj', [L, N, C]],
-    ['residual2', [L, N, C]],
-    ['ln2', [L, N, C]], ['ln2_mean', [L, N]], ['ln2_rstd', [L, N]],
-    ['fch', [L, N, 4 * C]],
-    ['fch_act', [L, N, 4 * C]],
-    ['fcproj', [L, N, C]],
-    ['residual3', [L, N, C]],
+  // name, shape of one layer's slice (stacked L times) or of the whole tensor
+  const perLayer: [string, number[]][] = [
+    ['ln1', [N, C]], ['ln1_mean', [N]], ['ln1_rstd', [N]],
+    ['qkv', [N, 3 * C]],
+    ['atty', [N, C]],
+    ['att_lse', [B, NH, T]],
+    ['attproj', [N, C]],
+    ['residual2', [N, C]],
+    ['ln2', [N, C]], ['ln2_mean', [N]], ['ln2_rstd', [N]],
+    ['fch', [N, 4 * C]],
+    ['fch_act', [N, 4 * C]],
+    ['fcproj', [N, C]],
+    ['residual3', [N, C]],
+  ];
+  const once: [string, number[]][] = [
     ['lnf', [N, C]], ['lnf_mean', [N]], ['lnf_rstd', [N]],
     ['logits', [N, V]],
     ['losses', [N]],
@@ -103,20 +114,29 @@ export function activationLayout(d: ModelDims, B: number, T: number): Activation
     ['dresidual', [N, C]], ['dln', [N, C]], ['dqkv', [N, 3 * C]], ['datty', [N, C]], ['dproj', [N, C]],
     ['dfch', [N, 4 * C]], ['dfch_act', [N, 4 * C]], ['dblock', [N, C]],
   ];
-  const tensors = new Map<string, { shape: number[]; offset: number; size: number }>();
+  const specs: [string, number[], boolean][] = [
+    ['encoded', [N, C], false],
+    ...perLayer.map(([name, shape]): [string, number[], boolean] => [name, [L, ...shape], true]),
+    ...once.map(([name, shape]): [string, number[], boolean] => [name, shape, false]),
+  ];
+  const tensors = new Map<string, ActivationSpec>();
   let offset = 0;
-  for (const [name, shape] of specs) {
+  for (const [name, shape, stacked] of specs) {
     const size = shape.reduce((a, b) => a * b, 1);
-    tensors.set(name, { shape, offset, size });
+    tensors.set(name, { shape, offset, size, layerStride: stacked ? size / L : 0 });
     offset += size;
   }
   return { tensors, total: offset };
 }
 
-/** Floats of activations per layer for (B, T): the memory formula the README states. */
+/**
+ * Floats of activations per layer for (B, T), summed from the layout: B·T·(18·C + 4 + NH), the memory
+ * formula the README states. Per position: 18 C-wide rows (ln1, qkv ×3, atty, attproj, residual2, ln2,
+ * fch ×4, fch_act ×4, fcproj, residual3), 4 LayerNorm statistics and NH attention log-sum-exps. (A
+ * hand-kept count said 17·C; summing the layout is what keeps it right.)
+ */
 export function activationFloatsPerLayer(d: ModelDims, B: number, T: number): number {
-  const C = d.nEmbd;
-  // ln1, qkv(3), atty, attproj, residual2, ln2, fch(4), fch_act(4), fcproj, residual3 = 17 C per position,
-  // plus 4 LayerNorm statistics and NH attention log-sum-exps per position.
-  return B * T * (17 * C + 4 + d.nHead);
+  let floats = 0;
+  for (const t of activationLayout(d, B, T).tensors.values()) floats += t.layerStride;
+  return floats;
 }

@@ -37,7 +37,7 @@ const RESERVE_BYTES = 96 * 2 ** 20;
 
 /**
  * Bytes for a model with (B, T) batches. `training: false` leaves out gradients and optimizer state.
- * Activations per layer are B·T·(17·C + 4 + NH) floats (see `activationFloatsPerLayer`).
+ * Activations per layer are B·T·(18·C + 4 + NH) floats (see `activationFloatsPerLayer`).
  */
 export function estimateMemory(dims: ModelDims, B: number, T: number, training = true): MemoryEstimate {
   const parameterCount = paramLayout(dims).total;

@@ -2,6 +2,7 @@
 import { ConfigError, describeValue } from '../errors.js';
 import type { ModelDims } from '../model/layout.js';
 import type { Tokenizer } from '../tokenizer/types.js';
+import { rejectUnknownKeys } from '../options.js';
 
 /** Why a sequence ended. */
 export type FinishReason =
@@ -167,9 +168,7 @@ function tokenId(key: string, v: unknown, V: number): number {
 
 export function resolveOptions(o: GenerateOptions, dims: ModelDims, tokenizer: Tokenizer | undefined): Resolved {
   if (o === null || typeof o !== 'object') throw new ConfigError('options', `options must be an object, got ${describeValue(o)}`);
-  for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) throw new ConfigError(key, `unknown option ${JSON.stringify(key)}; known: ${[...KNOWN].join(', ')}`);
-  }
+  rejectUnknownKeys('generate', o, KNOWN);
   const V = dims.vocabSize;
   const given = (key: keyof GenerateOptions) => o[key] !== undefined;
 

@@ -1,4 +1,4 @@
-import { TokenizerError, describeValue } from '../errors.js';
+import { FormatError, TokenizerError, describeValue } from '../errors.js';
 import { utf8Decode } from './bytes.js';
 import type { AllowedSpecial, EncodeOptions, Tokenizer, TokenizerKind } from './types.js';
 
@@ -9,6 +9,16 @@ const STREAM_BATCH_CHARS = 1 << 16;
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A vocabulary file given as JSON text or already parsed: parses text, naming `file` when it is not JSON. */
+export function parseJsonInput(input: unknown, file: string): unknown {
+  if (typeof input !== 'string') return input;
+  try {
+    return JSON.parse(input);
+  } catch (cause) {
+    throw new FormatError(`${file} is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
 }
 
 /** Validate a list of special tokens given by a user: non-empty, unique strings. */

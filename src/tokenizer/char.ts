@@ -1,5 +1,5 @@
 import { FormatError, TokenizerError, describeValue } from '../errors.js';
-import { BaseTokenizer, DEFAULT_EOT_TOKEN, checkSpecialTokenList } from './base.js';
+import { BaseTokenizer, DEFAULT_EOT_TOKEN, checkSpecialTokenList, parseJsonInput } from './base.js';
 import { utf8Encode } from './bytes.js';
 
 export interface CharTokenizerOptions {
@@ -57,14 +57,7 @@ export class CharTokenizer extends BaseTokenizer {
   /** Read what `save()` wrote. */
   static fromJson(json: string | object): CharTokenizer {
     const file = 'char tokenizer JSON';
-    let root: unknown = json;
-    if (typeof json === 'string') {
-      try {
-        root = JSON.parse(json);
-      } catch (cause) {
-        throw new FormatError(`${file} is not valid JSON: ${(cause as Error).message}`, { cause });
-      }
-    }
+    const root = parseJsonInput(json, file);
     const r = root as Record<string, unknown> | null;
     if (r === null || typeof r !== 'object' || r.type !== CHAR_FORMAT) {
       throw new FormatError(`${file}: expected "type": "${CHAR_FORMAT}", got ${describeValue(r === null || typeof r !== 'object' ? r : r.type)}`);

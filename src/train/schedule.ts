@@ -6,6 +6,7 @@
  * lr · (step + 1) / warmupSteps, after which the decay starts from lr at step = warmupSteps.
  */
 import { ConfigError, describeValue } from '../errors.js';
+import { rejectUnknownKeys } from '../options.js';
 
 interface WarmupOption {
   /** Steps of linear warmup from lr / warmupSteps up to lr (default 0). */
@@ -40,11 +41,7 @@ export function validateSchedule(spec: ScheduleSpec): void {
   if (spec === null || typeof spec !== 'object') bad('kind', 'an object with a kind', spec);
   const allowed = KEYS[spec.kind];
   if (allowed === undefined) bad('kind', `one of ${Object.keys(KEYS).map((k) => `'${k}'`).join(', ')}`, spec.kind);
-  for (const key of Object.keys(spec)) {
-    if (key !== 'kind' && key !== 'warmupSteps' && !allowed.includes(key)) {
-      throw new ConfigError(`schedule.${key}`, `a '${spec.kind}' schedule has no option '${key}' (known: ${[...allowed, 'warmupSteps'].join(', ')})`);
-    }
-  }
+  rejectUnknownKeys(`a '${spec.kind}' schedule`, spec, new Set(['kind', ...allowed, 'warmupSteps']), 'schedule.');
   const s = spec as unknown as Record<string, unknown>;
   if (typeof s.lr !== 'number' || !(s.lr >= 0) || !Number.isFinite(s.lr)) bad('lr', 'a finite number ≥ 0', s.lr);
   const warmup = s.warmupSteps ?? 0;

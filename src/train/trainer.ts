@@ -18,6 +18,7 @@ import { checkIds, type GPT } from '../model/gpt.js';
 import type { GPTEngine } from '../model/engine.js';
 import { learningRate, validateSchedule, type ScheduleSpec } from './schedule.js';
 import { yieldToEventLoop } from '../yield.js';
+import { rejectUnknownKeys } from '../options.js';
 
 export interface TrainerOptions {
   /** Training tokens (one stream; windows are drawn at random offsets, nanoGPT style). */
@@ -165,9 +166,7 @@ export class Trainer {
 
   constructor(model: GPT, options: TrainerOptions) {
     if (options === null || typeof options !== 'object') throw new ConfigError('options', `Trainer needs an options object, got ${describeValue(options)}`);
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.has(key)) throw new ConfigError(key, `Trainer has no option '${key}' (known: ${[...OPTION_KEYS].join(', ')})`);
-    }
+    rejectUnknownKeys('Trainer', options, OPTION_KEYS);
     const V = model.config.vocabSize;
     this.model = model;
     this.batchSize = integer('batchSize', options.batchSize, 1);
@@ -227,8 +226,7 @@ export class Trainer {
     this.#loader = new BatchLoader(trainData, { batchSize: this.batchSize, blockSize: this.blockSize, seed });
     this.#engine = model.createTrainingEngine(this.batchSize, this.blockSize);
     this.#engine.setWeightDecayTensors((t) => decay === 'all' || t.decay || (decay === 'matrices+embeddings' && (t.name === 'wte' || t.name === 'wpe')));
-    this.#engine.k.fill(this.#engine.m, 0);
-    this.#engine.k.fill(this.#engine.v, 0);
+    this.#engine.resetMoments();
   }
 
   /** Optimizer steps done so far. */
@@ -265,7 +263,7 @@ export class Trainer {
     const loss = lossSum / o.gradAccumSteps;
     let gradNorm = NaN;
     if (finite) {
-      if (o.gradAccumSteps > 1) e.k.scale(e.grads, e.layout.total, 1 / o.gradAccumSteps);
+      if (o.gradAccumSteps > 1) e.scaleGrads(1 / o.gradAccumSteps);
       gradNorm = e.clipGradients(o.gradClip === Infinity ? Infinity : o.gradClip);
       finite = Number.isFinite(gradNorm);
     }
@@ -337,9 +335,9 @@ export class Trainer {
   /** Everything besides the weights needed to continue exactly (moments are copies). */
   getState(): TrainerState {
     this.#live();
-    const e = this.#engine;
+    const { m, v } = this.#engine.readMoments();
     return {
-      tensors: { 'adamw.m': e.k.read(e.m), 'adamw.v': e.k.read(e.v) },
+      tensors: { 'adamw.m': m, 'adamw.v': v },
       meta: {
         format: 'wasm-gpt-trainer-1',
         step: this.#step,
@@ -392,8 +390,7 @@ export class Trainer {
       }
     }
     this.#loader.setState(meta.loader as BatchLoaderState);
-    this.#engine.k.write(this.#engine.m, state.tensors['adamw.m']!);
-    this.#engine.k.write(this.#engine.v, state.tensors['adamw.v']!);
+    this.#engine.writeMoments(state.tensors['adamw.m']!, state.tensors['adamw.v']!);
     this.#step = meta.step!;
     this.#skipped = meta.skippedSteps!;
     this.#elapsed = typeof meta.elapsed === 'number' ? meta.elapsed : 0;

@@ -9,6 +9,9 @@ import { RemoteSampler } from './remote-sampler.js';
 import { RemoteTrainer, trainerCheckpoints } from './remote-trainer.js';
 import { ServedObject } from './served.js';
 import { checkFloats, transferable } from './transfer.js';
+import { rejectUnknownKeys } from '../options.js';
+
+const SAMPLER_OPTION_KEYS = new Set(['tokenizer']);
 
 /** A `GPT` living in the worker. Methods mirror `GPT`'s, as promises. */
 export class RemoteGPT implements Pick<Client<ModelApi>, 'forward' | 'loss' | 'getParameters' | 'init' | 'estimateMemory' | 'dispose'> {
@@ -64,9 +67,7 @@ export class RemoteGPT implements Pick<Client<ModelApi>, 'forward' | 'loss' | 'g
   async createSampler(options: SamplerOptions = {}): Promise<RemoteSampler> {
     const handle = await this.#end.call(async () => {
       if (options === null || typeof options !== 'object') throw new ConfigError('options', `createSampler needs an options object, got ${describeValue(options)}`);
-      for (const key of Object.keys(options)) {
-        if (key !== 'tokenizer') throw new ConfigError(key, `createSampler has no option '${key}' (known: tokenizer)`);
-      }
+      rejectUnknownKeys('createSampler', options, SAMPLER_OPTION_KEYS);
       return this.#end.remote.createSampler({ tokenizer: options.tokenizer?.save() });
     });
     return new RemoteSampler(this.#end.link, this, handle);

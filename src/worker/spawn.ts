@@ -23,6 +23,7 @@ import type { Capabilities } from '../wasm/core.js';
 import { Link } from './link.js';
 import type { WireCoreOptions, WorkerApi } from './protocol.js';
 import { GPTWorker } from './remote-worker.js';
+import { rejectUnknownKeys } from '../options.js';
 
 /** The part of a Node `worker_threads` Worker used here (structural, so browser builds need no Node types). */
 export interface NodeWorkerLike {
@@ -93,9 +94,7 @@ async function callerBase(): Promise<string> {
  */
 export async function createWorker(options: WorkerOptions = {}): Promise<GPTWorker> {
   if (options === null || typeof options !== 'object') throw new ConfigError('options', `createWorker needs an options object, got ${describeValue(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!WORKER_OPTION_KEYS.has(key)) throw new ConfigError(key, `createWorker has no option '${key}' (known: ${[...WORKER_OPTION_KEYS].join(', ')})`);
-  }
+  rejectUnknownKeys('createWorker', options, WORKER_OPTION_KEYS);
   const base = await callerBase();
   const core: WireCoreOptions = { threads: options.threads, artifact: options.artifact };
   if (options.wasmUrl !== undefined) {

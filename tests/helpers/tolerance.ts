@@ -1,25 +1,61 @@
 /**
- * The tolerance rules every numeric test uses, in one place.
+ * The tolerance rules every numeric test uses, in one place. The named ones mirror `Tol` in
+ * crate/src/ops/testutil.rs (tests/tolerance.test.ts checks the two files agree):
  *
+ * - `TOL.STRICT`: same algorithm, different code path (SIMD vs scalar, blocked vs plain): a few ulps of
+ *   float32 accumulated over short sums.
+ * - `reductionTol(k, scale)`: k-term sums of terms of magnitude `scale` in different orders: (k + 4)·ε·scale.
+ * - `TOL.FINITE_DIFF`: one op's analytic gradient vs central differences (h = 1e-2, unit-scale inputs).
+ * - `TOL.MODEL_FINITE_DIFF`: the same through a whole model: the difference quotient crosses every layer,
+ *   LayerNorm and the softmax, so truncation error is larger than one op's.
+ * - `TOL.BACKENDS`: a whole model's results on two backends (wasm vs pure TypeScript): every reduction runs in
+ *   a different order and the differences compound through L layers, LayerNorm and the softmax.
  * - `gemmBound`: a K-term float32 dot product differs from the exact value by at most γ·Σ|aᵢbᵢ| with
  *   γ = (K + 4)·ε (the classic nε/(1-nε) bound, plus slack for α, β and the final rounding). Tests compute the
  *   exact value and Σ|aᵢbᵢ| in float64, so the check is rigorous rather than tuned.
  * - Thread-count independence is checked with exact bit equality, never a tolerance.
  */
+import type { GemmOptions } from '../../src/gemm/args.js';
+
 export const F32_EPS = 2 ** -23;
 
-export interface GemmCase {
-  m: number;
-  n: number;
-  k: number;
-  transA?: boolean;
-  transB?: boolean;
-  alpha?: number;
-  beta?: number;
-  lda?: number;
-  ldb?: number;
-  ldc?: number;
+/** |got − want| ≤ abs + rel·|want|. */
+export interface Tol {
+  abs: number;
+  rel: number;
 }
+
+export const TOL = {
+  STRICT: { abs: 1e-6, rel: 1e-5 },
+  FINITE_DIFF: { abs: 1e-3, rel: 1e-2 },
+  MODEL_FINITE_DIFF: { abs: 2e-3, rel: 5e-2 },
+  BACKENDS: { abs: 1e-4, rel: 1e-2 },
+} as const satisfies Record<string, Tol>;
+
+/** k-term sums in different orders, terms of magnitude `scale`. */
+export function reductionTol(k: number, scale: number): Tol {
+  return { abs: (k + 4) * F32_EPS * scale + 1e-7, rel: 1e-5 };
+}
+
+export function withinTol(got: number, want: number, tol: Tol): boolean {
+  return Math.abs(got - want) <= tol.abs + tol.rel * Math.abs(want) || (Number.isNaN(got) && Number.isNaN(want));
+}
+
+/** Asserts every element is within `tol`; the message names the tensor, the first failures and the worst. */
+export function expectClose(label: string, got: ArrayLike<number>, want: ArrayLike<number>, tol: Tol): void {
+  if (got.length !== want.length) throw new Error(`${label}: lengths differ (${got.length} vs ${want.length})`);
+  const failures: string[] = [];
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) {
+    if (withinTol(got[i], want[i], tol)) continue;
+    if (failures.length < 5) failures.push(`[${i}] got ${got[i]}, want ${want[i]}`);
+    worst = Math.max(worst, Math.abs(got[i] - want[i]) / (tol.abs + tol.rel * Math.abs(want[i])));
+  }
+  if (failures.length > 0) throw new Error(`${label}: NOT OK, worst ${worst.toFixed(1)}× tolerance\n  ${failures.join('\n  ')}`);
+}
+
+/** A product's options, as the public GEMM takes them. */
+export type GemmCase = GemmOptions;
 
 /** Float64 product plus the per-element error bound. */
 export function gemmReference64(

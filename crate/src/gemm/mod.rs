@@ -42,7 +42,7 @@ impl Workspace {
 
 /// Whether a product is large enough to be worth waking the thread pool for.
 pub fn worth_parallel(m: usize, n: usize, k: usize) -> bool {
-    m.saturating_mul(n).saturating_mul(k) >= PARALLEL_MIN_MACS
+    crate::par::worth_pool(m.saturating_mul(n).saturating_mul(k))
 }
 
 /// Floats of workspace a product of this shape needs.

@@ -24,7 +24,4 @@ pub const SMALL_M: usize = 4;
 /// Columns of C per task in the matrix-vector path.
 pub const GEMV_NB: usize = 256;
 
-/// Products smaller than this many multiply-adds run on the calling thread: waking the pool costs more.
-pub const PARALLEL_MIN_MACS: usize = 1 << 20;
-
 const _: () = assert!(NR % 4 == 0 && MC % MR == 0 && NB % NR == 0 && NC % NB == 0);

@@ -213,7 +213,7 @@ unsafe fn relu_backward_chunk(dinp: *mut f32, inp: *const f32, dout: *const f32,
 
 #[cfg(target_arch = "wasm32")]
 mod ffi {
-    use crate::ffi::{run, Status};
+    use crate::ffi::{export, reject_if, run};
 
     // Work per element, calibrated so the pool (entered from 2^20) is used where two threads measured faster:
     // GELU costs ~35 vector operations per 4 elements with its tanh; ReLU is memory-bound.
@@ -227,61 +227,61 @@ mod ffi {
     /// out (N) = gelu(inp); `out` may be `inp`.
     #[no_mangle]
     pub extern "C" fn wgpt_gelu_forward(out: *mut f32, inp: *const f32, n: usize) -> i32 {
-        let (o, x) = (out as usize, inp as usize);
-        if n == 0 {
-            return Status::Ok as i32;
-        }
-        if !ok(&[o, x]) {
-            return Status::InvalidArgument as i32;
-        }
-        run(n.saturating_mul(GELU_WORK), || unsafe { super::gelu_forward_raw(o as *mut f32, x as *const f32, n) });
-        Status::Ok as i32
+        export(|| {
+            let (o, x) = (out as usize, inp as usize);
+            if n == 0 {
+                return Ok(());
+            }
+            reject_if(!ok(&[o, x]))?;
+            run(n.saturating_mul(GELU_WORK), || unsafe { super::gelu_forward_raw(o as *mut f32, x as *const f32, n) });
+            Ok(())
+        })
     }
 
     /// dinp (N) += gelu'(inp) · dout.
     #[no_mangle]
     pub extern "C" fn wgpt_gelu_backward(dinp: *mut f32, inp: *const f32, dout: *const f32, n: usize) -> i32 {
-        let (d, x, g) = (dinp as usize, inp as usize, dout as usize);
-        if n == 0 {
-            return Status::Ok as i32;
-        }
-        if !ok(&[d, x, g]) {
-            return Status::InvalidArgument as i32;
-        }
-        run(n.saturating_mul(GELU_WORK), || unsafe {
-            super::gelu_backward_raw(d as *mut f32, x as *const f32, g as *const f32, n)
-        });
-        Status::Ok as i32
+        export(|| {
+            let (d, x, g) = (dinp as usize, inp as usize, dout as usize);
+            if n == 0 {
+                return Ok(());
+            }
+            reject_if(!ok(&[d, x, g]))?;
+            run(n.saturating_mul(GELU_WORK), || unsafe {
+                super::gelu_backward_raw(d as *mut f32, x as *const f32, g as *const f32, n)
+            });
+            Ok(())
+        })
     }
 
     /// out (N) = relu(inp); `out` may be `inp`.
     #[no_mangle]
     pub extern "C" fn wgpt_relu_forward(out: *mut f32, inp: *const f32, n: usize) -> i32 {
-        let (o, x) = (out as usize, inp as usize);
-        if n == 0 {
-            return Status::Ok as i32;
-        }
-        if !ok(&[o, x]) {
-            return Status::InvalidArgument as i32;
-        }
-        run(n.saturating_mul(RELU_WORK), || unsafe { super::relu_forward_raw(o as *mut f32, x as *const f32, n) });
-        Status::Ok as i32
+        export(|| {
+            let (o, x) = (out as usize, inp as usize);
+            if n == 0 {
+                return Ok(());
+            }
+            reject_if(!ok(&[o, x]))?;
+            run(n.saturating_mul(RELU_WORK), || unsafe { super::relu_forward_raw(o as *mut f32, x as *const f32, n) });
+            Ok(())
+        })
     }
 
     /// dinp (N) += (inp > 0 ? dout : 0).
     #[no_mangle]
     pub extern "C" fn wgpt_relu_backward(dinp: *mut f32, inp: *const f32, dout: *const f32, n: usize) -> i32 {
-        let (d, x, g) = (dinp as usize, inp as usize, dout as usize);
-        if n == 0 {
-            return Status::Ok as i32;
-        }
-        if !ok(&[d, x, g]) {
-            return Status::InvalidArgument as i32;
-        }
-        run(n.saturating_mul(RELU_WORK), || unsafe {
-            super::relu_backward_raw(d as *mut f32, x as *const f32, g as *const f32, n)
-        });
-        Status::Ok as i32
+        export(|| {
+            let (d, x, g) = (dinp as usize, inp as usize, dout as usize);
+            if n == 0 {
+                return Ok(());
+            }
+            reject_if(!ok(&[d, x, g]))?;
+            run(n.saturating_mul(RELU_WORK), || unsafe {
+                super::relu_backward_raw(d as *mut f32, x as *const f32, g as *const f32, n)
+            });
+            Ok(())
+        })
     }
 }
 

@@ -701,7 +701,7 @@ unsafe fn dot(a: *const f32, b: *const f32, n: usize) -> f32 {
 
 #[cfg(target_arch = "wasm32")]
 mod ffi {
-    use crate::ffi::{run, Status};
+    use crate::ffi::{export, reject_if, run};
 
     fn dims_ok(b: usize, t: usize, c: usize, nh: usize, dropout: f64) -> bool {
         b > 0 && t > 0 && c > 0 && nh > 0 && c % nh == 0 && (0.0..1.0).contains(&dropout)
@@ -726,14 +726,14 @@ mod ffi {
         dropout: f64,
         seed: u32,
     ) -> i32 {
-        if !dims_ok(b, t, c, nh, dropout) {
-            return Status::InvalidArgument as i32;
-        }
-        let (out, lse, qkv) = (out as usize, lse as usize, qkv as usize);
-        run(work(b, t, c), || unsafe {
-            super::attention_forward(out as *mut f32, lse as *mut f32, qkv as *const f32, b, t, c, nh, dropout, seed)
-        });
-        Status::Ok as i32
+        export(|| {
+            reject_if(!dims_ok(b, t, c, nh, dropout))?;
+            let (out, lse, qkv) = (out as usize, lse as usize, qkv as usize);
+            run(work(b, t, c), || unsafe {
+                super::attention_forward(out as *mut f32, lse as *mut f32, qkv as *const f32, b, t, c, nh, dropout, seed)
+            });
+            Ok(())
+        })
     }
 
     #[no_mangle]
@@ -751,15 +751,15 @@ mod ffi {
         dropout: f64,
         seed: u32,
     ) -> i32 {
-        if !dims_ok(b, t, c, nh, dropout) {
-            return Status::InvalidArgument as i32;
-        }
-        let p = [dqkv as usize, dout as usize, qkv as usize, out as usize, lse as usize];
-        run(work(b, t, c).saturating_mul(2), || unsafe {
-            super::attention_backward(p[0] as *mut f32, p[1] as *const f32, p[2] as *const f32, p[3] as *const f32,
-                                      p[4] as *const f32, b, t, c, nh, dropout, seed)
-        });
-        Status::Ok as i32
+        export(|| {
+            reject_if(!dims_ok(b, t, c, nh, dropout))?;
+            let p = [dqkv as usize, dout as usize, qkv as usize, out as usize, lse as usize];
+            run(work(b, t, c).saturating_mul(2), || unsafe {
+                super::attention_backward(p[0] as *mut f32, p[1] as *const f32, p[2] as *const f32, p[3] as *const f32,
+                                          p[4] as *const f32, b, t, c, nh, dropout, seed)
+            });
+            Ok(())
+        })
     }
 }
 

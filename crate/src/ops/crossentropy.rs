@@ -228,7 +228,7 @@ pub fn targets_valid(targets: &[i32], v: usize, ignore_index: i32) -> bool {
 #[cfg(target_arch = "wasm32")]
 mod ffi {
     use super::*;
-    use crate::ffi::{run, Status};
+    use crate::ffi::{export, reject_if, run};
     use core::slice::{from_raw_parts, from_raw_parts_mut};
 
     /// Work of one logit (max, subtract, exp polynomial, add).
@@ -249,33 +249,29 @@ mod ffi {
         ignore_index: i32,
         mean_out: *mut f64,
     ) -> i32 {
-        if mean_out.is_null() {
-            return Status::InvalidArgument as i32;
-        }
-        if n == 0 {
-            mean_out.write_unaligned(f64::NAN);
-            return Status::Ok as i32;
-        }
-        if losses.is_null() || lse.is_null() || logits.is_null() || targets.is_null() {
-            return Status::InvalidArgument as i32;
-        }
-        if !targets_valid(from_raw_parts(targets, n), v, ignore_index) {
-            return Status::InvalidArgument as i32;
-        }
-        let p = [losses as usize, lse as usize, logits as usize, targets as usize];
-        let mean = run(WORK_PER_LOGIT.saturating_mul(n).saturating_mul(v), || unsafe {
-            crossentropy_forward(
-                from_raw_parts_mut(p[0] as *mut f32, n),
-                from_raw_parts_mut(p[1] as *mut f32, n),
-                from_raw_parts(p[2] as *const f32, n * v),
-                from_raw_parts(p[3] as *const i32, n),
-                n,
-                v,
-                ignore_index,
-            )
-        });
-        mean_out.write_unaligned(mean);
-        Status::Ok as i32
+        export(|| {
+            reject_if(mean_out.is_null())?;
+            if n == 0 {
+                mean_out.write_unaligned(f64::NAN);
+                return Ok(());
+            }
+            reject_if(losses.is_null() || lse.is_null() || logits.is_null() || targets.is_null())?;
+            reject_if(!targets_valid(from_raw_parts(targets, n), v, ignore_index))?;
+            let p = [losses as usize, lse as usize, logits as usize, targets as usize];
+            let mean = run(WORK_PER_LOGIT.saturating_mul(n).saturating_mul(v), || unsafe {
+                crossentropy_forward(
+                    from_raw_parts_mut(p[0] as *mut f32, n),
+                    from_raw_parts_mut(p[1] as *mut f32, n),
+                    from_raw_parts(p[2] as *const f32, n * v),
+                    from_raw_parts(p[3] as *const i32, n),
+                    n,
+                    v,
+                    ignore_index,
+                )
+            });
+            mean_out.write_unaligned(mean);
+            Ok(())
+        })
     }
 
     /// `crossentropy_backward` (writes dlogits; it may equal logits). Returns a `Status`: `InvalidArgument`
@@ -292,29 +288,27 @@ mod ffi {
         ignore_index: i32,
         dloss_scale: f32,
     ) -> i32 {
-        if n == 0 {
-            return Status::Ok as i32;
-        }
-        if dlogits.is_null() || logits.is_null() || lse.is_null() || targets.is_null() {
-            return Status::InvalidArgument as i32;
-        }
-        if !targets_valid(from_raw_parts(targets, n), v, ignore_index) {
-            return Status::InvalidArgument as i32;
-        }
-        let p = [dlogits as usize, logits as usize, lse as usize, targets as usize];
-        run(WORK_PER_LOGIT.saturating_mul(n).saturating_mul(v), || unsafe {
-            crossentropy_backward(
-                p[0] as *mut f32,
-                p[1] as *const f32,
-                from_raw_parts(p[2] as *const f32, n),
-                from_raw_parts(p[3] as *const i32, n),
-                n,
-                v,
-                ignore_index,
-                dloss_scale,
-            )
-        });
-        Status::Ok as i32
+        export(|| {
+            if n == 0 {
+                return Ok(());
+            }
+            reject_if(dlogits.is_null() || logits.is_null() || lse.is_null() || targets.is_null())?;
+            reject_if(!targets_valid(from_raw_parts(targets, n), v, ignore_index))?;
+            let p = [dlogits as usize, logits as usize, lse as usize, targets as usize];
+            run(WORK_PER_LOGIT.saturating_mul(n).saturating_mul(v), || unsafe {
+                crossentropy_backward(
+                    p[0] as *mut f32,
+                    p[1] as *const f32,
+                    from_raw_parts(p[2] as *const f32, n),
+                    from_raw_parts(p[3] as *const i32, n),
+                    n,
+                    v,
+                    ignore_index,
+                    dloss_scale,
+                )
+            });
+            Ok(())
+        })
     }
 }
 

@@ -131,7 +131,7 @@ unsafe fn apply_mask(out: SendPtr<f32>, inp: SendConstPtr<f32>, i0: usize, i1: u
 #[cfg(target_arch = "wasm32")]
 mod ffi {
     use super::*;
-    use crate::ffi::{run, Status};
+    use crate::ffi::{export, reject_if, run};
 
     /// Work units per element for `crate::ffi::run` (entered at 2^20): calibrated with bench/train-ops.mjs so
     /// the pool is used from ~512 K elements, where it started to pay on a 2-core machine (262 K ran slower on
@@ -141,23 +141,23 @@ mod ffi {
     /// `dropout_forward` (out may equal inp). `InvalidArgument` unless 0 ≤ p < 1.
     #[no_mangle]
     pub unsafe extern "C" fn wgpt_dropout_forward(out: *mut f32, inp: *const f32, n: usize, p: f64, seed: u32, offset: u32) -> i32 {
-        if !(0.0..1.0).contains(&p) || (n > 0 && (out.is_null() || inp.is_null())) {
-            return Status::InvalidArgument as i32;
-        }
-        let (o, x) = (out as usize, inp as usize);
-        run(WORK_PER_ELEM.saturating_mul(n), || unsafe { dropout_forward(o as *mut f32, x as *const f32, n, p, seed, offset) });
-        Status::Ok as i32
+        export(|| {
+            reject_if(!(0.0..1.0).contains(&p) || (n > 0 && (out.is_null() || inp.is_null())))?;
+            let (o, x) = (out as usize, inp as usize);
+            run(WORK_PER_ELEM.saturating_mul(n), || unsafe { dropout_forward(o as *mut f32, x as *const f32, n, p, seed, offset) });
+            Ok(())
+        })
     }
 
     /// `dropout_backward` (writes; dinp may equal dout). `InvalidArgument` unless 0 ≤ p < 1.
     #[no_mangle]
     pub unsafe extern "C" fn wgpt_dropout_backward(dinp: *mut f32, dout: *const f32, n: usize, p: f64, seed: u32, offset: u32) -> i32 {
-        if !(0.0..1.0).contains(&p) || (n > 0 && (dinp.is_null() || dout.is_null())) {
-            return Status::InvalidArgument as i32;
-        }
-        let (d, g) = (dinp as usize, dout as usize);
-        run(WORK_PER_ELEM.saturating_mul(n), || unsafe { dropout_backward(d as *mut f32, g as *const f32, n, p, seed, offset) });
-        Status::Ok as i32
+        export(|| {
+            reject_if(!(0.0..1.0).contains(&p) || (n > 0 && (dinp.is_null() || dout.is_null())))?;
+            let (d, g) = (dinp as usize, dout as usize);
+            run(WORK_PER_ELEM.saturating_mul(n), || unsafe { dropout_backward(d as *mut f32, g as *const f32, n, p, seed, offset) });
+            Ok(())
+        })
     }
 }
 

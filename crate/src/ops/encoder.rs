@@ -276,7 +276,7 @@ unsafe fn sum_positions(dwpe: *mut f32, dout: *const f32, b: usize, t: usize, c:
 
 #[cfg(target_arch = "wasm32")]
 mod ffi {
-    use crate::ffi::{run, Status};
+    use crate::ffi::{export, reject_if, run, Status};
 
     unsafe fn slice<'a, T>(p: usize, len: usize) -> &'a [T] {
         if len == 0 { &[] } else { core::slice::from_raw_parts(p as *const T, len) }
@@ -288,17 +288,17 @@ mod ffi {
     /// out (T,C) ← the sinusoidal position table.
     #[no_mangle]
     pub extern "C" fn wgpt_positional_sinusoidal(out: *mut f32, t: usize, c: usize) -> i32 {
-        let Some(len) = t.checked_mul(c) else { return Status::InvalidArgument as i32 };
-        if len == 0 {
-            return Status::Ok as i32;
-        }
-        if out.is_null() {
-            return Status::InvalidArgument as i32;
-        }
-        let o = out as usize;
-        // Two f64 trig calls per pair of channels: ≈ 40 operations per element.
-        run(len.saturating_mul(40), || unsafe { super::positional_sinusoidal(slice_mut(o, len), t, c) });
-        Status::Ok as i32
+        export(|| {
+            let Some(len) = t.checked_mul(c) else { return Err(Status::InvalidArgument) };
+            if len == 0 {
+                return Ok(());
+            }
+            reject_if(out.is_null())?;
+            let o = out as usize;
+            // Two f64 trig calls per pair of channels: ≈ 40 operations per element.
+            run(len.saturating_mul(40), || unsafe { super::positional_sinusoidal(slice_mut(o, len), t, c) });
+            Ok(())
+        })
     }
 
     /// out (B,T,C) = wte (V,C)[inp (B,T)] + wpe (≥T,C)[t]. InvalidArgument when a token is outside [0, V).
@@ -314,26 +314,24 @@ mod ffi {
         c: usize,
         v: usize,
     ) -> i32 {
-        let (o, x, e, p) = (out as usize, inp as usize, wte as usize, wpe as usize);
-        let (Some(rows), Some(_), Some(_)) = (b.checked_mul(t), v.checked_mul(c), b.checked_mul(t).and_then(|r| r.checked_mul(c)))
-        else {
-            return Status::InvalidArgument as i32;
-        };
-        if rows == 0 || c == 0 {
-            return Status::Ok as i32;
-        }
-        if [o, x, e, p].contains(&0) {
-            return Status::InvalidArgument as i32;
-        }
-        let tokens: &[i32] = unsafe { slice(x, rows) };
-        if !super::tokens_ok(tokens, v) {
-            return Status::InvalidArgument as i32;
-        }
-        // Memory-bound: two threads pay off from about 2M elements.
-        run(rows * c / 2, || unsafe {
-            super::encoder_forward(slice_mut(o, rows * c), slice(x, rows), slice(e, v * c), slice(p, t * c), b, t, c)
-        });
-        Status::Ok as i32
+        export(|| {
+            let (o, x, e, p) = (out as usize, inp as usize, wte as usize, wpe as usize);
+            let (Some(rows), Some(_), Some(_)) = (b.checked_mul(t), v.checked_mul(c), b.checked_mul(t).and_then(|r| r.checked_mul(c)))
+            else {
+                return Err(Status::InvalidArgument);
+            };
+            if rows == 0 || c == 0 {
+                return Ok(());
+            }
+            reject_if([o, x, e, p].contains(&0))?;
+            let tokens: &[i32] = unsafe { slice(x, rows) };
+            reject_if(!super::tokens_ok(tokens, v))?;
+            // Memory-bound: two threads pay off from about 2M elements.
+            run(rows * c / 2, || unsafe {
+                super::encoder_forward(slice_mut(o, rows * c), slice(x, rows), slice(e, v * c), slice(p, t * c), b, t, c)
+            });
+            Ok(())
+        })
     }
 
     /// dwte (V,C) += scatter of dout (B,T,C) by inp (B,T); dwpe (≥T,C) += Σ_b dout unless `dwpe` is 0.
@@ -350,26 +348,24 @@ mod ffi {
         c: usize,
         v: usize,
     ) -> i32 {
-        let (de, dp, g, x) = (dwte as usize, dwpe as usize, dout as usize, inp as usize);
-        let (Some(rows), Some(_), Some(_)) = (b.checked_mul(t), v.checked_mul(c), b.checked_mul(t).and_then(|r| r.checked_mul(c)))
-        else {
-            return Status::InvalidArgument as i32;
-        };
-        if rows == 0 || c == 0 {
-            return Status::Ok as i32;
-        }
-        if [de, g, x].contains(&0) {
-            return Status::InvalidArgument as i32;
-        }
-        let tokens: &[i32] = unsafe { slice(x, rows) };
-        if !super::tokens_ok(tokens, v) {
-            return Status::InvalidArgument as i32;
-        }
-        run(rows * c / 2, || unsafe {
-            let dwpe = if dp == 0 { None } else { Some(slice_mut(dp, t * c)) };
-            super::encoder_backward(slice_mut(de, v * c), dwpe, slice(g, rows * c), slice(x, rows), b, t, c)
-        });
-        Status::Ok as i32
+        export(|| {
+            let (de, dp, g, x) = (dwte as usize, dwpe as usize, dout as usize, inp as usize);
+            let (Some(rows), Some(_), Some(_)) = (b.checked_mul(t), v.checked_mul(c), b.checked_mul(t).and_then(|r| r.checked_mul(c)))
+            else {
+                return Err(Status::InvalidArgument);
+            };
+            if rows == 0 || c == 0 {
+                return Ok(());
+            }
+            reject_if([de, g, x].contains(&0))?;
+            let tokens: &[i32] = unsafe { slice(x, rows) };
+            reject_if(!super::tokens_ok(tokens, v))?;
+            run(rows * c / 2, || unsafe {
+                let dwpe = if dp == 0 { None } else { Some(slice_mut(dp, t * c)) };
+                super::encoder_backward(slice_mut(de, v * c), dwpe, slice(g, rows * c), slice(x, rows), b, t, c)
+            });
+            Ok(())
+        })
     }
 }
 

@@ -293,7 +293,7 @@ pub unsafe fn kv_reorder(kv: *mut f32, order: &[u32], l_: usize, max_t: usize, c
 
 #[cfg(target_arch = "wasm32")]
 mod ffi {
-    use crate::ffi::{run, Status};
+    use crate::ffi::{export, reject_if, run};
 
     /// Work estimate: the QKᵀ and PV products over every cached key, 4 flops per (row, key, channel).
     /// Saturating: usize is 32 bits on wasm32.
@@ -314,31 +314,29 @@ mod ffi {
         c: usize,
         nh: usize,
     ) -> i32 {
-        let fits = pos.checked_add(tq).is_some_and(|end| end <= max_t);
-        if !(b > 0 && tq > 0 && c > 0 && nh > 0 && c % nh == 0 && fits) {
-            return Status::InvalidArgument as i32;
-        }
-        let (out, kv, qkv) = (out as usize, kv as usize, qkv as usize);
-        run(work(b, tq, pos, c), || unsafe {
-            super::kv_attention_forward(out as *mut f32, kv as *mut f32, qkv as *const f32, b, tq, pos, max_t, c, nh)
-        });
-        Status::Ok as i32
+        export(|| {
+            let fits = pos.checked_add(tq).is_some_and(|end| end <= max_t);
+            reject_if(!(b > 0 && tq > 0 && c > 0 && nh > 0 && c % nh == 0 && fits))?;
+            let (out, kv, qkv) = (out as usize, kv as usize, qkv as usize);
+            run(work(b, tq, pos, c), || unsafe {
+                super::kv_attention_forward(out as *mut f32, kv as *mut f32, qkv as *const f32, b, tq, pos, max_t, c, nh)
+            });
+            Ok(())
+        })
     }
 
     /// Row b of the whole cache (L,B,2,NH,maxT,hs) ← row order[b] (order: B int32), positions 0..len.
     #[no_mangle]
     #[allow(clippy::too_many_arguments)]
     pub extern "C" fn wgpt_kv_reorder(kv: *mut f32, order: *const i32, l: usize, b: usize, max_t: usize, c: usize, nh: usize, len: usize) -> i32 {
-        if order.is_null() || b == 0 || len > max_t || nh == 0 || c % nh != 0 {
-            return Status::InvalidArgument as i32;
-        }
-        // Read as u32: a negative id becomes ≥ 2³¹ and fails the same bound check.
-        let order = unsafe { core::slice::from_raw_parts(order as *const u32, b) };
-        if order.iter().any(|&s| s as usize >= b) {
-            return Status::InvalidArgument as i32;
-        }
-        unsafe { super::kv_reorder(kv, order, l, max_t, c, nh, len) };
-        Status::Ok as i32
+        export(|| {
+            reject_if(order.is_null() || b == 0 || len > max_t || nh == 0 || c % nh != 0)?;
+            // Read as u32: a negative id becomes ≥ 2³¹ and fails the same bound check.
+            let order = unsafe { core::slice::from_raw_parts(order as *const u32, b) };
+            reject_if(order.iter().any(|&s| s as usize >= b))?;
+            unsafe { super::kv_reorder(kv, order, l, max_t, c, nh, len) };
+            Ok(())
+        })
     }
 }
 

@@ -349,7 +349,7 @@ unsafe fn combine_partials(dst: *mut f32, part: *const f32, blocks: usize, c: us
 
 #[cfg(target_arch = "wasm32")]
 mod ffi {
-    use crate::ffi::{run, Status};
+    use crate::ffi::{export, reject_if, run};
 
     unsafe fn slice<'a>(p: usize, len: usize) -> &'a [f32] {
         if len == 0 { &[] } else { core::slice::from_raw_parts(p as *const f32, len) }
@@ -372,19 +372,19 @@ mod ffi {
         c: usize,
         eps: f32,
     ) -> i32 {
-        let p = [out as usize, mean as usize, rstd as usize, inp as usize, weight as usize, bias as usize];
-        if n == 0 {
-            return Status::Ok as i32;
-        }
-        if c == 0 || p.contains(&0) || n.checked_mul(c).is_none() || !(eps >= 0.0) {
-            return Status::InvalidArgument as i32;
-        }
-        // Calibrated: two threads pay off from about N·C = 512k (entering the pool costs tens of µs).
-        run(n * c * 2, || unsafe {
-            super::layernorm_forward(slice_mut(p[0], n * c), slice_mut(p[1], n), slice_mut(p[2], n), slice(p[3], n * c),
-                                     slice(p[4], c), slice(p[5], c), n, c, eps)
-        });
-        Status::Ok as i32
+        export(|| {
+            let p = [out as usize, mean as usize, rstd as usize, inp as usize, weight as usize, bias as usize];
+            if n == 0 {
+                return Ok(());
+            }
+            reject_if(c == 0 || p.contains(&0) || n.checked_mul(c).is_none() || !(eps >= 0.0))?;
+            // Calibrated: two threads pay off from about N·C = 512k (entering the pool costs tens of µs).
+            run(n * c * 2, || unsafe {
+                super::layernorm_forward(slice_mut(p[0], n * c), slice_mut(p[1], n), slice_mut(p[2], n), slice(p[3], n * c),
+                                         slice(p[4], c), slice(p[5], c), n, c, eps)
+            });
+            Ok(())
+        })
     }
 
     /// dinp (N,C), dweight (C), dbias (C) += gradients, from dout (N,C) and the forward's inp, weight, mean, rstd.
@@ -402,19 +402,19 @@ mod ffi {
         n: usize,
         c: usize,
     ) -> i32 {
-        let p = [dinp as usize, dweight as usize, dbias as usize, dout as usize, inp as usize, weight as usize,
-                 mean as usize, rstd as usize];
-        if n == 0 {
-            return Status::Ok as i32;
-        }
-        if c == 0 || p.contains(&0) || n.checked_mul(c).is_none() {
-            return Status::InvalidArgument as i32;
-        }
-        run(n * c * 2, || unsafe {
-            super::layernorm_backward(slice_mut(p[0], n * c), slice_mut(p[1], c), slice_mut(p[2], c), slice(p[3], n * c),
-                                      slice(p[4], n * c), slice(p[5], c), slice(p[6], n), slice(p[7], n), n, c)
-        });
-        Status::Ok as i32
+        export(|| {
+            let p = [dinp as usize, dweight as usize, dbias as usize, dout as usize, inp as usize, weight as usize,
+                     mean as usize, rstd as usize];
+            if n == 0 {
+                return Ok(());
+            }
+            reject_if(c == 0 || p.contains(&0) || n.checked_mul(c).is_none())?;
+            run(n * c * 2, || unsafe {
+                super::layernorm_backward(slice_mut(p[0], n * c), slice_mut(p[1], c), slice_mut(p[2], c), slice(p[3], n * c),
+                                          slice(p[4], n * c), slice(p[5], c), slice(p[6], n), slice(p[7], n), n, c)
+            });
+            Ok(())
+        })
     }
 }
 

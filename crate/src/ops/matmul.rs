@@ -197,7 +197,7 @@ unsafe fn dbias_columns(dbias: SendPtr<f32>, dout: SendConstPtr<f32>, n: usize, 
 #[cfg(target_arch = "wasm32")]
 mod ffi {
     use super::*;
-    use crate::ffi::{run, Status};
+    use crate::ffi::{export, reject_if, run};
     use core::slice::{from_raw_parts, from_raw_parts_mut};
 
     /// `matmul_forward`; `bias` may be 0 (no bias). Returns a `Status`.
@@ -211,25 +211,25 @@ mod ffi {
         c: usize,
         oc: usize,
     ) -> i32 {
-        if out.is_null() || inp.is_null() || weight.is_null() {
-            return Status::InvalidArgument as i32;
-        }
-        let (out, inp, weight, bias) = (out as usize, inp as usize, weight as usize, bias as usize);
-        // Saturating: on wasm32 usize is 32 bits and 4·N·C·V exceeds it for an LM head (a wrapped estimate
-        // would keep the product off the pool).
-        run(2usize.saturating_mul(n).saturating_mul(c).saturating_mul(oc), || unsafe {
-            let bias = (bias != 0).then(|| from_raw_parts(bias as *const f32, oc));
-            matmul_forward(
-                from_raw_parts_mut(out as *mut f32, n * oc),
-                from_raw_parts(inp as *const f32, n * c),
-                from_raw_parts(weight as *const f32, oc * c),
-                bias,
-                n,
-                c,
-                oc,
-            )
-        });
-        Status::Ok as i32
+        export(|| {
+            reject_if(out.is_null() || inp.is_null() || weight.is_null())?;
+            let (out, inp, weight, bias) = (out as usize, inp as usize, weight as usize, bias as usize);
+            // Saturating: on wasm32 usize is 32 bits and 4·N·C·V exceeds it for an LM head (a wrapped estimate
+            // would keep the product off the pool).
+            run(2usize.saturating_mul(n).saturating_mul(c).saturating_mul(oc), || unsafe {
+                let bias = (bias != 0).then(|| from_raw_parts(bias as *const f32, oc));
+                matmul_forward(
+                    from_raw_parts_mut(out as *mut f32, n * oc),
+                    from_raw_parts(inp as *const f32, n * c),
+                    from_raw_parts(weight as *const f32, oc * c),
+                    bias,
+                    n,
+                    c,
+                    oc,
+                )
+            });
+            Ok(())
+        })
     }
 
     /// `matmul_backward`; `dbias` may be 0 (no bias). Returns a `Status`.
@@ -246,25 +246,25 @@ mod ffi {
         c: usize,
         oc: usize,
     ) -> i32 {
-        if dinp.is_null() || dweight.is_null() || dout.is_null() || inp.is_null() || weight.is_null() {
-            return Status::InvalidArgument as i32;
-        }
-        let p = [dinp as usize, dweight as usize, dbias as usize, dout as usize, inp as usize, weight as usize];
-        run(4usize.saturating_mul(n).saturating_mul(c).saturating_mul(oc), || unsafe {
-            let dbias = (p[2] != 0).then(|| from_raw_parts_mut(p[2] as *mut f32, oc));
-            matmul_backward(
-                from_raw_parts_mut(p[0] as *mut f32, n * c),
-                from_raw_parts_mut(p[1] as *mut f32, oc * c),
-                dbias,
-                from_raw_parts(p[3] as *const f32, n * oc),
-                from_raw_parts(p[4] as *const f32, n * c),
-                from_raw_parts(p[5] as *const f32, oc * c),
-                n,
-                c,
-                oc,
-            )
-        });
-        Status::Ok as i32
+        export(|| {
+            reject_if(dinp.is_null() || dweight.is_null() || dout.is_null() || inp.is_null() || weight.is_null())?;
+            let p = [dinp as usize, dweight as usize, dbias as usize, dout as usize, inp as usize, weight as usize];
+            run(4usize.saturating_mul(n).saturating_mul(c).saturating_mul(oc), || unsafe {
+                let dbias = (p[2] != 0).then(|| from_raw_parts_mut(p[2] as *mut f32, oc));
+                matmul_backward(
+                    from_raw_parts_mut(p[0] as *mut f32, n * c),
+                    from_raw_parts_mut(p[1] as *mut f32, oc * c),
+                    dbias,
+                    from_raw_parts(p[3] as *const f32, n * oc),
+                    from_raw_parts(p[4] as *const f32, n * c),
+                    from_raw_parts(p[5] as *const f32, oc * c),
+                    n,
+                    c,
+                    oc,
+                )
+            });
+            Ok(())
+        })
     }
 }
 

@@ -274,7 +274,7 @@ pub fn ranges_valid(decay_ranges: &[i32], n: usize) -> bool {
 #[cfg(target_arch = "wasm32")]
 mod ffi {
     use super::*;
-    use crate::ffi::{run, Status};
+    use crate::ffi::{export, reject_if, run};
     use core::slice::{from_raw_parts, from_raw_parts_mut};
 
     // Work estimates for `crate::ffi::run` (which enters the pool at 2^20) are calibrated with
@@ -301,31 +301,29 @@ mod ffi {
         weight_decay: f32,
         step: u32,
     ) -> i32 {
-        let null_buffer = params.is_null() || grads.is_null() || m.is_null() || v.is_null();
-        if step == 0 || (r > 0 && decay_ranges.is_null()) || (n > 0 && null_buffer) {
-            return Status::InvalidArgument as i32;
-        }
-        let ranges: &[i32] = if r == 0 { &[] } else { from_raw_parts(decay_ranges, 2 * r) };
-        if !ranges_valid(ranges, n) {
-            return Status::InvalidArgument as i32;
-        }
-        if n == 0 {
-            return Status::Ok as i32;
-        }
-        let h = AdamW::new(lr, beta1, beta2, eps, weight_decay, step);
-        let p = [params as usize, grads as usize, m as usize, v as usize];
-        run(n, || unsafe {
-            adamw(
-                from_raw_parts_mut(p[0] as *mut f32, n),
-                from_raw_parts(p[1] as *const f32, n),
-                from_raw_parts_mut(p[2] as *mut f32, n),
-                from_raw_parts_mut(p[3] as *mut f32, n),
-                ranges,
-                n,
-                &h,
-            )
-        });
-        Status::Ok as i32
+        export(|| {
+            let null_buffer = params.is_null() || grads.is_null() || m.is_null() || v.is_null();
+            reject_if(step == 0 || (r > 0 && decay_ranges.is_null()) || (n > 0 && null_buffer))?;
+            let ranges: &[i32] = if r == 0 { &[] } else { from_raw_parts(decay_ranges, 2 * r) };
+            reject_if(!ranges_valid(ranges, n))?;
+            if n == 0 {
+                return Ok(());
+            }
+            let h = AdamW::new(lr, beta1, beta2, eps, weight_decay, step);
+            let p = [params as usize, grads as usize, m as usize, v as usize];
+            run(n, || unsafe {
+                adamw(
+                    from_raw_parts_mut(p[0] as *mut f32, n),
+                    from_raw_parts(p[1] as *const f32, n),
+                    from_raw_parts_mut(p[2] as *mut f32, n),
+                    from_raw_parts_mut(p[3] as *mut f32, n),
+                    ranges,
+                    n,
+                    &h,
+                )
+            });
+            Ok(())
+        })
     }
 
     /// The global L2 norm of grads (N). Cannot fail: returns the norm (0 for N = 0; NaN/inf propagate).
@@ -341,15 +339,15 @@ mod ffi {
     /// buf (N) *= s. Returns a `Status`.
     #[no_mangle]
     pub unsafe extern "C" fn wgpt_scale(buf: *mut f32, n: usize, s: f32) -> i32 {
-        if n == 0 {
-            return Status::Ok as i32;
-        }
-        if buf.is_null() {
-            return Status::InvalidArgument as i32;
-        }
-        let b = buf as usize;
-        run(n / 2, || unsafe { scale(from_raw_parts_mut(b as *mut f32, n), n, s) });
-        Status::Ok as i32
+        export(|| {
+            if n == 0 {
+                return Ok(());
+            }
+            reject_if(buf.is_null())?;
+            let b = buf as usize;
+            run(n / 2, || unsafe { scale(from_raw_parts_mut(b as *mut f32, n), n, s) });
+            Ok(())
+        })
     }
 }
 

@@ -87,37 +87,37 @@ unsafe fn add_chunk(out: *mut f32, a: *const f32, b: *const f32, len: usize) {
 
 #[cfg(target_arch = "wasm32")]
 mod ffi {
-    use crate::ffi::{run, Status};
+    use crate::ffi::{export, reject_if, run};
 
     /// out (N) = inp1 + inp2; `out` may be `inp1` or `inp2`.
     #[no_mangle]
     pub extern "C" fn wgpt_residual_forward(out: *mut f32, inp1: *const f32, inp2: *const f32, n: usize) -> i32 {
-        if n == 0 {
-            return Status::Ok as i32;
-        }
-        if out.is_null() || inp1.is_null() || inp2.is_null() {
-            return Status::InvalidArgument as i32;
-        }
-        let (o, a, b) = (out as usize, inp1 as usize, inp2 as usize);
-        // Memory-bound (one add per 12 bytes moved): measured, two threads pay off from about 1M elements.
-        run(n, || unsafe { super::residual_forward_raw(o as *mut f32, a as *const f32, b as *const f32, n) });
-        Status::Ok as i32
+        export(|| {
+            if n == 0 {
+                return Ok(());
+            }
+            reject_if(out.is_null() || inp1.is_null() || inp2.is_null())?;
+            let (o, a, b) = (out as usize, inp1 as usize, inp2 as usize);
+            // Memory-bound (one add per 12 bytes moved): measured, two threads pay off from about 1M elements.
+            run(n, || unsafe { super::residual_forward_raw(o as *mut f32, a as *const f32, b as *const f32, n) });
+            Ok(())
+        })
     }
 
     /// dinp1 (N) += dout, dinp2 (N) += dout.
     #[no_mangle]
     pub extern "C" fn wgpt_residual_backward(dinp1: *mut f32, dinp2: *mut f32, dout: *const f32, n: usize) -> i32 {
-        if n == 0 {
-            return Status::Ok as i32;
-        }
-        if dinp1.is_null() || dinp2.is_null() || dout.is_null() || dinp1 == dinp2 {
-            return Status::InvalidArgument as i32;
-        }
-        let (d1, d2, g) = (dinp1 as usize, dinp2 as usize, dout as usize);
-        run(n, || unsafe {
-            super::residual_backward_raw(d1 as *mut f32, d2 as *mut f32, g as *const f32, n)
-        });
-        Status::Ok as i32
+        export(|| {
+            if n == 0 {
+                return Ok(());
+            }
+            reject_if(dinp1.is_null() || dinp2.is_null() || dout.is_null() || dinp1 == dinp2)?;
+            let (d1, d2, g) = (dinp1 as usize, dinp2 as usize, dout as usize);
+            run(n, || unsafe {
+                super::residual_backward_raw(d1 as *mut f32, d2 as *mut f32, g as *const f32, n)
+            });
+            Ok(())
+        })
     }
 }
 

@@ -1,6 +1,8 @@
 //! Shared test machinery for the ops: seeded data, the tolerance rules, finite differences, thread pools.
 //!
-//! Tolerance rules (the one place they are written down; tests/helpers/tolerance.ts mirrors them):
+//! Tolerance rules (the one place they are written down for Rust; tests/helpers/tolerance.ts mirrors them under
+//! the same names, adds the two whole-model rules only TypeScript tests use, and tests/tolerance.test.ts
+//! checks the shared values agree):
 //! - `Tol::STRICT` — same algorithm, different code path (SIMD vs scalar, blocked vs plain): |got − want| ≤
 //!   1e-6 + 1e-5·|want|, i.e. a few ulps of float32 accumulated over short sums.
 //! - `Tol::reduction(k)` — results of k-term sums computed in different orders: (k + 4)·ε·scale, where scale
