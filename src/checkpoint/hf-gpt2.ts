@@ -259,8 +259,24 @@ const BUFFER = /^h\.\d+\.attn\.(bias|masked_bias)$/;
 export function paramsFromHF(
   dims: ModelDims, tensors: ReadonlyMap<string, TensorInput>, source: string, options: { allowNonFinite?: boolean } = {},
 ): Float32Array {
+  const params = new Float32Array(paramLayout(dims).total);
+  writeParamsFromHF(dims, tensors, source, params, options);
+  return params;
+}
+
+/** Where `writeParamsFromHF` puts each tensor (in our layout): one array, or a writer (e.g. into wasm memory). */
+export type ParamSink = Float32Array | ((offset: number, data: Float32Array) => void);
+
+/**
+ * `paramsFromHF` into `sink`: every name and shape is checked before the first tensor is converted or written,
+ * so a mismatch writes nothing; a non-finite weight is found while writing (the sink then holds part of the
+ * model, which the caller discards). With a writer, a model loads from the file's bytes with one copy and no
+ * intermediate parameter array.
+ */
+export function writeParamsFromHF(
+  dims: ModelDims, tensors: ReadonlyMap<string, TensorInput>, source: string, sink: ParamSink, options: { allowNonFinite?: boolean } = {},
+): void {
   const problems: string[] = [];
-  const nonFinite: string[] = [];
   const byName = new Map<string, TensorInput>();
   for (const [name, t] of tensors) {
     const bare = name.startsWith(PREFIX) ? name.slice(PREFIX.length) : name;
@@ -271,61 +287,59 @@ export function paramsFromHF(
     byName.set(key, t);
   }
 
-  const params = new Float32Array(paramLayout(dims).total);
   const expected = slots(dims);
   const wanted = new Set(expected.map((s) => s.name));
+  const size = (s: Slot) => s.shape.reduce((a, b) => a * b, 1);
   for (const s of expected) {
     const t = byName.get(s.name);
-    if (t === undefined) {
-      problems.push(`${s.name}: missing (expected shape [${s.shape.join(', ')}])`);
-      continue;
-    }
-    if (!sameShape(t.shape, s.shape)) {
-      problems.push(`${s.name}: shape [${t.shape.join(', ')}], expected [${s.shape.join(', ')}]`);
-      continue;
-    }
-    const data = float32Of(t);
-    const size = s.shape.reduce((a, b) => a * b, 1);
-    if (data.length !== size) {
-      problems.push(`${s.name}: ${data.length} values for shape [${s.shape.join(', ')}]`);
-      continue;
-    }
-    const bad = options.allowNonFinite === true ? -1 : firstNonFinite(data);
-    if (bad >= 0) nonFinite.push(`${s.name}: element ${bad} is ${data[bad]}`);
-    if (s.transpose) transposeInto(params.subarray(s.offset, s.offset + size), data, s.shape[0], s.shape[1]);
-    else params.set(data, s.offset);
+    if (t === undefined) problems.push(`${s.name}: missing (expected shape [${s.shape.join(', ')}])`);
+    else if (!sameShape(t.shape, s.shape)) problems.push(`${s.name}: shape [${t.shape.join(', ')}], expected [${s.shape.join(', ')}]`);
+    else if ('data' in t && t.data.length !== size(s)) problems.push(`${s.name}: ${t.data.length} values for shape [${s.shape.join(', ')}]`);
   }
-
   const head = byName.get('lm_head.weight');
   if (dims.tieEmbeddings && head !== undefined) {
     // A tied head saved anyway (some exporters do): fine when it really is wte, a config mismatch otherwise.
     const wte = [dims.vocabSize, dims.nEmbd];
     if (!sameShape(head.shape, wte)) {
       problems.push(`lm_head.weight: shape [${head.shape.join(', ')}], expected [${wte.join(', ')}] (tied to wte.weight)`);
-    } else if (problems.length === 0) {
-      // wte loaded fine (no problems so far), so compare against what landed in params
-      const { offset, size } = paramLayout(dims).tensors.get('wte')!;
-      if (!sameValues(float32Of(head), params.subarray(offset, offset + size))) {
-        problems.push('lm_head.weight: differs from wte.weight, but tie_word_embeddings is true (set it to false to load an untied head)');
-      }
+    } else if (problems.length === 0 && !sameValues(float32Of(head), float32Of(byName.get(`${PREFIX}wte.weight`)!))) {
+      problems.push('lm_head.weight: differs from wte.weight, but tie_word_embeddings is true (set it to false to load an untied head)');
     }
     wanted.add('lm_head.weight');
   }
   for (const name of byName.keys()) if (!wanted.has(name)) problems.push(`${name}: unexpected for this config`);
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 12).join('\n  ');
+    const more = problems.length > 12 ? `\n  … and ${problems.length - 12} more` : '';
+    throw new FormatError(`${source}: tensors do not match the config (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n  ${shown}${more}`, { file: source });
+  }
 
-  if (problems.length === 0 && nonFinite.length > 0) {
+  const nonFinite: string[] = [];
+  // A writer gets transposed tensors through one scratch buffer, sized for the largest.
+  const scratch = sink instanceof Float32Array ? undefined : new Float32Array(Math.max(0, ...expected.filter((s) => s.transpose).map(size)));
+  for (const s of expected) {
+    const data = float32Of(byName.get(s.name)!);
+    const n = size(s);
+    const bad = options.allowNonFinite === true ? -1 : firstNonFinite(data);
+    if (bad >= 0) nonFinite.push(`${s.name}: element ${bad} is ${data[bad]}`);
+    if (sink instanceof Float32Array) {
+      if (s.transpose) transposeInto(sink.subarray(s.offset, s.offset + n), data, s.shape[0], s.shape[1]);
+      else sink.set(data, s.offset);
+    } else if (s.transpose) {
+      const out = scratch!.subarray(0, n);
+      transposeInto(out, data, s.shape[0], s.shape[1]);
+      sink(s.offset, out);
+    } else {
+      sink(s.offset, data);
+    }
+  }
+  if (nonFinite.length > 0) {
     throw new FormatError(
       `${source}: non-finite weights (the file is corrupted, or the model diverged; pass allowNonFinite to load it anyway):\n  ` +
         nonFinite.slice(0, 12).join('\n  ') + (nonFinite.length > 12 ? `\n  … and ${nonFinite.length - 12} more tensors` : ''),
       { file: source, key: nonFinite[0].slice(0, nonFinite[0].indexOf(':')) },
     );
   }
-  if (problems.length > 0) {
-    const shown = problems.slice(0, 12).join('\n  ');
-    const more = problems.length > 12 ? `\n  … and ${problems.length - 12} more` : '';
-    throw new FormatError(`${source}: tensors do not match the config (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n  ${shown}${more}`, { file: source });
-  }
-  return params;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -14,7 +14,7 @@
 import { CheckpointBusyError, FormatError, ShapeError, WasmGptError } from '../errors.js';
 import { paramLayout, type ModelDims } from '../model/layout.js';
 import { configFromHF, configToHF, paramsFromHF, paramsToHF } from './hf-gpt2.js';
-import { firstNonFinite, readSafetensors, writeSafetensors, type Float32Tensor } from './safetensors.js';
+import { firstNonFinite, readSafetensors, writeSafetensors, type Float32Tensor, type SafetensorsTensor } from './safetensors.js';
 import { CHECKSUM_FILE, encodeChecksums, verifyChecksums } from './checksum.js';
 import { checkCheckpointDims, checkTrainingState } from './validate.js';
 
@@ -88,6 +88,26 @@ export function encodeCheckpoint(dims: ModelDims, params: Float32Array, state?: 
 export function decodeCheckpoint(
   files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>, source = 'checkpoint', options: DecodeOptions = {},
 ): Checkpoint {
+  const parts = decodeCheckpointParts(files, source, options);
+  const params = paramsFromHF(parts.dims, parts.tensors, parts.modelFile, options);
+  return parts.state === undefined ? { dims: parts.dims, params } : { dims: parts.dims, params, state: parts.state };
+}
+
+/** A checkpoint checked in full except for its weights' values, which are left in the file for `writeParamsFromHF`. */
+export interface CheckpointParts {
+  dims: ModelDims;
+  tensors: ReadonlyMap<string, SafetensorsTensor>;
+  modelFile: string;
+  state?: TrainingState;
+}
+
+/**
+ * @internal `decodeCheckpoint` up to the weights: loaders that build a model convert the weights straight into
+ * its memory (`writeParamsFromHF`) instead of through a parameter array.
+ */
+export function decodeCheckpointParts(
+  files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>, source: string, options: DecodeOptions,
+): CheckpointParts {
   const byName = new Map<string, Uint8Array>(files instanceof Map ? files : Object.entries(files as Record<string, Uint8Array>));
   const path = (name: string) => `${source}/${name}`;
   const need = (name: string): Uint8Array => {
@@ -104,11 +124,10 @@ export function decodeCheckpoint(
   const modelBytes = need(CHECKPOINT_FILES.model);
   checkCheckpointDims(dims, configFile, modelFile, modelBytes.length);
   const model = readSafetensors(modelBytes, modelFile);
-  const params = paramsFromHF(dims, model.tensors, modelFile, options);
 
   const stateBytes = byName.get(CHECKPOINT_FILES.stateTensors);
   const metaBytes = byName.get(CHECKPOINT_FILES.stateMeta);
-  if (stateBytes === undefined && metaBytes === undefined) return { dims, params };
+  if (stateBytes === undefined && metaBytes === undefined) return { dims, tensors: model.tensors, modelFile };
   if (stateBytes === undefined || metaBytes === undefined) {
     const [have, missing] = stateBytes === undefined
       ? [CHECKPOINT_FILES.stateMeta, CHECKPOINT_FILES.stateTensors]
@@ -133,7 +152,7 @@ export function decodeCheckpoint(
     if (bad >= 0) throw new FormatError(`${tensorPath}: tensor ${name} element ${bad} is ${data[bad]} (non-finite; the file is corrupted)`, { file: tensorPath, key: name });
     tensors[name] = data;
   }
-  return { dims, params, state: { tensors, meta: metaFile.meta, source: metaPath } };
+  return { dims, tensors: model.tensors, modelFile, state: { tensors, meta: metaFile.meta, source: metaPath } };
 }
 
 function parseJson(bytes: Uint8Array, source: string): unknown {

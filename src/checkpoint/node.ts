@@ -25,7 +25,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CheckpointBusyError, FormatError, WasmGptError } from '../errors.js';
 import type { ModelDims } from '../model/layout.js';
-import { CHECKPOINT_FILES, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type DecodeOptions, type TrainingState } from './index.js';
+import { CHECKPOINT_FILES, decodeCheckpoint, decodeCheckpointParts, encodeCheckpoint, type Checkpoint, type DecodeOptions, type TrainingState } from './index.js';
 import { GPT, type GPTOptions } from '../model/gpt.js';
 
 async function exists(path: string): Promise<boolean> {
@@ -189,6 +189,12 @@ async function saveLocked(target: string, files: Map<string, Uint8Array>): Promi
  * When `dir` is missing but `<dir>.old` exists (a save interrupted between its renames), loads that.
  */
 export async function loadCheckpointDir(dir: string, options: DecodeOptions = {}): Promise<Checkpoint> {
+  const { files, target } = await readCheckpointDir(dir);
+  return decodeCheckpoint(files, target, options);
+}
+
+/** The checkpoint files of `dir` (or of `<dir>.old`, see above), by name. */
+async function readCheckpointDir(dir: string): Promise<{ files: Map<string, Uint8Array>; target: string }> {
   let target = resolve(dir);
   if (!(await exists(target)) && (await exists(`${target}.old`))) target = `${target}.old`;
   let names: string[];
@@ -210,7 +216,7 @@ export async function loadCheckpointDir(dir: string, options: DecodeOptions = {}
     }
     files.set(name, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
-  return decodeCheckpoint(files, target, options);
+  return { files, target };
 }
 
 /**
@@ -228,7 +234,8 @@ export async function saveCheckpoint(dir: string, model: GPT, trainer?: { getSta
  */
 export async function loadCheckpoint(dir: string, options: GPTOptions & DecodeOptions = {}): Promise<{ model: GPT; state?: TrainingState }> {
   const { allowNonFinite, ...modelOptions } = options;
-  const ck = await loadCheckpointDir(dir, { allowNonFinite });
-  const model = await GPT.fromParameters(ck.dims, ck.params, modelOptions);
-  return { model, state: ck.state };
+  const { files, target } = await readCheckpointDir(dir);
+  const parts = decodeCheckpointParts(files, target, { allowNonFinite });
+  const model = await GPT.fromCheckpointParts(parts, modelOptions, { allowNonFinite });
+  return { model, state: parts.state };
 }

@@ -12,7 +12,8 @@ import { GPTEngine } from './engine.js';
 import { INIT_SCHEMES, initParameters, type InitScheme } from './init.js';
 import { paramLayout, type ParamLayout } from './layout.js';
 import { checkMemory, estimateMemory, type MemoryEstimate } from './memory.js';
-import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type DecodeOptions, type TrainingState } from '../checkpoint/index.js';
+import { decodeCheckpointParts, encodeCheckpoint, type Checkpoint, type CheckpointParts, type DecodeOptions, type TrainingState } from '../checkpoint/index.js';
+import { writeParamsFromHF } from '../checkpoint/hf-gpt2.js';
 import { rejectUnknownKeys } from '../options.js';
 
 /** Kernels of either backend; buffers are opaque handles outside the kernel layer. */
@@ -131,8 +132,27 @@ export class GPT {
     files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array> | Checkpoint, options: GPTOptions & DecodeOptions = {},
   ): Promise<GPT> {
     const { allowNonFinite, ...modelOptions } = options;
-    const ck = isDecoded(files) ? files : decodeCheckpoint(files, 'checkpoint', { allowNonFinite });
-    return GPT.fromParameters(ck.dims, ck.params, modelOptions);
+    if (isDecoded(files)) return GPT.fromParameters(files.dims, files.params, modelOptions);
+    return GPT.fromCheckpointParts(decodeCheckpointParts(files, 'checkpoint', { allowNonFinite }), modelOptions, { allowNonFinite });
+  }
+
+  /**
+   * @internal A model from a checked checkpoint whose weights are converted straight from the file into the
+   * model's memory: one copy, and no intermediate array of the parameters (for GPT-2, 500 MB less to allocate).
+   */
+  static async fromCheckpointParts(parts: CheckpointParts, options: GPTOptions, decode: DecodeOptions): Promise<GPT> {
+    checkOptions(options);
+    const resolved = resolveConfig(parts.dims);
+    const kernels = await kernelsFor(options);
+    checkMemory(resolved, 1, 1, false);
+    const gpt = new GPT(resolved, kernels);
+    try {
+      writeParamsFromHF(resolved, parts.tensors, parts.modelFile, (offset, data) => kernels.write(gpt.params, data, offset), decode);
+    } catch (e) {
+      gpt.dispose();
+      throw e;
+    }
+    return gpt;
   }
 
   /**
