@@ -7,7 +7,8 @@ export { WasmGptError, WasmRuntimeError, ShapeError, FormatError, TokenizerError
 export * from './tokenizer/index.js';
 export * from './data/index.js';
 export { createWasmKernels, createJsKernels, dropoutUniform, type Kernels, type WasmKernels, type JsKernels } from './kernels/index.js';
-export { GPT, type GPTOptions } from './model/gpt.js';
+export { GPT, type GPTOptions, type FromPretrainedOptions, type Pretrained } from './model/gpt.js';
+export { clearPretrainedCache, type DownloadProgress } from './checkpoint/pretrained.js';
 export { resolveConfig, PRESETS, GPT_DEFAULTS, type GPTConfig, type GPTConfigInput, type PresetName } from './model/config.js';
 export { INIT_SCHEMES, type InitScheme } from './model/init.js';
 export { estimateMemory, type MemoryEstimate } from './model/memory.js';
@@ -16,6 +17,7 @@ export { learningRate, validateSchedule, type ScheduleSpec } from './train/sched
 export {
   encodeCheckpoint, decodeCheckpoint, saveCheckpointOPFS, loadCheckpointOPFS, configToHF, configFromHF, paramsToHF,
   paramsFromHF, readSafetensors, writeSafetensors, type Checkpoint, type TrainingState, type DecodeOptions, type HFGPT2Config,
+  type CheckpointExtras, type SaveCheckpointOptions,
 } from './checkpoint/index.js';
 export * from './sampler/index.js';
 export { InferenceSession, kvCacheFloats, type InferenceOptions } from './model/inference.js';

@@ -281,7 +281,7 @@ describe('checkpoint files', () => {
   it.each(VARIANTS)('%s: encode → decode gives the dims, parameters and training state back', (_, dims) => {
     const params = distinctParams(dims);
     const files = encodeCheckpoint(dims, params, state());
-    expect([...files.keys()]).toEqual(['config.json', 'model.safetensors', 'training_state.safetensors', 'training_state.json', 'checksums.json']);
+    expect([...files.keys()]).toEqual(['config.json', 'model.safetensors', 'generation_config.json', 'training_state.safetensors', 'training_state.json', 'checksums.json']);
     expect(readSafetensors(files.get('model.safetensors')!, 'm').metadata).toEqual({ format: 'pt' });
     const back = decodeCheckpoint(files);
     expect(back.dims).toEqual(dims);
@@ -290,7 +290,7 @@ describe('checkpoint files', () => {
     expect(Array.from(back.state!.tensors.m)).toEqual(Array.from(state().tensors.m));
     expect(Array.from(back.state!.tensors.v)).toEqual([1, 2, 3]);
     const noState = encodeCheckpoint(dims, params);
-    expect([...noState.keys()]).toEqual(['config.json', 'model.safetensors', 'checksums.json']);
+    expect([...noState.keys()]).toEqual(['config.json', 'model.safetensors', 'generation_config.json', 'checksums.json']);
     expect(decodeCheckpoint(Object.fromEntries(noState)).state).toBeUndefined();
   });
 
@@ -351,12 +351,12 @@ describe('Node checkpoint directories (atomic save)', () => {
   it('saves and loads, and a second save replaces the first, leaving no temp or old directory', async () => {
     const dir = join(root, 'run', 'ckpt');
     await saveCheckpointDir(dir, GPT2, paramsA, { tensors: { m: new Float32Array([1, 2]) }, meta: { step: 1 } });
-    expect((await readdir(dir)).sort()).toEqual(['checksums.json', 'config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
+    expect((await readdir(dir)).sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
     const a = await loadCheckpointDir(dir);
     expect(bitsEqual(a.params, paramsA)).toBe(true);
     expect(a.state!.meta).toEqual({ step: 1 });
-    // the written config.json is the HF config, human-readable
-    expect(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'))).toEqual(configToHF(GPT2));
+    // the written config.json is the HF config, human-readable (no tokenizer given: no bos/eos ids)
+    expect(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'))).toEqual({ ...configToHF(GPT2), bos_token_id: null, eos_token_id: null });
 
     await saveCheckpointDir(dir, GPT2, paramsB);
     const b = await loadCheckpointDir(dir);
@@ -479,12 +479,12 @@ describe.each([['with move()', true], ['without move() (copy)', false]])('OPFS c
     const root = new MemoryDirectory(withMove);
     await saveCheckpointOPFS('run1', GPT2, paramsA, { tensors: { m: new Float32Array([5]) }, meta: { step: 3 } }, root);
     const dir = root.dirs.get('run1')!;
-    expect([...dir.files.keys()].sort()).toEqual(['checksums.json', 'config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
+    expect([...dir.files.keys()].sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
     const a = await loadCheckpointOPFS('run1', root);
     expect(bitsEqual(a.params, paramsA)).toBe(true);
     expect(a.state!.meta).toEqual({ step: 3 });
     await saveCheckpointOPFS('run1', GPT2, paramsB, undefined, root);
-    expect([...dir.files.keys()].sort()).toEqual(['checksums.json', 'config.json', 'model.safetensors']);
+    expect([...dir.files.keys()].sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors']);
     expect(bitsEqual((await loadCheckpointOPFS('run1', root)).params, paramsB)).toBe(true);
     await expect(loadCheckpointOPFS('missing', root)).rejects.toThrow('OPFS missing: no such checkpoint directory');
   });
@@ -497,7 +497,7 @@ describe.each([['with move()', true], ['without move() (copy)', false]])('OPFS c
     await expect(saveCheckpointOPFS('run', GPT2, paramsB, undefined, root)).rejects.toThrow('quota exceeded');
     fail.name = '';
     const dir = root.dirs.get('run')!;
-    expect([...dir.files.keys()].sort()).toEqual(['checksums.json', 'config.json', 'model.safetensors']);
+    expect([...dir.files.keys()].sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors']);
     expect(bitsEqual((await loadCheckpointOPFS('run', root)).params, paramsA)).toBe(true);
   });
 
@@ -514,7 +514,7 @@ describe.each([['with move()', true], ['without move() (copy)', false]])('OPFS c
     const loaded = await loadCheckpointOPFS('run', root);
     expect(loaded.dims.layerNormEps).toBe(1e-6);
     expect(bitsEqual(loaded.params, paramsB)).toBe(true);
-    expect([...dir.files.keys()].sort()).toEqual(['checksums.json', 'config.json', 'model.safetensors']);
+    expect([...dir.files.keys()].sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors']);
   });
 
   it('an unreadable commit marker counts as no commit: the old checkpoint stays', async () => {
@@ -524,7 +524,7 @@ describe.each([['with move()', true], ['without move() (copy)', false]])('OPFS c
     dir.files.set('model.safetensors.tmp', encodeCheckpoint(GPT2, paramsB).get('model.safetensors')!);
     dir.files.set('commit.tmp', new TextEncoder().encode('["config.js'));
     expect(bitsEqual((await loadCheckpointOPFS('run', root)).params, paramsA)).toBe(true);
-    expect([...dir.files.keys()].sort()).toEqual(['checksums.json', 'config.json', 'model.safetensors']);
+    expect([...dir.files.keys()].sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors']);
   });
 
   it('without an OPFS root and no navigator.storage, says so', async () => {

@@ -36,8 +36,22 @@ describe('README', () => {
     const sample = /^To be(.*)$/m.exec(out)?.[1] ?? '';
     expect(sample.length).toBeGreaterThan(20);
     expect(sample).toMatch(/ (or|not|to|be|that|is|the|question)[ ,.]/);
-    expect(readdirSync(`${root}out/readme-ckpt`).sort()).toEqual(['checksums.json', 'config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
+    expect(readdirSync(`${root}out/readme-ckpt`).sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
     rmSync(`${root}out/readme-ckpt`, { recursive: true, force: true });
+  });
+
+  it('the Hugging Face example saves a Hub folder, loads it with fromPretrained and decodes by its generation config', () => {
+    rmSync(`${root}out/hf-tiny`, { recursive: true, force: true });
+    const lines = runExample('## Coming from Hugging Face').trimEnd().split('\n');
+    expect(lines.slice(0, 5).map((l) => l.replace(/\d+ bytes$/, 'N bytes')).sort()).toEqual(
+      ['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'].map((f) => `${f}: N bytes`),
+    );
+    expect(lines[5]).toBe('{ temperature: 0, maxNewTokens: 12, endTokens: [ 269 ] }');
+    // greedy follows the text it learned; the sampled line is text too; the snake_case name is refused
+    expect(lines[6]).toMatch(/^ sat on the (mat|log)\./);
+    expect(lines[7].length).toBeGreaterThan(5);
+    expect(lines[8]).toBe('unknown option "max_new_tokens"; did you mean maxNewTokens?');
+    rmSync(`${root}out/hf-tiny`, { recursive: true, force: true });
   });
 
   it('the Errors example catches a ConfigError naming its key and a FormatError naming its file', () => {

@@ -231,7 +231,7 @@ describe('checkpoint convenience API', () => {
     const ta = new Trainer(a, options);
     const got = [0, 1, 2].map(() => ta.step().loss);
     const bytes = a.toCheckpoint(ta);
-    expect([...bytes.keys()].sort()).toEqual(['checksums.json', 'config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
+    expect([...bytes.keys()].sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
     const dir = join(mkdtempSync(join(tmpdir(), 'wgpt-')), 'ckpt');
     try {
       await saveCheckpoint(dir, a, ta);

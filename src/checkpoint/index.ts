@@ -5,6 +5,8 @@
  *   model.safetensors            parameters, HF GPT-2 names and Conv1D layout, float32  paramsToHF
  *   training_state.safetensors   optional: named float32 arrays (AdamW moments, in our flat layout)
  *   training_state.json          optional: { version, meta } with the trainer's opaque `meta`
+ *   generation_config.json       Sampler defaults as transformers' GenerationConfig             ./hf-files.ts
+ *   tokenizer.json, tokenizer_config.json   with a tokenizer                                    ./hf-files.ts
  *   checksums.json               size and checksum of each file above, verified at load (./checksum.ts)
  *
  * `encodeCheckpoint` / `decodeCheckpoint` turn (dims, params, state) into those bytes and back, so any storage
@@ -17,12 +19,16 @@ import { configFromHF, configToHF, paramsFromHF, paramsToHF } from './hf-gpt2.js
 import { firstNonFinite, readSafetensors, writeSafetensors, type Float32Tensor, type SafetensorsTensor } from './safetensors.js';
 import { CHECKSUM_FILE, encodeChecksums, verifyChecksums } from './checksum.js';
 import { checkCheckpointDims, checkTrainingState } from './validate.js';
+import { HF_EXTRA_FILES, encodeExtras, specialIdsToHF, type CheckpointExtras } from './hf-files.js';
 
 export { configFromHF, configToHF, paramsFromHF, paramsToHF, type HFGPT2Config, type TensorInput } from './hf-gpt2.js';
 export {
   readSafetensors, writeSafetensors, f16BitsToF32, f32ToF16Bits, bf16BitsToF32, f32ToBf16Bits,
   type Float32Tensor, type SafetensorsDtype, type SafetensorsFile, type SafetensorsTensor,
 } from './safetensors.js';
+export {
+  HF_EXTRA_FILES, decodeExtras, generationConfigFromHF, generationConfigToHF, type CheckpointExtras, type DecodedExtras,
+} from './hf-files.js';
 
 /** What a trainer needs besides the weights to resume exactly. `meta` is the trainer's, stored as JSON. */
 export interface TrainingState {
@@ -43,6 +49,17 @@ export interface Checkpoint {
   state?: TrainingState;
 }
 
+/** What a save takes besides the model: a trainer (its state, to resume exactly) and the extras. */
+export interface SaveCheckpointOptions extends CheckpointExtras {
+  trainer?: { getState(): TrainingState };
+}
+
+/** `saveCheckpoint` and `toCheckpoint` take a trainer (as before) or the options bag. */
+export function splitTrainer(x: { getState(): TrainingState } | SaveCheckpointOptions | undefined): SaveCheckpointOptions {
+  if (x === undefined) return {};
+  return typeof (x as { getState?: unknown }).getState === 'function' ? { trainer: x as { getState(): TrainingState } } : (x as SaveCheckpointOptions);
+}
+
 export const CHECKPOINT_FILES = {
   config: 'config.json',
   model: 'model.safetensors',
@@ -55,15 +72,22 @@ export const CHECKPOINT_FILES = {
 const TRAINING_STATE_VERSION = 1;
 const STATE_FORMAT = 'wasm-gpt-training-state';
 
-/** The checkpoint's files, by name. `params` is the flat layout of `paramLayout(dims)`. */
-export function encodeCheckpoint(dims: ModelDims, params: Float32Array, state?: TrainingState): Map<string, Uint8Array> {
+/**
+ * The checkpoint's files, by name. `params` is the flat layout of `paramLayout(dims)`. `extras` adds the
+ * tokenizer files and the generation defaults (generation_config.json is always written: the Sampler's own
+ * defaults when none are given).
+ */
+export function encodeCheckpoint(dims: ModelDims, params: Float32Array, state?: TrainingState, extras: CheckpointExtras = {}): Map<string, Uint8Array> {
   const total = paramLayout(dims).total;
   if (params.length !== total) throw new ShapeError(`encodeCheckpoint: ${params.length} parameters, the config needs ${total}`);
   const text = new TextEncoder();
   const files = new Map<string, Uint8Array>();
-  files.set(CHECKPOINT_FILES.config, text.encode(JSON.stringify(configToHF(dims), null, 2) + '\n'));
+  const extraFiles = encodeExtras(dims, extras);
+  const config = { ...configToHF(dims), ...specialIdsToHF(extras.tokenizer) };
+  files.set(CHECKPOINT_FILES.config, text.encode(JSON.stringify(config, null, 2) + '\n'));
   // HF's loader refuses safetensors files whose metadata lacks format "pt".
   files.set(CHECKPOINT_FILES.model, writeSafetensors(paramsToHF(dims, params), { format: 'pt' }));
+  for (const [name, bytes] of extraFiles) files.set(name, bytes);
   if (state !== undefined) {
     const tensors: [string, Float32Tensor][] = Object.entries(state.tensors).map(([name, data]) => {
       if (!(data instanceof Float32Array)) throw new ShapeError(`encodeCheckpoint: training state tensor ${JSON.stringify(name)} is not a Float32Array`);
@@ -180,7 +204,7 @@ function parseJson(bytes: Uint8Array, source: string): unknown {
 // load waits for it, since the load's own recovery would otherwise delete a running save's .tmp files.
 
 const COMMIT_MARKER = 'commit.tmp';
-const ALL_FILES: string[] = Object.values(CHECKPOINT_FILES);
+const ALL_FILES: string[] = [...Object.values(CHECKPOINT_FILES), ...Object.values(HF_EXTRA_FILES)];
 
 /** The subset of the File System Access API used here (so tests can pass an in-memory twin). */
 export interface OPFSDirectory {
@@ -283,7 +307,9 @@ async function recover(dir: OPFSDirectory): Promise<void> {
       await dir.removeEntry(`${name}.tmp`);
     }
   }
-  for (const name of ALL_FILES) if (!names.includes(name)) await removeOpt(dir, name);
+  // A training state the new checkpoint lacks would pair new weights with old moments. Tokenizer files are
+  // left alone: apps may keep their own tokenizer.json beside a checkpoint saved without one.
+  for (const name of Object.values(CHECKPOINT_FILES)) if (!names.includes(name)) await removeOpt(dir, name);
   await dir.removeEntry(COMMIT_MARKER);
 }
 
@@ -292,9 +318,9 @@ async function recover(dir: OPFSDirectory): Promise<void> {
  * exposing a half-written mix (see the journal above). `root` defaults to `navigator.storage.getDirectory()`.
  */
 export async function saveCheckpointOPFS(
-  dirName: string, dims: ModelDims, params: Float32Array, state?: TrainingState, root?: OPFSDirectory,
+  dirName: string, dims: ModelDims, params: Float32Array, state?: TrainingState, root?: OPFSDirectory, extras?: CheckpointExtras,
 ): Promise<void> {
-  const files = encodeCheckpoint(dims, params, state);
+  const files = encodeCheckpoint(dims, params, state, extras);
   const dir = await (await opfsRoot(root)).getDirectoryHandle(dirName, { create: true });
   await withDirLock(dirName, true, async () => {
     await recover(dir);

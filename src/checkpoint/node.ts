@@ -25,8 +25,14 @@ import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CheckpointBusyError, FormatError, WasmGptError } from '../errors.js';
 import type { ModelDims } from '../model/layout.js';
-import { CHECKPOINT_FILES, decodeCheckpoint, decodeCheckpointParts, encodeCheckpoint, type Checkpoint, type DecodeOptions, type TrainingState } from './index.js';
+import {
+  CHECKPOINT_FILES, decodeCheckpoint, decodeCheckpointParts, encodeCheckpoint, splitTrainer, type Checkpoint, type DecodeOptions,
+  type SaveCheckpointOptions, type TrainingState,
+} from './index.js';
+import { HF_EXTRA_FILES, decodeExtras, type CheckpointExtras } from './hf-files.js';
 import { GPT, type GPTOptions } from '../model/gpt.js';
+import type { GenerateOptions } from '../sampler/options.js';
+import type { Tokenizer } from '../tokenizer/types.js';
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -133,11 +139,12 @@ async function olderThan(path: string, ms: number): Promise<boolean> {
 }
 
 /**
- * Saves a checkpoint directory atomically (see above); replaces an existing checkpoint at `dir`. Throws
- * `CheckpointBusyError` when another save into `dir` is in progress.
+ * Saves a checkpoint directory atomically (see above); replaces an existing checkpoint at `dir`. `extras` adds
+ * the tokenizer and generation defaults (see `encodeCheckpoint`). Throws `CheckpointBusyError` when another
+ * save into `dir` is in progress.
  */
-export async function saveCheckpointDir(dir: string, dims: ModelDims, params: Float32Array, state?: TrainingState): Promise<void> {
-  const files = encodeCheckpoint(dims, params, state);
+export async function saveCheckpointDir(dir: string, dims: ModelDims, params: Float32Array, state?: TrainingState, extras?: CheckpointExtras): Promise<void> {
+  const files = encodeCheckpoint(dims, params, state, extras);
   const target = resolve(dir);
   await mkdir(dirname(target), { recursive: true });
   const release = await acquireSaveLock(`${target}.lock`, target);
@@ -185,12 +192,13 @@ async function saveLocked(target: string, files: Map<string, Uint8Array>): Promi
 }
 
 /**
- * Loads a checkpoint directory: `config.json`, `model.safetensors`, and the training state when present.
+ * Loads a checkpoint directory: `config.json`, `model.safetensors`, and the training state when present;
+ * `files` has every checkpoint file found (the tokenizer and generation config too, for `decodeExtras`).
  * When `dir` is missing but `<dir>.old` exists (a save interrupted between its renames), loads that.
  */
-export async function loadCheckpointDir(dir: string, options: DecodeOptions = {}): Promise<Checkpoint> {
+export async function loadCheckpointDir(dir: string, options: DecodeOptions = {}): Promise<Checkpoint & { files: Map<string, Uint8Array>; source: string }> {
   const { files, target } = await readCheckpointDir(dir);
-  return decodeCheckpoint(files, target, options);
+  return { ...decodeCheckpoint(files, target, options), files, source: target };
 }
 
 /** The checkpoint files of `dir` (or of `<dir>.old`, see above), by name. */
@@ -206,7 +214,7 @@ async function readCheckpointDir(dir: string): Promise<{ files: Map<string, Uint
     throw e;
   }
   const files = new Map<string, Uint8Array>();
-  for (const name of Object.values(CHECKPOINT_FILES)) {
+  for (const name of [...Object.values(CHECKPOINT_FILES), ...Object.values(HF_EXTRA_FILES)]) {
     if (!names.includes(name)) continue;
     let bytes: Buffer;
     try {
@@ -220,22 +228,28 @@ async function readCheckpointDir(dir: string): Promise<{ files: Map<string, Uint
 }
 
 /**
- * Saves a model (and, with `trainer`, its training state for exact resumption) as a checkpoint directory,
- * atomically (see above).
+ * Saves a model as a checkpoint directory, atomically (see above). The third argument is a trainer (its
+ * training state, for exact resumption) or `{ trainer?, tokenizer?, generationConfig? }`; with a tokenizer the
+ * directory is a complete Hugging Face GPT-2 folder (tokenizer.json, tokenizer_config.json, bos/eos ids).
  */
-export async function saveCheckpoint(dir: string, model: GPT, trainer?: { getState(): TrainingState }): Promise<void> {
-  await saveCheckpointDir(dir, model.config, model.getParameters(), trainer?.getState());
+export async function saveCheckpoint(dir: string, model: GPT, trainerOrOptions?: { getState(): TrainingState } | SaveCheckpointOptions): Promise<void> {
+  const { trainer, ...extras } = splitTrainer(trainerOrOptions);
+  await saveCheckpointDir(dir, model.config, model.getParameters(), trainer?.getState(), extras);
 }
 
 /**
  * Loads a checkpoint directory (ours, or a Hugging Face GPT-2 one) into a new model; `state`, when the
- * directory has one, goes to `trainer.setState(state)` of a trainer built with the same options.
+ * directory has one, goes to `trainer.setState(state)` of a trainer built with the same options. `tokenizer`
+ * (when the directory has tokenizer.json) and `generationConfig` are as `GPT.fromPretrained` returns them.
  * `allowNonFinite` loads NaN or infinite weights instead of refusing them; the other options go to the model.
  */
-export async function loadCheckpoint(dir: string, options: GPTOptions & DecodeOptions = {}): Promise<{ model: GPT; state?: TrainingState }> {
+export async function loadCheckpoint(dir: string, options: GPTOptions & DecodeOptions = {}): Promise<{
+  model: GPT; state?: TrainingState; tokenizer?: Tokenizer; generationConfig: GenerateOptions;
+}> {
   const { allowNonFinite, ...modelOptions } = options;
   const { files, target } = await readCheckpointDir(dir);
   const parts = decodeCheckpointParts(files, target, { allowNonFinite });
+  const extras = decodeExtras((name) => files.get(name), parts.dims, target);
   const model = await GPT.fromCheckpointParts(parts, modelOptions, { allowNonFinite });
-  return { model, state: parts.state };
+  return { model, state: parts.state, ...extras };
 }

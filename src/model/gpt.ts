@@ -12,9 +12,15 @@ import { GPTEngine } from './engine.js';
 import { INIT_SCHEMES, initParameters, type InitScheme } from './init.js';
 import { paramLayout, type ParamLayout } from './layout.js';
 import { checkMemory, estimateMemory, type MemoryEstimate } from './memory.js';
-import { decodeCheckpointParts, encodeCheckpoint, type Checkpoint, type CheckpointParts, type DecodeOptions, type TrainingState } from '../checkpoint/index.js';
+import {
+  decodeCheckpointParts, decodeExtras, encodeCheckpoint, splitTrainer, type Checkpoint, type CheckpointParts, type DecodeOptions,
+  type SaveCheckpointOptions, type TrainingState,
+} from '../checkpoint/index.js';
 import { writeParamsFromHF } from '../checkpoint/hf-gpt2.js';
+import { checkLoadOptions, readPretrainedFiles, type PretrainedLoadOptions } from '../checkpoint/pretrained.js';
 import { rejectUnknownKeys } from '../options.js';
+import type { GenerateOptions } from '../sampler/options.js';
+import type { Tokenizer } from '../tokenizer/types.js';
 
 /** Kernels of either backend; buffers are opaque handles outside the kernel layer. */
 export type AnyKernels = Kernels<unknown, unknown>;
@@ -37,6 +43,30 @@ export interface GPTOptions {
 }
 
 const OPTION_KEYS = new Set(['backend', 'threads', 'core', 'init', 'seed']);
+
+/** `GPT.fromPretrained`'s options: where the model runs, and how its files load. */
+export interface FromPretrainedOptions extends PretrainedLoadOptions, Pick<GPTOptions, 'backend' | 'threads' | 'core'> {}
+
+/** What `GPT.fromPretrained` loads: the model, and what the folder says about using it. */
+export interface Pretrained {
+  model: GPT;
+  /** From tokenizer.json (+ tokenizer_config.json's eos_token); undefined when the folder has none. */
+  tokenizer: Tokenizer | undefined;
+  /** Sampler defaults from generation_config.json (read with transformers' defaults: greedy unless it says
+   * do_sample): pass as `new Sampler(model, { tokenizer, defaults: generationConfig })`. */
+  generationConfig: GenerateOptions;
+}
+
+const PRETRAINED_KEYS = ['progress', 'cache', 'backend', 'threads', 'core'];
+/** transformers' from_pretrained arguments people will try, and what to write instead. */
+const PRETRAINED_HINTS: Record<string, string> = {
+  force_download: "cache: 'reload'",
+  forceDownload: "cache: 'reload'",
+  cache_dir: "the browser's OPFS cache (cache: 'default' | 'reload' | 'no-store')",
+  local_files_only: 'a directory path (Node) instead of a URL',
+  revision: 'a URL that names it (…/resolve/<commit>/)',
+  torch_dtype: 'nothing: weights load as float32 (F16/BF16 files are converted)',
+};
 
 const sharedCores = new Map<number | undefined, Promise<WasmCore>>();
 
@@ -156,11 +186,36 @@ export class GPT {
   }
 
   /**
-   * The checkpoint files as bytes (config.json and model.safetensors in Hugging Face GPT-2's names and layout,
-   * plus the training state when a trainer is given): for downloads, OPFS, or `saveCheckpoint` in Node.
+   * A Hub-layout GPT-2 folder: config.json, model.safetensors, and (optional) generation_config.json,
+   * tokenizer.json and tokenizer_config.json, from a URL (fetch; in browsers cached in OPFS, see `cache`) or,
+   * in Node, a local directory. `progress` reports bytes per file. Training state files are not read (use
+   * `loadCheckpoint` to resume training).
    */
-  toCheckpoint(trainer?: { getState(): TrainingState }): Map<string, Uint8Array> {
-    return encodeCheckpoint(this.config, this.getParameters(), trainer?.getState());
+  static async fromPretrained(source: string | URL, options: FromPretrainedOptions = {}): Promise<Pretrained> {
+    if (options === null || typeof options !== 'object') throw new ConfigError('options', `fromPretrained options must be an object, got ${describeValue(options)}`);
+    for (const key of Object.keys(options)) {
+      if (PRETRAINED_KEYS.includes(key)) continue;
+      const hint = PRETRAINED_HINTS[key];
+      throw new ConfigError(key, `fromPretrained has no option '${key}'${hint ? `; use ${hint}` : ''} (known: ${PRETRAINED_KEYS.join(', ')})`);
+    }
+    const { progress, cache, ...gptOptions } = options;
+    checkOptions(gptOptions);
+    checkLoadOptions({ progress, cache });
+    const { files, source: where } = await readPretrainedFiles(source, { progress, cache });
+    const parts = decodeCheckpointParts(files, where, {});
+    const extras = decodeExtras((name) => files.get(name), parts.dims, where);
+    const model = await GPT.fromCheckpointParts(parts, gptOptions, {});
+    return { model, tokenizer: extras.tokenizer, generationConfig: extras.generationConfig };
+  }
+
+  /**
+   * The checkpoint files as bytes (config.json and model.safetensors in Hugging Face GPT-2's names and layout,
+   * generation_config.json, plus the training state when a trainer is given, and tokenizer.json +
+   * tokenizer_config.json with `{ tokenizer }`): for downloads, OPFS, or `saveCheckpoint` in Node.
+   */
+  toCheckpoint(trainerOrOptions?: { getState(): TrainingState } | SaveCheckpointOptions): Map<string, Uint8Array> {
+    const { trainer, ...extras } = splitTrainer(trainerOrOptions);
+    return encodeCheckpoint(this.config, this.getParameters(), trainer?.getState(), extras);
   }
 
   get backend(): 'wasm' | 'js' {

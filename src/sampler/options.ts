@@ -150,6 +150,58 @@ const SAMPLING = ['temperature', 'topK', 'topP', 'minP', 'seed'] as const;
  */
 export const MAX_GENERATION_ROWS = 1024;
 
+/** Spelling-insensitive form of a key: `max_new_tokens`, `MaxNewTokens` and `max-new-tokens` meet `maxNewTokens`. */
+const fold = (key: string) => key.toLowerCase().replace(/[_-]/g, '');
+const KNOWN_FOLDED = new Map([...KNOWN].map((k) => [fold(k), k]));
+/** transformers' generate() arguments whose name or meaning differs here, with what to write instead. */
+const HF_INSTEAD = new Map(Object.entries({
+  do_sample: 'temperature (wasm-gpt samples by default, at temperature 1; do_sample: false is temperature: 0)',
+  max_length: 'maxNewTokens (it counts generated tokens only, not the prompt)',
+  eos_token_id: 'endTokens',
+  bos_token_id: 'bos',
+  pad_token_id: 'nothing (sequences of one batch need no padding here)',
+  streamer: 'sampler.stream(options)',
+  generation_config: 'new Sampler(model, { defaults })',
+}).map(([k, v]) => [fold(k), v]));
+
+/**
+ * Options are camelCase and unknown ones are refused (never guessed), with the name that was probably meant:
+ * people arrive with transformers' `max_new_tokens`, `top_p`, `do_sample`.
+ */
+export function unknownOption(key: string, prefix = ''): ConfigError {
+  const meant = HF_INSTEAD.get(fold(key)) ?? KNOWN_FOLDED.get(fold(key));
+  const hint = meant === undefined ? `known: ${[...KNOWN].join(', ')}` : `did you mean ${meant}?`;
+  return new ConfigError(prefix + key, `unknown option ${JSON.stringify(prefix + key)}; ${hint}`);
+}
+
+/** Keys that choose how tokens are picked: a call that sets one replaces the defaults' whole strategy. */
+const STRATEGY = ['temperature', 'topK', 'topP', 'minP', 'numBeams', 'lengthPenalty', 'earlyStopping', 'numReturnSequences'] as const;
+
+/**
+ * A call's options over a Sampler's defaults (a generation config): the call's keys win, and when the call
+ * picks a decoding strategy (any of STRATEGY) the defaults' strategy is dropped entirely, so `{ topK: 5 }`
+ * over greedy defaults samples instead of failing on "topK with temperature 0".
+ */
+export function withDefaults(defaults: GenerateOptions | undefined, call: GenerateOptions): GenerateOptions {
+  if (defaults === undefined) return call;
+  if (call === null || typeof call !== 'object') return call; // resolveOptions reports it
+  const callPicks = STRATEGY.some((k) => call[k] !== undefined);
+  const base: Record<string, unknown> = { ...defaults };
+  if (callPicks) for (const k of STRATEGY) delete base[k];
+  for (const [k, v] of Object.entries(call)) if (v !== undefined) base[k] = v;
+  return base as GenerateOptions;
+}
+
+/** Checks a defaults object's keys (its values are checked with each call they apply to). */
+export function checkDefaults(defaults: unknown): void {
+  if (defaults === undefined) return;
+  if (defaults === null || typeof defaults !== 'object') throw new ConfigError('defaults', `defaults must be an object of generate options, got ${describeValue(defaults)}`);
+  for (const key of Object.keys(defaults)) {
+    if (!KNOWN.has(key)) throw unknownOption(key, 'defaults.');
+    if (key === 'prompt' || key === 'signal') throw new ConfigError(`defaults.${key}`, `${key} is per call; it cannot be a default`);
+  }
+}
+
 function int(key: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER, what = `an integer in [${min}, ${max}]`): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     throw new ConfigError(key, `${key} must be ${what}, got ${describeValue(v)}`);
@@ -168,7 +220,7 @@ function tokenId(key: string, v: unknown, V: number): number {
 
 export function resolveOptions(o: GenerateOptions, dims: ModelDims, tokenizer: Tokenizer | undefined): Resolved {
   if (o === null || typeof o !== 'object') throw new ConfigError('options', `options must be an object, got ${describeValue(o)}`);
-  rejectUnknownKeys('generate', o, KNOWN);
+  for (const key of Object.keys(o)) if (!KNOWN.has(key)) throw unknownOption(key);
   const V = dims.vocabSize;
   const given = (key: keyof GenerateOptions) => o[key] !== undefined;
 

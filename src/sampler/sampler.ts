@@ -15,7 +15,7 @@ import type { Tokenizer } from '../tokenizer/types.js';
 import { Distribution, applyScoreRules, argmax, largest, logProbOf, logSoftmax, logSumExp, type ScoreRules, type Truncation } from './logits.js';
 import type { SamplerModel } from './model.js';
 import {
-  resolveOptions, type FinishReason, type GenerateOptions, type GenerateResult, type GeneratedSequence,
+  checkDefaults, resolveOptions, withDefaults, type FinishReason, type GenerateOptions, type GenerateResult, type GeneratedSequence,
   type GenerationChunk, type Resolved,
 } from './options.js';
 import { TextAssembler } from './text.js';
@@ -24,6 +24,9 @@ import { yieldToEventLoop } from '../yield.js';
 export interface SamplerOptions {
   /** Turns text prompts into ids and generated ids into text; needed for text prompts and stop strings. */
   tokenizer?: Tokenizer;
+  /** Options every call starts from (e.g. `fromPretrained`'s `generationConfig`); a call's own options win,
+   * and a call that picks a strategy (temperature, topK, numBeams, ...) replaces the defaults' strategy. */
+  defaults?: GenerateOptions;
 }
 
 /** How often a long generation gives the event loop a turn (abort signals, rendering, messages). */
@@ -32,6 +35,7 @@ const YIELD_EVERY_MS = 10;
 export class Sampler<F = unknown, I = unknown> {
   readonly model: SamplerModel<F, I>;
   readonly tokenizer: Tokenizer | undefined;
+  readonly defaults: GenerateOptions | undefined;
   #session: InferenceSession<F, I> | undefined;
   #busy = false;
 
@@ -43,13 +47,16 @@ export class Sampler<F = unknown, I = unknown> {
     if (tokenizer !== undefined && tokenizer.vocabSize > model.config.vocabSize) {
       throw new ConfigError('tokenizer', `the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary has ${model.config.vocabSize}`);
     }
+    for (const key of Object.keys(options)) if (key !== 'tokenizer' && key !== 'defaults') throw new ConfigError(key, `Sampler options have no '${key}' (known: tokenizer, defaults)`);
+    checkDefaults(options.defaults);
     this.model = model;
     this.tokenizer = tokenizer;
+    this.defaults = options.defaults === undefined ? undefined : { ...options.defaults };
   }
 
   /** Generates and resolves with every sequence when all have ended. */
   async generate(options: GenerateOptions = {}): Promise<GenerateResult> {
-    const r = resolveOptions(options, this.model.config, this.tokenizer);
+    const r = resolveOptions(withDefaults(this.defaults, options), this.model.config, this.tokenizer);
     if (r.beams > 0) return this.#exclusive(() => this.#beamSearch(r));
     const it = this.#sample(r);
     for (;;) {
@@ -64,7 +71,7 @@ export class Sampler<F = unknown, I = unknown> {
    * cannot stream (its sequences are not final until the end): use `generate()`.
    */
   stream(options: GenerateOptions = {}): AsyncGenerator<GenerationChunk, GenerateResult, undefined> {
-    const r = resolveOptions(options, this.model.config, this.tokenizer);
+    const r = resolveOptions(withDefaults(this.defaults, options), this.model.config, this.tokenizer);
     if (r.beams > 0) throw new ConfigError('numBeams', 'beam search cannot stream (beams change until the end): use generate()');
     return this.#sample(r);
   }
