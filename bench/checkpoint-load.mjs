@@ -4,7 +4,8 @@
 //   node bench/checkpoint-load.mjs --baseline /work/baseline [--rounds 5]
 //
 // Times `loadCheckpointDir` (read + verify + decode into one Float32Array) and `loadCheckpoint` (the same plus
-// the wasm model) for each build, and prints the medians and this/baseline ratios. The checkpoint is written
+// the wasm model) for each build, and prints the medians and this/baseline ratios, of wall time and of the
+// process's CPU time (user + system, which a machine shared with other jobs disturbs far less). The checkpoint is written
 // once by this build (with its checksums.json, which the baseline does not read).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,16 +35,24 @@ for (let i = 0; i < n; i++) params[i] = ((s = (Math.imul(s, 1664525) + 101390422
 const dir = join(await mkdtemp(join(tmpdir(), 'wasm-gpt-loadbench-')), 'gpt2');
 await builds.this.saveCheckpointDir(dir, dims, params);
 
-const times = { this: { decode: [], model: [] }, baseline: { decode: [], model: [] } };
+const times = { this: { decode: [], model: [], decodeCpu: [], modelCpu: [] }, baseline: { decode: [], model: [], decodeCpu: [], modelCpu: [] } };
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 for (let round = 0; round < ROUNDS; round++) {
   for (const name of round % 2 === 0 ? ['this', 'baseline'] : ['baseline', 'this']) {
     let t = performance.now();
+    let c = cpuMs();
     const ck = await builds[name].loadCheckpointDir(dir);
     times[name].decode.push(performance.now() - t);
+    times[name].decodeCpu.push(cpuMs() - c);
     if (ck.params.length !== n) throw new Error(`${name}: ${ck.params.length} parameters`);
     t = performance.now();
+    c = cpuMs();
     const { model } = await builds[name].loadCheckpoint(dir, { threads: 1 });
     times[name].model.push(performance.now() - t);
+    times[name].modelCpu.push(cpuMs() - c);
     model.dispose();
   }
 }
@@ -51,9 +60,9 @@ await rm(resolve(dir, '..'), { recursive: true, force: true });
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`GPT-2 (124M) checkpoint, ${ROUNDS} alternating rounds, medians (ms):`);
-for (const what of ['decode', 'model']) {
+for (const what of ['decode', 'decodeCpu', 'model', 'modelCpu']) {
   const a = median(times.this[what]);
   const b = median(times.baseline[what]);
-  const label = what === 'decode' ? 'loadCheckpointDir' : 'loadCheckpoint (+ wasm model)';
+  const label = { decode: 'loadCheckpointDir, wall', decodeCpu: 'loadCheckpointDir, CPU', model: 'loadCheckpoint, wall', modelCpu: 'loadCheckpoint, CPU' }[what];
   console.log(`  ${label.padEnd(30)} this ${a.toFixed(0).padStart(6)}   baseline ${b.toFixed(0).padStart(6)}   this/baseline ${(a / b).toFixed(3)}`);
 }

@@ -27,7 +27,14 @@ async function useCheckpoint(dir) {
     const trainData = SEED_TRAIN_DATA(V);
     const trainer = new lib.Trainer(model, { trainData, ...SEED_TRAINER, blockSize: Math.min(SEED_TRAINER.blockSize, model.config.blockSize) });
     trainer.setState(state);
-    trainer.step();
+    try {
+      trainer.step();
+    } catch (e) {
+      // Finite weights a damaged file made huge (1e37) load, as they must without a checksum index, and the
+      // first step diverges: the Trainer's documented NonFiniteError, not a loader failure.
+      if (!(e instanceof lib.NonFiniteError)) throw e;
+      return 'diverged';
+    }
   }
 }
 

@@ -167,7 +167,7 @@ export function mutateJson(bytes, rng) {
 export function mutateLines(bytes, rng) {
   const lines = text.decode(bytes).split('\n');
   const times = 1 + rng.int(3);
-  for (let t = 0; t < times; t++) {
+  for (let t = 0; t < times && lines.length > 0; t++) {
     const i = rng.int(lines.length);
     switch (rng.int(7)) {
       case 0: lines.splice(i, 1); break;

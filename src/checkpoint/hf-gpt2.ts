@@ -140,7 +140,7 @@ export function configFromHF(json: unknown, source = 'config.json'): ModelDims {
     bias: bool('bias', true),
     tieEmbeddings: bool('tie_word_embeddings', true),
     dropout,
-    layerNormEps: num('layer_norm_epsilon', 1e-5, (x) => x > 0 && Number.isFinite(x), 'a positive number'),
+    layerNormEps: num('layer_norm_epsilon', 1e-5, (x) => x > 0 && x < 1, 'a number in (0, 1) (as GPTConfig.layerNormEps)'),
   };
 }
 

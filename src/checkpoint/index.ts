@@ -174,6 +174,11 @@ export function decodeCheckpointParts(
     const data = t.toFloat32();
     const bad = options.allowNonFinite === true ? -1 : firstNonFinite(data);
     if (bad >= 0) throw new FormatError(`${tensorPath}: tensor ${name} element ${bad} is ${data[bad]} (non-finite; the file is corrupted)`, { file: tensorPath, key: name });
+    // AdamW's second moment is a running mean of squares: a negative one makes the step's sqrt NaN.
+    if (name === 'adamw.v') {
+      const negative = data.findIndex((x) => x < 0);
+      if (negative >= 0) throw new FormatError(`${tensorPath}: tensor adamw.v element ${negative} is ${data[negative]}, but second moments are ≥ 0 (the file is corrupted)`, { file: tensorPath, key: name });
+    }
     tensors[name] = data;
   }
   return { dims, tensors: model.tensors, modelFile, state: { tensors, meta: metaFile.meta, source: metaPath } };
