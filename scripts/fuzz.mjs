@@ -11,7 +11,7 @@
 //   hang       still running at the watchdog (default 10 s), killed
 //   crash      exited without reporting (a signal, an abort, out of memory)
 //
-// Options: --n N (variants per loader, default 200), --seed S, --jobs J (default 2), --timeout SECONDS (10),
+// Options: --n N (variants per loader, default 200), --from I (first variant, to continue a run), --seed S, --jobs J (default 2), --timeout SECONDS (10),
 // --only loader,loader (or 'args'), --out DIR (fuzz-out).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile, cp } from 'node:fs/promises';
@@ -28,6 +28,8 @@ const opt = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const N = Number(opt('n', 200));
+/** First variant index: `--from 1474 --n 2000` continues a campaign (same seed) that stopped at 1474. */
+const FROM = Number(opt('from', 0));
 const SEED = Number(opt('seed', 1));
 const JOBS = Number(opt('jobs', 2));
 const TIMEOUT_MS = Number(opt('timeout', 10)) * 1000;
@@ -125,7 +127,7 @@ async function main() {
   const rows = {};
   const started = Date.now();
   let done = 0;
-  const total = loaders.length * N + (ONLY === undefined || ONLY.includes('args') ? CASES.length : 0);
+  const total = loaders.length * (N - FROM) + (ONLY === undefined || ONLY.includes('args') ? CASES.length : 0);
   const progress = () => {
     if (++done % 50 === 0 || done === total) process.stderr.write(`\r${done}/${total} variants, ${((Date.now() - started) / 1000).toFixed(0)} s`);
     if (done % 500 === 0) void writeReport(rows, started, false);
@@ -154,7 +156,7 @@ async function main() {
   // loader equally; the report is rewritten every 500 variants and on SIGINT/SIGTERM.
   const tasks = [];
   for (const loader of loaders) rows[loader] = emptyRow();
-  for (let i = 0; i < N; i++) {
+  for (let i = FROM; i < N; i++) {
     for (const loader of loaders) {
       const row = rows[loader];
       tasks.push(async () => {
@@ -193,7 +195,7 @@ async function main() {
 async function writeReport(rows, started, final) {
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   const lines = [
-    `Fuzz campaign${final ? '' : ' (partial)'}: ${N} variants per loader asked, seed ${SEED}, ${TIMEOUT_MS / 1000} s watchdog, one process per variant, ${seconds} s on ${JOBS} jobs.`,
+    `Fuzz campaign${final ? '' : ' (partial)'}: variants ${FROM}…${N - 1} per loader asked, seed ${SEED}, ${TIMEOUT_MS / 1000} s watchdog, one process per variant, ${seconds} s on ${JOBS} jobs.`,
     '',
     '| loader | variants | accepted | rejected (typed, names the file) | unclear | hangs | crashes | slowest (ms) | max RSS (MiB) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',

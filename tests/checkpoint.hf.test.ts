@@ -111,7 +111,7 @@ describe('config.json ⇄ ModelDims', () => {
       [{ tie_word_embeddings: 'yes' }, 'tie_word_embeddings must be true or false, got "yes"'],
       [{ bias: 1 }, 'bias must be true or false, got 1'],
       [{ resid_pdrop: 1.5 }, 'resid_pdrop must be a probability in [0, 1), got 1.5'],
-      [{ layer_norm_epsilon: 0 }, 'layer_norm_epsilon must be a positive number, got 0'],
+      [{ layer_norm_epsilon: 0 }, 'layer_norm_epsilon must be a number in (0, 1) (as GPTConfig.layerNormEps), got 0'],
     ];
     for (const [json, message] of cases) {
       const e = errorOf(() => configFromHF(json, 'ckpt/config.json'));
@@ -322,6 +322,18 @@ describe('checkpoint files', () => {
     expect(() => decodeCheckpoint(broken, 'ckpt')).toThrow('ckpt/config.json: not valid JSON');
     const future = new Map(files).set('training_state.json', new TextEncoder().encode('{"format": "wasm-gpt-training-state", "version": 9, "meta": {}}'));
     expect(() => decodeCheckpoint(future, 'ckpt')).toThrow('ckpt/training_state.json: training state version 9, this library reads 1');
+    // found by the fuzz campaign: an epsilon GPTConfig refuses, and a negative AdamW second moment
+    const eps = new Map(files).set('config.json', new TextEncoder().encode(JSON.stringify({ ...configToHF(GPT2), layer_norm_epsilon: 16 })));
+    expect(() => decodeCheckpoint(eps, 'ckpt')).toThrow('ckpt/config.json: layer_norm_epsilon must be a number in (0, 1)');
+    const n = paramLayout(GPT2).total;
+    const trainerMeta = {
+      format: 'wasm-gpt-trainer-1', step: 1, skippedSteps: 0, seed: 0, batchSize: 1, blockSize: 2, gradAccumSteps: 1,
+      loader: { order: 'random', rng: [1, 2, 3, 4], epoch: 0, cursor: 0 },
+    };
+    const v = new Float32Array(n);
+    v[5] = -1;
+    const negative = new Map([...encodeCheckpoint(GPT2, distinctParams(GPT2), { tensors: { 'adamw.m': new Float32Array(n), 'adamw.v': v }, meta: trainerMeta })].filter(([k]) => k !== 'checksums.json'));
+    expect(() => decodeCheckpoint(negative, 'ckpt')).toThrow('ckpt/training_state.safetensors: tensor adamw.v element 5 is -1, but second moments are ≥ 0');
     const foreign = new Map(files).set('training_state.json', new TextEncoder().encode('{"step": 3}'));
     expect(() => decodeCheckpoint(foreign, 'ckpt')).toThrow('ckpt/training_state.json: not a wasm-gpt training state');
     // a config that disagrees with the weights
