@@ -159,9 +159,9 @@ describe.skipIf(!chromiumAvailable)('the browser playground in headless Chromium
         page.on('download', async (d) => downloads.push({ name: d.suggestedFilename(), path: (await d.path())! }));
         await page.click('#download');
         await idle(page);
-        await expect.poll(() => downloads.length, { timeout: 10_000 }).toBe(7);
+        await expect.poll(() => downloads.length, { timeout: 10_000 }).toBe(8);
         expect(downloads.map((d) => d.name).sort()).toEqual([
-          'config.json', 'generation_config.json', 'model.safetensors', 'playground.json', 'tokenizer.json', 'training_state.json', 'training_state.safetensors',
+          'checksums.json', 'config.json', 'generation_config.json', 'model.safetensors', 'playground.json', 'tokenizer.json', 'training_state.json', 'training_state.safetensors',
         ]);
         const afterTraining = await generateGreedy(page);
         const fresh = await context.newPage();
