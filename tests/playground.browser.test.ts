@@ -168,7 +168,7 @@ describe.skipIf(!chromiumAvailable)('the browser playground in headless Chromium
         await open(fresh, server.url, errors);
         await fresh.setInputFiles('#upload', downloads.map((d) => ({ name: d.name, mimeType: 'application/octet-stream', buffer: readFileSync(d.path) })));
         await idle(fresh);
-        expect(await text(fresh, '#save-status')).toBe('Loaded 7 files.');
+        expect(await text(fresh, '#save-status')).toBe('Loaded 8 files.');
         expect(await text(fresh, '#train-status')).toBe('Loaded at step 65: training continues exactly from there.');
         expect(await generateGreedy(fresh)).toBe(afterTraining);
         // A checkpoint without the tokenizer is refused with a message naming the missing file.
