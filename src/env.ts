@@ -1,5 +1,6 @@
 /** Where we are running: decides how to load files, start workers and whether threads are possible. */
 import type { NodePlatform } from './platform/types.js';
+import { WasmGptError } from './errors.js';
 
 export function isNode(): boolean {
   const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
@@ -45,6 +46,6 @@ export async function readBinary(url: URL): Promise<Uint8Array> {
   const node = url.protocol === 'file:' ? await nodePlatform() : undefined;
   if (node !== undefined) return node.readFile(url);
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+  if (!res.ok) throw new WasmGptError(`could not fetch ${url.href}: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
 }

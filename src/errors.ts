@@ -7,16 +7,31 @@
 export class WasmGptError extends Error {}
 
 /**
- * A tensor, matrix or buffer has the wrong shape or length. It is a `RangeError` (the standard class for
- * "argument outside what is allowed"), so it is not an `instanceof WasmGptError`; catch either.
+ * A tensor, matrix, buffer or id list has the wrong shape, length or an element outside its range (a token id
+ * past the vocabulary, a batch size of 0). Before issue 16 it was a `RangeError`; it is now a `WasmGptError`
+ * like everything else the library throws, so one `instanceof WasmGptError` catches all of them.
  */
-export class ShapeError extends RangeError {}
+export class ShapeError extends WasmGptError {}
 
 /** The Rust core reported a failure (a panic, an allocation failure, or a status code). */
 export class WasmRuntimeError extends WasmGptError {}
 
-/** A checkpoint, vocabulary or data file is missing, malformed or inconsistent with the config. */
-export class FormatError extends WasmGptError {}
+/**
+ * A checkpoint, vocabulary or data file is missing, malformed, corrupted (checksum), or inconsistent with the
+ * config or another file. The message starts with the file; `file` holds it, `key` the JSON key or tensor
+ * name when one is to blame.
+ */
+export class FormatError extends WasmGptError {
+  /** The file (path or label) at fault, when the thrower knew it. */
+  readonly file?: string;
+  /** The key, tensor or field inside `file` at fault, when there is one. */
+  readonly key?: string;
+  constructor(message: string, options?: { file?: string; key?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    if (options?.file !== undefined) this.file = options.file;
+    if (options?.key !== undefined) this.key = options.key;
+  }
+}
 
 /** A tokenizer was asked to do something it cannot (unknown special token, id outside the vocabulary, ...). */
 export class TokenizerError extends WasmGptError {}
@@ -61,6 +76,21 @@ export class NonFiniteError extends WasmGptError {
  */
 export class WorkerError extends WasmGptError {}
 
+/** A model, trainer or sampler was used after its `dispose()`. */
+export class DisposedError extends WasmGptError {}
+
+/**
+ * Another save into the same checkpoint directory is in progress (another process in Node, another tab or
+ * worker in a browser); this save did not touch the directory. Retry when the other save is done.
+ */
+export class CheckpointBusyError extends WasmGptError {
+  readonly file: string;
+  constructor(file: string, message: string) {
+    super(message);
+    this.file = file;
+  }
+}
+
 /*
  * Every class's `name` is set here, on its prototype, from a string, never from `constructor.name`: minifiers
  * rename classes (a ConfigError would call itself 'z'), and the worker's bundle and the page's are minified
@@ -69,7 +99,7 @@ export class WorkerError extends WasmGptError {}
  */
 for (const [name, Class] of Object.entries({
   WasmGptError, ShapeError, WasmRuntimeError, FormatError, TokenizerError, ConfigError, MemoryLimitError,
-  NonFiniteError, WorkerError,
+  NonFiniteError, WorkerError, DisposedError, CheckpointBusyError,
 })) {
   Class.prototype.name = name;
 }

@@ -4,7 +4,7 @@ export { GEMM_KERNEL_NAMES, type GemmKernelName, type GemmKernelProbe } from './
 export type { ArtifactName } from './wasm/artifacts.js';
 export type { MatmulOptions, GemmOptions } from './gemm/args.js';
 export { matmulJs, gemmJs } from './gemm/js.js';
-export { WasmGptError, WasmRuntimeError, ShapeError, FormatError, TokenizerError, ConfigError, MemoryLimitError, NonFiniteError, WorkerError } from './errors.js';
+export { WasmGptError, WasmRuntimeError, ShapeError, FormatError, TokenizerError, ConfigError, MemoryLimitError, NonFiniteError, WorkerError, DisposedError, CheckpointBusyError } from './errors.js';
 export * from './tokenizer/index.js';
 export * from './data/index.js';
 export { createWasmKernels, createJsKernels, dropoutUniform, type Kernels, type WasmKernels, type JsKernels } from './kernels/index.js';
@@ -17,7 +17,7 @@ export { Trainer, type TrainerOptions, type StepInfo, type EvalInfo, type TrainE
 export { learningRate, validateSchedule, type ScheduleSpec } from './train/schedule.js';
 export {
   encodeCheckpoint, decodeCheckpoint, saveCheckpointOPFS, loadCheckpointOPFS, configToHF, configFromHF, paramsToHF,
-  paramsFromHF, readSafetensors, writeSafetensors, type Checkpoint, type TrainingState, type HFGPT2Config,
+  paramsFromHF, readSafetensors, writeSafetensors, type Checkpoint, type TrainingState, type DecodeOptions, type HFGPT2Config,
   type CheckpointExtras, type SaveCheckpointOptions,
 } from './checkpoint/index.js';
 export * from './sampler/index.js';

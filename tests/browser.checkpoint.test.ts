@@ -29,10 +29,10 @@ describe.skipIf(!chromiumAvailable)('checkpoints in headless Chromium (OPFS)', (
       const r = (await page.evaluate(() => (window as unknown as { __result: Record<string, unknown> }).__result));
       expect(errors).toEqual([]);
       expect(r.error).toBeUndefined();
-      expect(r.afterFirst).toEqual(['config.json', 'generation_config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
+      expect(r.afterFirst).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
       expect(r.firstBits).toBe(true);
       expect(r.firstMeta).toEqual({ step: 7 });
-      expect(r.afterSecond).toEqual(['config.json', 'generation_config.json', 'model.safetensors']);
+      expect(r.afterSecond).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors']);
       expect(r.secondBits).toBe(true);
       expect(r.secondState).toBe(true);
       expect(r.recoveredEps).toBe(1e-6);

@@ -111,7 +111,7 @@ describe('config.json ⇄ ModelDims', () => {
       [{ tie_word_embeddings: 'yes' }, 'tie_word_embeddings must be true or false, got "yes"'],
       [{ bias: 1 }, 'bias must be true or false, got 1'],
       [{ resid_pdrop: 1.5 }, 'resid_pdrop must be a probability in [0, 1), got 1.5'],
-      [{ layer_norm_epsilon: 0 }, 'layer_norm_epsilon must be a positive number, got 0'],
+      [{ layer_norm_epsilon: 0 }, 'layer_norm_epsilon must be a number in (0, 1) (as GPTConfig.layerNormEps), got 0'],
     ];
     for (const [json, message] of cases) {
       const e = errorOf(() => configFromHF(json, 'ckpt/config.json'));
@@ -281,7 +281,7 @@ describe('checkpoint files', () => {
   it.each(VARIANTS)('%s: encode → decode gives the dims, parameters and training state back', (_, dims) => {
     const params = distinctParams(dims);
     const files = encodeCheckpoint(dims, params, state());
-    expect([...files.keys()]).toEqual(['config.json', 'model.safetensors', 'generation_config.json', 'training_state.safetensors', 'training_state.json']);
+    expect([...files.keys()]).toEqual(['config.json', 'model.safetensors', 'generation_config.json', 'training_state.safetensors', 'training_state.json', 'checksums.json']);
     expect(readSafetensors(files.get('model.safetensors')!, 'm').metadata).toEqual({ format: 'pt' });
     const back = decodeCheckpoint(files);
     expect(back.dims).toEqual(dims);
@@ -290,21 +290,50 @@ describe('checkpoint files', () => {
     expect(Array.from(back.state!.tensors.m)).toEqual(Array.from(state().tensors.m));
     expect(Array.from(back.state!.tensors.v)).toEqual([1, 2, 3]);
     const noState = encodeCheckpoint(dims, params);
-    expect([...noState.keys()]).toEqual(['config.json', 'model.safetensors', 'generation_config.json']);
+    expect([...noState.keys()]).toEqual(['config.json', 'model.safetensors', 'generation_config.json', 'checksums.json']);
     expect(decodeCheckpoint(Object.fromEntries(noState)).state).toBeUndefined();
   });
 
-  it('decoding names the missing or broken file', () => {
+  it('a checksum index catches a flipped bit, a truncation and a missing file, naming the file', () => {
     const files = encodeCheckpoint(GPT2, distinctParams(GPT2), state());
+    const flipped = new Map(files);
+    const model = files.get('model.safetensors')!.slice();
+    model[model.length - 3] ^= 0x10;
+    flipped.set('model.safetensors', model);
+    expect(() => decodeCheckpoint(flipped, 'ckpt')).toThrow(/^ckpt\/model\.safetensors: checksum [0-9a-f]{32} differs from [0-9a-f]{32} recorded in ckpt\/checksums\.json/);
+    const short = new Map(files).set('training_state.json', files.get('training_state.json')!.subarray(1));
+    expect(() => decodeCheckpoint(short, 'ckpt')).toThrow(/^ckpt\/training_state\.json: \d+ bytes, ckpt\/checksums\.json recorded \d+/);
+    const gone = new Map([...files].filter(([n]) => n !== 'training_state.json'));
+    expect(() => decodeCheckpoint(gone, 'ckpt')).toThrow('ckpt/training_state.json: missing, but ckpt/checksums.json lists it');
+    const err = errorOf(() => decodeCheckpoint(flipped, 'ckpt')) as FormatError;
+    expect(err).toBeInstanceOf(FormatError);
+    expect(err.file).toBe('ckpt/model.safetensors');
+  });
+
+  it('decoding names the missing or broken file', () => {
+    // Without the checksum index, which would catch every change below first.
+    const files = new Map([...encodeCheckpoint(GPT2, distinctParams(GPT2), state())].filter(([n]) => n !== 'checksums.json'));
     const without = (name: string) => new Map([...files].filter(([n]) => n !== name));
-    expect(() => decodeCheckpoint(without('config.json'), 'ckpt')).toThrow('ckpt: missing config.json');
-    expect(() => decodeCheckpoint(without('model.safetensors'), 'ckpt')).toThrow('ckpt: missing model.safetensors');
-    expect(() => decodeCheckpoint(without('training_state.json'), 'ckpt')).toThrow('ckpt: has training_state.safetensors but not training_state.json');
-    expect(() => decodeCheckpoint(without('training_state.safetensors'), 'ckpt')).toThrow('ckpt: has training_state.json but not training_state.safetensors');
+    expect(() => decodeCheckpoint(without('config.json'), 'ckpt')).toThrow('ckpt/config.json: missing');
+    expect(() => decodeCheckpoint(without('model.safetensors'), 'ckpt')).toThrow('ckpt/model.safetensors: missing');
+    expect(() => decodeCheckpoint(without('training_state.json'), 'ckpt')).toThrow('ckpt/training_state.json: missing, but training_state.safetensors is there');
+    expect(() => decodeCheckpoint(without('training_state.safetensors'), 'ckpt')).toThrow('ckpt/training_state.safetensors: missing, but training_state.json is there');
     const broken = new Map(files).set('config.json', new TextEncoder().encode('{"n_embd": '));
     expect(() => decodeCheckpoint(broken, 'ckpt')).toThrow('ckpt/config.json: not valid JSON');
     const future = new Map(files).set('training_state.json', new TextEncoder().encode('{"format": "wasm-gpt-training-state", "version": 9, "meta": {}}'));
     expect(() => decodeCheckpoint(future, 'ckpt')).toThrow('ckpt/training_state.json: training state version 9, this library reads 1');
+    // found by the fuzz campaign: an epsilon GPTConfig refuses, and a negative AdamW second moment
+    const eps = new Map(files).set('config.json', new TextEncoder().encode(JSON.stringify({ ...configToHF(GPT2), layer_norm_epsilon: 16 })));
+    expect(() => decodeCheckpoint(eps, 'ckpt')).toThrow('ckpt/config.json: layer_norm_epsilon must be a number in (0, 1)');
+    const n = paramLayout(GPT2).total;
+    const trainerMeta = {
+      format: 'wasm-gpt-trainer-1', step: 1, skippedSteps: 0, seed: 0, batchSize: 1, blockSize: 2, gradAccumSteps: 1,
+      loader: { order: 'random', rng: [1, 2, 3, 4], epoch: 0, cursor: 0 },
+    };
+    const v = new Float32Array(n);
+    v[5] = -1;
+    const negative = new Map([...encodeCheckpoint(GPT2, distinctParams(GPT2), { tensors: { 'adamw.m': new Float32Array(n), 'adamw.v': v }, meta: trainerMeta })].filter(([k]) => k !== 'checksums.json'));
+    expect(() => decodeCheckpoint(negative, 'ckpt')).toThrow('ckpt/training_state.safetensors: tensor adamw.v element 5 is -1, but second moments are ≥ 0');
     const foreign = new Map(files).set('training_state.json', new TextEncoder().encode('{"step": 3}'));
     expect(() => decodeCheckpoint(foreign, 'ckpt')).toThrow('ckpt/training_state.json: not a wasm-gpt training state');
     // a config that disagrees with the weights
@@ -334,7 +363,7 @@ describe('Node checkpoint directories (atomic save)', () => {
   it('saves and loads, and a second save replaces the first, leaving no temp or old directory', async () => {
     const dir = join(root, 'run', 'ckpt');
     await saveCheckpointDir(dir, GPT2, paramsA, { tensors: { m: new Float32Array([1, 2]) }, meta: { step: 1 } });
-    expect((await readdir(dir)).sort()).toEqual(['config.json', 'generation_config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
+    expect((await readdir(dir)).sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
     const a = await loadCheckpointDir(dir);
     expect(bitsEqual(a.params, paramsA)).toBe(true);
     expect(a.state!.meta).toEqual({ step: 1 });
@@ -397,7 +426,7 @@ describe('Node checkpoint directories (atomic save)', () => {
     const dir = join(root, 'partial');
     await saveCheckpointDir(dir, GPT2, paramsA);
     await rm(join(dir, 'model.safetensors'));
-    await expect(loadCheckpointDir(dir)).rejects.toThrow(`${dir}: missing model.safetensors`);
+    await expect(loadCheckpointDir(dir)).rejects.toThrow(`${dir}/model.safetensors: missing`);
     expect((await stat(dir)).isDirectory()).toBe(true);
   });
 });
@@ -462,12 +491,12 @@ describe.each([['with move()', true], ['without move() (copy)', false]])('OPFS c
     const root = new MemoryDirectory(withMove);
     await saveCheckpointOPFS('run1', GPT2, paramsA, { tensors: { m: new Float32Array([5]) }, meta: { step: 3 } }, root);
     const dir = root.dirs.get('run1')!;
-    expect([...dir.files.keys()].sort()).toEqual(['config.json', 'generation_config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
+    expect([...dir.files.keys()].sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
     const a = await loadCheckpointOPFS('run1', root);
     expect(bitsEqual(a.params, paramsA)).toBe(true);
     expect(a.state!.meta).toEqual({ step: 3 });
     await saveCheckpointOPFS('run1', GPT2, paramsB, undefined, root);
-    expect([...dir.files.keys()].sort()).toEqual(['config.json', 'generation_config.json', 'model.safetensors']);
+    expect([...dir.files.keys()].sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors']);
     expect(bitsEqual((await loadCheckpointOPFS('run1', root)).params, paramsB)).toBe(true);
     await expect(loadCheckpointOPFS('missing', root)).rejects.toThrow('OPFS missing: no such checkpoint directory');
   });
@@ -480,7 +509,7 @@ describe.each([['with move()', true], ['without move() (copy)', false]])('OPFS c
     await expect(saveCheckpointOPFS('run', GPT2, paramsB, undefined, root)).rejects.toThrow('quota exceeded');
     fail.name = '';
     const dir = root.dirs.get('run')!;
-    expect([...dir.files.keys()].sort()).toEqual(['config.json', 'generation_config.json', 'model.safetensors']);
+    expect([...dir.files.keys()].sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors']);
     expect(bitsEqual((await loadCheckpointOPFS('run', root)).params, paramsA)).toBe(true);
   });
 
@@ -492,11 +521,12 @@ describe.each([['with move()', true], ['without move() (copy)', false]])('OPFS c
     const next = encodeCheckpoint({ ...GPT2, layerNormEps: 1e-6 }, paramsB);
     dir.files.set('config.json', next.get('config.json')!);
     dir.files.set('model.safetensors.tmp', next.get('model.safetensors')!);
-    dir.files.set('commit.tmp', new TextEncoder().encode(JSON.stringify(['config.json', 'model.safetensors'])));
+    dir.files.set('checksums.json.tmp', next.get('checksums.json')!);
+    dir.files.set('commit.tmp', new TextEncoder().encode(JSON.stringify(['config.json', 'model.safetensors', 'checksums.json'])));
     const loaded = await loadCheckpointOPFS('run', root);
     expect(loaded.dims.layerNormEps).toBe(1e-6);
     expect(bitsEqual(loaded.params, paramsB)).toBe(true);
-    expect([...dir.files.keys()].sort()).toEqual(['config.json', 'generation_config.json', 'model.safetensors']);
+    expect([...dir.files.keys()].sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors']);
   });
 
   it('an unreadable commit marker counts as no commit: the old checkpoint stays', async () => {
@@ -506,7 +536,7 @@ describe.each([['with move()', true], ['without move() (copy)', false]])('OPFS c
     dir.files.set('model.safetensors.tmp', encodeCheckpoint(GPT2, paramsB).get('model.safetensors')!);
     dir.files.set('commit.tmp', new TextEncoder().encode('["config.js'));
     expect(bitsEqual((await loadCheckpointOPFS('run', root)).params, paramsA)).toBe(true);
-    expect([...dir.files.keys()].sort()).toEqual(['config.json', 'generation_config.json', 'model.safetensors']);
+    expect([...dir.files.keys()].sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors']);
   });
 
   it('without an OPFS root and no navigator.storage, says so', async () => {

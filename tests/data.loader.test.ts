@@ -39,7 +39,7 @@ describe('SeededRng (xoshiro128**)', () => {
     expect(() => new SeededRng(1.5)).toThrow(/seed must be a safe integer, got 1.5/);
     expect(() => SeededRng.fromState([0, 0, 0, 0])).toThrow(/all-zero state/);
     expect(() => SeededRng.fromState([1, 2, 3] as unknown as [number, number, number, number])).toThrow(/expected 4 unsigned 32-bit integers/);
-    expect(() => new SeededRng().nextInt(0)).toThrow(RangeError);
+    expect(() => new SeededRng().nextInt(0)).toThrow(ShapeError);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FormatError, TokenizerError } from '../src/errors.js';
+import { FormatError, ShapeError, TokenizerError } from '../src/errors.js';
 import {
   SHARD_HEADER_BYTES,
   decodeShard,
@@ -151,7 +151,7 @@ describe('prepareShards', () => {
     await expect(prepareShardsInMemory('a few words only', gpt2)).rejects.toThrow(
       /the validation split is empty: 5 tokens make 1 block\(s\) of 2048 .*lower splitBlockTokens/,
     );
-    await expect(prepareShardsInMemory('abc', gpt2, { valFraction: 1 })).rejects.toThrow(RangeError);
+    await expect(prepareShardsInMemory('abc', gpt2, { valFraction: 1 })).rejects.toThrow(ShapeError);
     await expect(prepareShardsInMemory('abc', gpt2, { documentSeparator: 50257 })).rejects.toThrow(/documentSeparator 50257 is not an id of the vocabulary \[0, 50257\)/);
     await expect(prepareShardsInMemory([42 as unknown as string], gpt2)).rejects.toThrow(/a document must be a string or an iterable of strings, got 42/);
     const chars = CharTokenizer.fromCorpus('abc');

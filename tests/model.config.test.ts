@@ -69,7 +69,15 @@ describe('memory estimate', () => {
   });
 
   it('GPT.create fails fast for a model whose weights exceed 4 GiB', async () => {
-    await expect(GPT.create({ vocabSize: 50257, blockSize: 64, nLayer: 96, nHead: 16, nEmbd: 2048 })).rejects.toThrow(/above the 4\.00 GiB limit/);
+    await expect(GPT.create({ vocabSize: 50257, blockSize: 64, nLayer: 96, nHead: 16, nEmbd: 2048 })).rejects.toThrow(MemoryLimitError);
+    await expect(GPT.create({ vocabSize: 50257, blockSize: 64, nLayer: 96, nHead: 16, nEmbd: 2048 })).rejects.toThrow(/single wasm32 allocation/);
+  });
+
+  it('GPT.create refuses parameters that fit in 4 GiB but not in one wasm32 allocation (2 GiB), before allocating', async () => {
+    // 872 floats per layer: 3.3 GB of parameters passed the 4 GiB total but failed inside the allocator.
+    const tall = { vocabSize: 2, blockSize: 1, nLayer: 1_000_000, nHead: 1, nEmbd: 8 };
+    await expect(GPT.create(tall, { threads: 1 })).rejects.toThrow(/one buffer of 3\.25 GiB, above the 2\.00 GiB a single wasm32 allocation/);
+    expect(checkMemory(resolveConfig({ ...tall, nLayer: 500_000 }), 1, 1, false).largestBuffer).toBe(500_000 * 872 * 4 + 40 * 4);
   });
 });
 

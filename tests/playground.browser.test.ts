@@ -168,16 +168,16 @@ describe.skipIf(!chromiumAvailable)('the browser playground in headless Chromium
         page.on('download', async (d) => downloads.push({ name: d.suggestedFilename(), path: (await d.path())! }));
         await page.click('#download');
         await idle(page);
-        await expect.poll(() => downloads.length, { timeout: 10_000 }).toBe(7);
+        await expect.poll(() => downloads.length, { timeout: 10_000 }).toBe(8);
         expect(downloads.map((d) => d.name).sort()).toEqual([
-          'config.json', 'generation_config.json', 'model.safetensors', 'playground.json', 'tokenizer.json', 'training_state.json', 'training_state.safetensors',
+          'checksums.json', 'config.json', 'generation_config.json', 'model.safetensors', 'playground.json', 'tokenizer.json', 'training_state.json', 'training_state.safetensors',
         ]);
         const afterTraining = await generateGreedy(page);
         const fresh = await context.newPage();
         await open(fresh, server.url, errors);
         await fresh.setInputFiles('#upload', downloads.map((d) => ({ name: d.name, mimeType: 'application/octet-stream', buffer: readFileSync(d.path) })));
         await idle(fresh);
-        expect(await text(fresh, '#save-status')).toBe('Loaded 7 files.');
+        expect(await text(fresh, '#save-status')).toBe('Loaded 8 files.');
         expect(await text(fresh, '#train-status')).toBe('Loaded at step 65: training continues exactly from there.');
         expect(await generateGreedy(fresh)).toBe(afterTraining);
         // A checkpoint without the tokenizer is refused with a message naming the missing file.

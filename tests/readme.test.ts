@@ -36,7 +36,7 @@ describe('README', () => {
     const sample = /^To be(.*)$/m.exec(out)?.[1] ?? '';
     expect(sample.length).toBeGreaterThan(20);
     expect(sample).toMatch(/ (or|not|to|be|that|is|the|question)[ ,.]/);
-    expect(readdirSync(`${root}out/readme-ckpt`).sort()).toEqual(['config.json', 'generation_config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
+    expect(readdirSync(`${root}out/readme-ckpt`).sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
     rmSync(`${root}out/readme-ckpt`, { recursive: true, force: true });
   });
 
@@ -52,6 +52,12 @@ describe('README', () => {
     expect(lines[7].length).toBeGreaterThan(5);
     expect(lines[8]).toBe('unknown option "max_new_tokens"; did you mean maxNewTokens?');
     rmSync(`${root}out/hf-tiny`, { recursive: true, force: true });
+  });
+
+  it('the Errors example catches a ConfigError naming its key and a FormatError naming its file', () => {
+    const out = runExample('### Errors');
+    expect(out).toMatch(/^nHead: GPTConfig\.nEmbd \(128\) must be divisible by nHead \(3\)/m);
+    expect(out).toMatch(/out\/no-such-checkpoint \(true\)$/m);
   });
 
   it('the wasm core example runs and reports its capabilities', () => {

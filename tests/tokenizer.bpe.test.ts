@@ -62,10 +62,15 @@ describe('byte-level BPE on a hand-made vocabulary', () => {
     expect(() => tok.decode([1, 260])).toThrow(/token id 260 at position 1 .*\[0, 260\)/);
     expect(() => tok.decode([-1])).toThrow(/token id -1 at position 0/);
     expect(() => tok.decode([1.5])).toThrow(/token id 1.5/);
-    const gappy = ByteLevelBPETokenizer.fromVocabMerges(byteVocab({ zz: 300 }), []);
-    expect(gappy.vocabSize).toBe(301);
-    expect(() => gappy.decode([299])).toThrow(/token id 299/);
-    expect(gappy.decode([300])).toBe('zz');
+  });
+
+  it('refuses ids with gaps, so no table is sized by a number written in the file', () => {
+    // 257 entries: ids must be 0…256. One id of 1e9 used to allocate a billion-slot table.
+    expect(() => ByteLevelBPETokenizer.fromVocabMerges(byteVocab({ zz: 300 }), [])).toThrow(
+      /vocab.json: token "zz" has id 300, but the vocabulary has 257 entries: ids must run 0…256 with no gaps/,
+    );
+    expect(() => ByteLevelBPETokenizer.fromVocabMerges(byteVocab({ zz: 1e9 }), [])).toThrow(FormatError);
+    expect(ByteLevelBPETokenizer.fromVocabMerges(byteVocab({ zz: 256 }), []).vocabSize).toBe(257);
   });
 
   it('rejects unknown special tokens', () => {
@@ -145,7 +150,10 @@ describe('malformed vocabulary files', () => {
     const tok = ByteLevelBPETokenizer.fromTiktoken([...lines, `${btoa('he')} 256`].join('\n'));
     expect(tok.encode('hehe')).toEqual([256, 256]);
     expect(() => ByteLevelBPETokenizer.fromTiktoken([...lines, 'aGU='].join('\n'))).toThrow(/line 257: expected "<base64> <rank>", got "aGU="/);
-    expect(() => ByteLevelBPETokenizer.fromTiktoken(lines.slice(1).join('\n'))).toThrow(/byte 0x21 has no token/);
+    expect(() => ByteLevelBPETokenizer.fromTiktoken(lines.slice(1).join('\n'))).toThrow(/line 255: rank 255 is beyond the 255 lines of the file \(ranks run 0…n-1 with no gaps\)/);
+    expect(() => ByteLevelBPETokenizer.fromTiktoken([...lines.slice(1), '', ''].join('\n'))).toThrow(/tiktoken ranks: rank 0 is missing/);
+    expect(() => ByteLevelBPETokenizer.fromTiktoken([...lines, `${btoa('he')} 1000000000`].join('\n'))).toThrow(/rank 1000000000 is beyond/);
+    expect(() => ByteLevelBPETokenizer.fromTiktoken([...lines, `${btoa('h'.repeat(300))} 256`].join('\n'))).toThrow(/a 300-byte token is longer than the 256 bytes/);
     expect(() => ByteLevelBPETokenizer.fromTiktoken([...lines, `${btoa('abc')} 256`].join('\n'))).toThrow(
       /token of rank 256 cannot be formed by merging two lower-ranked tokens/,
     );

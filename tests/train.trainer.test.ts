@@ -124,7 +124,8 @@ describe('Trainer options and control', () => {
     expect(key({ gradClip: 0 })).toBe('gradClip');
     expect(key({ decay: 'none' })).toBe('decay');
     expect(key({ trainData: [1, 2, 3] })).toBe('trainData');
-    expect(key({ lr: { kind: 'cosine', lr: 1 } })).toBe('schedule.totalSteps');
+    expect(key({ lr: { kind: 'cosine', lr: 1 } })).toBe('lr.totalSteps');
+    expect(key({ lr: '' })).toBe('lr');
     expect(() => new Trainer(gpt, { trainData: new Uint16Array([1, 2, 40, 3]), batchSize: 1, blockSize: 2 })).toThrow(/trainData\[2\] = 40 is not a token id in \[0, 32\)/);
     expect(() => new Trainer(gpt, { trainData: train, batchSize: 1 }).evaluate()).toThrow(/needs the valData option/);
   });
@@ -230,7 +231,7 @@ describe('checkpoint convenience API', () => {
     const ta = new Trainer(a, options);
     const got = [0, 1, 2].map(() => ta.step().loss);
     const bytes = a.toCheckpoint(ta);
-    expect([...bytes.keys()].sort()).toEqual(['config.json', 'generation_config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
+    expect([...bytes.keys()].sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
     const dir = join(mkdtempSync(join(tmpdir(), 'wgpt-')), 'ckpt');
     try {
       await saveCheckpoint(dir, a, ta);

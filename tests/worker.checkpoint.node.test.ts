@@ -33,7 +33,7 @@ describe('checkpoints through createWorker', () => {
     const local = await GPT.create(CONFIG, { seed: 7, threads: 1 });
     const got = await remote.toCheckpoint();
     const want = local.toCheckpoint();
-    expect([...got.keys()].sort()).toEqual(['config.json', 'generation_config.json', 'model.safetensors']);
+    expect([...got.keys()].sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors']);
     for (const [name, bytes] of want) expect(sameBytes(got.get(name)!, bytes), name).toBe(true);
     // And the other way: files from the worker load in-process to the same weights.
     const back = await GPT.fromCheckpoint(got, { threads: 1 });
@@ -53,7 +53,7 @@ describe('checkpoints through createWorker', () => {
     const tb = await b.createTrainer(TRAINER);
     await tb.train({ steps: 3 });
     const files = await b.toCheckpoint(tb);
-    expect([...files.keys()].sort()).toEqual(['config.json', 'generation_config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
+    expect([...files.keys()].sort()).toEqual(['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors']);
     const meta = JSON.parse(new TextDecoder().decode(files.get('training_state.json')));
     expect(meta.meta.step).toBe(3);
     const kept = copyFiles(files);
@@ -113,7 +113,7 @@ describe('checkpoints through createWorker', () => {
 
     const noWeights = new Map([['config.json', files.get('config.json')!.slice()]]);
     await expect(w.loadCheckpoint(noWeights)).rejects.toThrow(FormatError);
-    await expect(w.loadCheckpoint(new Map([['config.json', files.get('config.json')!.slice()]]))).rejects.toThrow(/missing model\.safetensors/);
+    await expect(w.loadCheckpoint(new Map([['config.json', files.get('config.json')!.slice()]]))).rejects.toThrow(/model\.safetensors: missing/);
 
     const truncated = new Map([['config.json', files.get('config.json')!.slice()], ['model.safetensors', files.get('model.safetensors')!.slice(0, 100)]]);
     await expect(w.loadCheckpoint(truncated)).rejects.toThrow(/model\.safetensors/);

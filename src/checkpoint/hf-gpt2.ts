@@ -16,7 +16,7 @@
  */
 import { FormatError, ShapeError } from '../errors.js';
 import { paramLayout, type ModelDims } from '../model/layout.js';
-import type { Float32Tensor, SafetensorsTensor } from './safetensors.js';
+import { firstNonFinite, type Float32Tensor, type SafetensorsTensor } from './safetensors.js';
 
 const PREFIX = 'transformer.';
 
@@ -76,7 +76,9 @@ const TANH_GELU = ['gelu_new', 'gelu_pytorch_tanh'];
  */
 export function configFromHF(json: unknown, source = 'config.json'): ModelDims {
   const fail = (msg: string): never => {
-    throw new FormatError(`${source}: ${msg}`);
+    // Every message but the first names its key as its first word.
+    const key = /^[a-z_]+/.exec(msg)?.[0];
+    throw new FormatError(`${source}: ${msg}`, { file: source, key: key === 'not' ? undefined : key });
   };
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('not a JSON object');
   const c = json as Record<string, unknown>;
@@ -84,7 +86,7 @@ export function configFromHF(json: unknown, source = 'config.json'): ModelDims {
 
   const int = (key: string, fallback?: number): number => {
     const v = c[key] ?? fallback;
-    if (v === undefined) fail(`missing ${key}`);
+    if (v === undefined) fail(`${key} is missing`);
     if (!Number.isSafeInteger(v) || (v as number) <= 0) fail(`${key} must be a positive integer, got ${JSON.stringify(v)}`);
     return v as number;
   };
@@ -138,7 +140,7 @@ export function configFromHF(json: unknown, source = 'config.json'): ModelDims {
     bias: bool('bias', true),
     tieEmbeddings: bool('tie_word_embeddings', true),
     dropout,
-    layerNormEps: num('layer_norm_epsilon', 1e-5, (x) => x > 0 && Number.isFinite(x), 'a positive number'),
+    layerNormEps: num('layer_norm_epsilon', 1e-5, (x) => x > 0 && x < 1, 'a number in (0, 1) (as GPTConfig.layerNormEps)'),
   };
 }
 
@@ -251,9 +253,29 @@ const BUFFER = /^h\.\d+\.attn\.(bias|masked_bias)$/;
  * HF GPT-2 tensors → our flat parameter array. Accepts names with or without the `transformer.` prefix,
  * skips the `attn.bias` / `attn.masked_bias` buffers (without converting them: they may be boolean) and an
  * `lm_head.weight` equal to `wte` when the embeddings are tied. Every missing, unexpected or misshapen tensor
- * is reported at once in one FormatError naming `source`.
+ * is reported at once in one FormatError naming `source`, as is a NaN or infinite weight (with the tensor and
+ * the element's index) unless `allowNonFinite`.
  */
-export function paramsFromHF(dims: ModelDims, tensors: ReadonlyMap<string, TensorInput>, source: string): Float32Array {
+export function paramsFromHF(
+  dims: ModelDims, tensors: ReadonlyMap<string, TensorInput>, source: string, options: { allowNonFinite?: boolean } = {},
+): Float32Array {
+  const params = new Float32Array(paramLayout(dims).total);
+  writeParamsFromHF(dims, tensors, source, params, options);
+  return params;
+}
+
+/** Where `writeParamsFromHF` puts each tensor (in our layout): one array, or a writer (e.g. into wasm memory). */
+export type ParamSink = Float32Array | ((offset: number, data: Float32Array) => void);
+
+/**
+ * `paramsFromHF` into `sink`: every name and shape is checked before the first tensor is converted or written,
+ * so a mismatch writes nothing; a non-finite weight is found while writing (the sink then holds part of the
+ * model, which the caller discards). With a writer, a model loads from the file's bytes with one copy and no
+ * intermediate parameter array.
+ */
+export function writeParamsFromHF(
+  dims: ModelDims, tensors: ReadonlyMap<string, TensorInput>, source: string, sink: ParamSink, options: { allowNonFinite?: boolean } = {},
+): void {
   const problems: string[] = [];
   const byName = new Map<string, TensorInput>();
   for (const [name, t] of tensors) {
@@ -265,52 +287,59 @@ export function paramsFromHF(dims: ModelDims, tensors: ReadonlyMap<string, Tenso
     byName.set(key, t);
   }
 
-  const params = new Float32Array(paramLayout(dims).total);
   const expected = slots(dims);
   const wanted = new Set(expected.map((s) => s.name));
+  const size = (s: Slot) => s.shape.reduce((a, b) => a * b, 1);
   for (const s of expected) {
     const t = byName.get(s.name);
-    if (t === undefined) {
-      problems.push(`${s.name}: missing (expected shape [${s.shape.join(', ')}])`);
-      continue;
-    }
-    if (!sameShape(t.shape, s.shape)) {
-      problems.push(`${s.name}: shape [${t.shape.join(', ')}], expected [${s.shape.join(', ')}]`);
-      continue;
-    }
-    const data = float32Of(t);
-    const size = s.shape.reduce((a, b) => a * b, 1);
-    if (data.length !== size) {
-      problems.push(`${s.name}: ${data.length} values for shape [${s.shape.join(', ')}]`);
-      continue;
-    }
-    if (s.transpose) transposeInto(params.subarray(s.offset, s.offset + size), data, s.shape[0], s.shape[1]);
-    else params.set(data, s.offset);
+    if (t === undefined) problems.push(`${s.name}: missing (expected shape [${s.shape.join(', ')}])`);
+    else if (!sameShape(t.shape, s.shape)) problems.push(`${s.name}: shape [${t.shape.join(', ')}], expected [${s.shape.join(', ')}]`);
+    else if ('data' in t && t.data.length !== size(s)) problems.push(`${s.name}: ${t.data.length} values for shape [${s.shape.join(', ')}]`);
   }
-
   const head = byName.get('lm_head.weight');
   if (dims.tieEmbeddings && head !== undefined) {
     // A tied head saved anyway (some exporters do): fine when it really is wte, a config mismatch otherwise.
     const wte = [dims.vocabSize, dims.nEmbd];
     if (!sameShape(head.shape, wte)) {
       problems.push(`lm_head.weight: shape [${head.shape.join(', ')}], expected [${wte.join(', ')}] (tied to wte.weight)`);
-    } else if (problems.length === 0) {
-      // wte loaded fine (no problems so far), so compare against what landed in params
-      const { offset, size } = paramLayout(dims).tensors.get('wte')!;
-      if (!sameValues(float32Of(head), params.subarray(offset, offset + size))) {
-        problems.push('lm_head.weight: differs from wte.weight, but tie_word_embeddings is true (set it to false to load an untied head)');
-      }
+    } else if (problems.length === 0 && !sameValues(float32Of(head), float32Of(byName.get(`${PREFIX}wte.weight`)!))) {
+      problems.push('lm_head.weight: differs from wte.weight, but tie_word_embeddings is true (set it to false to load an untied head)');
     }
     wanted.add('lm_head.weight');
   }
   for (const name of byName.keys()) if (!wanted.has(name)) problems.push(`${name}: unexpected for this config`);
-
   if (problems.length > 0) {
     const shown = problems.slice(0, 12).join('\n  ');
     const more = problems.length > 12 ? `\n  … and ${problems.length - 12} more` : '';
-    throw new FormatError(`${source}: tensors do not match the config (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n  ${shown}${more}`);
+    throw new FormatError(`${source}: tensors do not match the config (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n  ${shown}${more}`, { file: source });
   }
-  return params;
+
+  const nonFinite: string[] = [];
+  // A writer gets transposed tensors through one scratch buffer, sized for the largest.
+  const scratch = sink instanceof Float32Array ? undefined : new Float32Array(Math.max(0, ...expected.filter((s) => s.transpose).map(size)));
+  for (const s of expected) {
+    const data = float32Of(byName.get(s.name)!);
+    const n = size(s);
+    const bad = options.allowNonFinite === true ? -1 : firstNonFinite(data);
+    if (bad >= 0) nonFinite.push(`${s.name}: element ${bad} is ${data[bad]}`);
+    if (sink instanceof Float32Array) {
+      if (s.transpose) transposeInto(sink.subarray(s.offset, s.offset + n), data, s.shape[0], s.shape[1]);
+      else sink.set(data, s.offset);
+    } else if (s.transpose) {
+      const out = scratch!.subarray(0, n);
+      transposeInto(out, data, s.shape[0], s.shape[1]);
+      sink(s.offset, out);
+    } else {
+      sink(s.offset, data);
+    }
+  }
+  if (nonFinite.length > 0) {
+    throw new FormatError(
+      `${source}: non-finite weights (the file is corrupted, or the model diverged; pass allowNonFinite to load it anyway):\n  ` +
+        nonFinite.slice(0, 12).join('\n  ') + (nonFinite.length > 12 ? `\n  … and ${nonFinite.length - 12} more tensors` : ''),
+      { file: source, key: nonFinite[0].slice(0, nonFinite[0].indexOf(':')) },
+    );
+  }
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -7,15 +7,18 @@
  *   training_state.json          optional: { version, meta } with the trainer's opaque `meta`
  *   generation_config.json       Sampler defaults as transformers' GenerationConfig             ./hf-files.ts
  *   tokenizer.json, tokenizer_config.json   with a tokenizer                                    ./hf-files.ts
+ *   checksums.json               size and checksum of each file above, verified at load (./checksum.ts)
  *
  * `encodeCheckpoint` / `decodeCheckpoint` turn (dims, params, state) into those bytes and back, so any storage
  * works (a Node directory: ./node.ts; OPFS: below; IndexedDB, a download, fetch). The first two files are a
  * complete Hugging Face checkpoint: `GPT2LMHeadModel.from_pretrained(dir)` loads them.
  */
-import { FormatError, ShapeError, WasmGptError } from '../errors.js';
+import { CheckpointBusyError, FormatError, ShapeError, WasmGptError } from '../errors.js';
 import { paramLayout, type ModelDims } from '../model/layout.js';
 import { configFromHF, configToHF, paramsFromHF, paramsToHF } from './hf-gpt2.js';
-import { readSafetensors, writeSafetensors, type Float32Tensor } from './safetensors.js';
+import { firstNonFinite, readSafetensors, writeSafetensors, type Float32Tensor, type SafetensorsTensor } from './safetensors.js';
+import { CHECKSUM_FILE, encodeChecksums, verifyChecksums } from './checksum.js';
+import { checkCheckpointDims, checkTrainingState } from './validate.js';
 import { HF_EXTRA_FILES, encodeExtras, specialIdsToHF, type CheckpointExtras } from './hf-files.js';
 
 export { configFromHF, configToHF, paramsFromHF, paramsToHF, type HFGPT2Config, type TensorInput } from './hf-gpt2.js';
@@ -31,6 +34,13 @@ export {
 export interface TrainingState {
   tensors: Record<string, Float32Array>;
   meta: unknown;
+  /** Set on a state read from a checkpoint: its training_state.json, so later errors about it name the file. */
+  source?: string;
+}
+
+export interface DecodeOptions {
+  /** Load NaN or infinite weights instead of refusing them with the tensor's name (default false). */
+  allowNonFinite?: boolean;
 }
 
 export interface Checkpoint {
@@ -55,6 +65,7 @@ export const CHECKPOINT_FILES = {
   model: 'model.safetensors',
   stateTensors: 'training_state.safetensors',
   stateMeta: 'training_state.json',
+  checksums: CHECKSUM_FILE,
 } as const;
 
 /** Bumped when the training-state files change incompatibly; model files follow HF and carry no version. */
@@ -86,54 +97,98 @@ export function encodeCheckpoint(dims: ModelDims, params: Float32Array, state?: 
     const meta = JSON.stringify({ format: STATE_FORMAT, version: TRAINING_STATE_VERSION, meta: state.meta ?? null }, null, 2);
     files.set(CHECKPOINT_FILES.stateMeta, text.encode(meta + '\n'));
   }
+  files.set(CHECKPOINT_FILES.checksums, encodeChecksums(files));
   return files;
 }
 
 /**
  * Reads a checkpoint's files (`config.json` and `model.safetensors`, plus both training-state files or
- * neither). `source` prefixes every file name in errors (the directory, say). Parameters come back as a fresh
- * array; training-state tensors may share memory with the given bytes.
+ * neither, and `checksums.json` when present). `source` prefixes every file name in errors (the directory,
+ * say). Checks, in order and before the parameters are allocated: the checksums, the config's keys and sizes
+ * (against the model file's size and wasm32 memory), every tensor's dtype, shape and finiteness, and the
+ * training state against the config. Parameters come back as a fresh array; training-state tensors may share
+ * memory with the given bytes.
  */
-export function decodeCheckpoint(files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>, source = 'checkpoint'): Checkpoint {
-  const get = (name: string): Uint8Array | undefined => (files instanceof Map ? files.get(name) : (files as Record<string, Uint8Array>)[name]);
+export function decodeCheckpoint(
+  files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>, source = 'checkpoint', options: DecodeOptions = {},
+): Checkpoint {
+  const parts = decodeCheckpointParts(files, source, options);
+  const params = paramsFromHF(parts.dims, parts.tensors, parts.modelFile, options);
+  return parts.state === undefined ? { dims: parts.dims, params } : { dims: parts.dims, params, state: parts.state };
+}
+
+/** A checkpoint checked in full except for its weights' values, which are left in the file for `writeParamsFromHF`. */
+export interface CheckpointParts {
+  dims: ModelDims;
+  tensors: ReadonlyMap<string, SafetensorsTensor>;
+  modelFile: string;
+  state?: TrainingState;
+}
+
+/**
+ * @internal `decodeCheckpoint` up to the weights: loaders that build a model convert the weights straight into
+ * its memory (`writeParamsFromHF`) instead of through a parameter array.
+ */
+export function decodeCheckpointParts(
+  files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>, source: string, options: DecodeOptions,
+): CheckpointParts {
+  const byName = new Map<string, Uint8Array>(files instanceof Map ? files : Object.entries(files as Record<string, Uint8Array>));
+  const path = (name: string) => `${source}/${name}`;
   const need = (name: string): Uint8Array => {
-    const bytes = get(name);
-    if (bytes === undefined) throw new FormatError(`${source}: missing ${name}`);
+    const bytes = byName.get(name);
+    if (bytes === undefined) throw new FormatError(`${path(name)}: missing (${source} is not a complete checkpoint)`, { file: path(name) });
     return bytes;
   };
-  const path = (name: string) => `${source}/${name}`;
+  const index = byName.get(CHECKPOINT_FILES.checksums);
+  if (index !== undefined) verifyChecksums(index, byName, path);
 
-  const dims = configFromHF(parseJson(need(CHECKPOINT_FILES.config), path(CHECKPOINT_FILES.config)), path(CHECKPOINT_FILES.config));
-  const model = readSafetensors(need(CHECKPOINT_FILES.model), path(CHECKPOINT_FILES.model));
-  const params = paramsFromHF(dims, model.tensors, path(CHECKPOINT_FILES.model));
+  const configFile = path(CHECKPOINT_FILES.config);
+  const modelFile = path(CHECKPOINT_FILES.model);
+  const dims = configFromHF(parseJson(need(CHECKPOINT_FILES.config), configFile), configFile);
+  const modelBytes = need(CHECKPOINT_FILES.model);
+  checkCheckpointDims(dims, configFile, modelFile, modelBytes.length);
+  const model = readSafetensors(modelBytes, modelFile);
 
-  const stateBytes = get(CHECKPOINT_FILES.stateTensors);
-  const metaBytes = get(CHECKPOINT_FILES.stateMeta);
-  if (stateBytes === undefined && metaBytes === undefined) return { dims, params };
+  const stateBytes = byName.get(CHECKPOINT_FILES.stateTensors);
+  const metaBytes = byName.get(CHECKPOINT_FILES.stateMeta);
+  if (stateBytes === undefined && metaBytes === undefined) return { dims, tensors: model.tensors, modelFile };
   if (stateBytes === undefined || metaBytes === undefined) {
     const [have, missing] = stateBytes === undefined
       ? [CHECKPOINT_FILES.stateMeta, CHECKPOINT_FILES.stateTensors]
       : [CHECKPOINT_FILES.stateTensors, CHECKPOINT_FILES.stateMeta];
-    throw new FormatError(`${source}: has ${have} but not ${missing} (the training state needs both)`);
+    throw new FormatError(`${path(missing)}: missing, but ${have} is there (the training state needs both)`, { file: path(missing) });
   }
-  const metaFile = parseJson(metaBytes, path(CHECKPOINT_FILES.stateMeta)) as Record<string, unknown> | null;
+  const metaPath = path(CHECKPOINT_FILES.stateMeta);
+  const tensorPath = path(CHECKPOINT_FILES.stateTensors);
+  const metaFile = parseJson(metaBytes, metaPath) as Record<string, unknown> | null;
   if (metaFile === null || typeof metaFile !== 'object' || metaFile.format !== STATE_FORMAT || !('meta' in metaFile)) {
-    throw new FormatError(`${path(CHECKPOINT_FILES.stateMeta)}: not a wasm-gpt training state (format "${STATE_FORMAT}" with a "meta" key)`);
+    throw new FormatError(`${metaPath}: not a wasm-gpt training state (format "${STATE_FORMAT}" with a "meta" key)`, { file: metaPath });
   }
   if (metaFile.version !== TRAINING_STATE_VERSION) {
-    throw new FormatError(`${path(CHECKPOINT_FILES.stateMeta)}: training state version ${JSON.stringify(metaFile.version)}, this library reads ${TRAINING_STATE_VERSION}`);
+    throw new FormatError(`${metaPath}: training state version ${JSON.stringify(metaFile.version)}, this library reads ${TRAINING_STATE_VERSION}`, { file: metaPath, key: 'version' });
   }
-  const stateFile = readSafetensors(stateBytes, path(CHECKPOINT_FILES.stateTensors));
+  const stateFile = readSafetensors(stateBytes, tensorPath);
+  checkTrainingState(metaFile.meta, stateFile.tensors, dims, metaPath, tensorPath);
   const tensors: Record<string, Float32Array> = {};
-  for (const [name, t] of stateFile.tensors) tensors[name] = t.toFloat32();
-  return { dims, params, state: { tensors, meta: metaFile.meta } };
+  for (const [name, t] of stateFile.tensors) {
+    const data = t.toFloat32();
+    const bad = options.allowNonFinite === true ? -1 : firstNonFinite(data);
+    if (bad >= 0) throw new FormatError(`${tensorPath}: tensor ${name} element ${bad} is ${data[bad]} (non-finite; the file is corrupted)`, { file: tensorPath, key: name });
+    // AdamW's second moment is a running mean of squares: a negative one makes the step's sqrt NaN.
+    if (name === 'adamw.v') {
+      const negative = data.findIndex((x) => x < 0);
+      if (negative >= 0) throw new FormatError(`${tensorPath}: tensor adamw.v element ${negative} is ${data[negative]}, but second moments are ≥ 0 (the file is corrupted)`, { file: tensorPath, key: name });
+    }
+    tensors[name] = data;
+  }
+  return { dims, tensors: model.tensors, modelFile, state: { tensors, meta: metaFile.meta, source: metaPath } };
 }
 
 function parseJson(bytes: Uint8Array, source: string): unknown {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (e) {
-    throw new FormatError(`${source}: not valid JSON (${(e as Error).message})`);
+    throw new FormatError(`${source}: not valid JSON (${(e as Error).message})`, { file: source });
   }
 }
 
@@ -147,8 +202,11 @@ function parseJson(bytes: Uint8Array, source: string): unknown {
 //      are removed (marker last); files of the old checkpoint that the new one lacks (training state) go too.
 // A crash in step 1 leaves the old checkpoint untouched (the next load drops the stray .tmp files); a crash in
 // step 2 leaves a complete .tmp set plus its marker, and the next load (or save) finishes the commit first. So a
-// load sees either the old checkpoint or the new one, never a mix. Two tabs saving into the same directory at
-// once are not coordinated (use distinct directories, or the Web Locks API around the calls).
+// load sees either the old checkpoint or the new one, never a mix; checksums.json is part of the set, so even a
+// mix made some other way is refused at load. Closing the page at any point of a save is such a crash: writables
+// never closed leave no trace. Tabs and workers are coordinated with the Web Locks API where it exists: a save
+// holds an exclusive lock on the directory's name (a second save meanwhile throws CheckpointBusyError), and a
+// load waits for it, since the load's own recovery would otherwise delete a running save's .tmp files.
 
 const COMMIT_MARKER = 'commit.tmp';
 const ALL_FILES: string[] = [...Object.values(CHECKPOINT_FILES), ...Object.values(HF_EXTRA_FILES)];
@@ -163,6 +221,23 @@ export interface OPFSFile {
   getFile(): Promise<Blob>;
   createWritable(): Promise<{ write(data: Uint8Array): Promise<void>; close(): Promise<void>; abort?(): Promise<void> }>;
   move?(newName: string): Promise<void>;
+}
+
+/** The part of the Web Locks API used here. */
+interface LockManagerLike {
+  request<T>(name: string, options: { ifAvailable?: boolean }, callback: (lock: unknown) => Promise<T>): Promise<T>;
+}
+
+/** Runs `fn` holding the directory's Web Lock (see above); without the API (older engines), runs it as is. */
+async function withDirLock<T>(dirName: string, ifAvailable: boolean, fn: () => Promise<T>): Promise<T> {
+  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+  if (typeof locks?.request !== 'function') return fn();
+  return locks.request(`wasm-gpt-checkpoint:${dirName}`, { ifAvailable }, async (lock) => {
+    if (lock === null) {
+      throw new CheckpointBusyError(`OPFS ${dirName}`, `saving checkpoint OPFS ${dirName}: another tab or worker is saving into it; nothing was written, retry when it is done`);
+    }
+    return fn();
+  });
 }
 
 async function opfsRoot(root?: OPFSDirectory): Promise<OPFSDirectory> {
@@ -252,31 +327,35 @@ export async function saveCheckpointOPFS(
 ): Promise<void> {
   const files = encodeCheckpoint(dims, params, state, extras);
   const dir = await (await opfsRoot(root)).getDirectoryHandle(dirName, { create: true });
-  await recover(dir);
-  try {
-    for (const [name, bytes] of files) await writeFile(dir, `${name}.tmp`, bytes);
-  } catch (e) {
-    for (const name of files.keys()) await removeOpt(dir, `${name}.tmp`).catch(() => undefined);
-    throw e;
-  }
-  await writeFile(dir, COMMIT_MARKER, new TextEncoder().encode(JSON.stringify([...files.keys()])));
-  await recover(dir);
+  await withDirLock(dirName, true, async () => {
+    await recover(dir);
+    try {
+      for (const [name, bytes] of files) await writeFile(dir, `${name}.tmp`, bytes);
+    } catch (e) {
+      for (const name of files.keys()) await removeOpt(dir, `${name}.tmp`).catch(() => undefined);
+      throw e;
+    }
+    await writeFile(dir, COMMIT_MARKER, new TextEncoder().encode(JSON.stringify([...files.keys()])));
+    await recover(dir);
+  });
 }
 
 /** Loads the checkpoint in OPFS directory `dirName`, first finishing a save that was interrupted mid-commit. */
-export async function loadCheckpointOPFS(dirName: string, root?: OPFSDirectory): Promise<Checkpoint> {
+export async function loadCheckpointOPFS(dirName: string, root?: OPFSDirectory, options: DecodeOptions = {}): Promise<Checkpoint> {
   let dir: OPFSDirectory;
   try {
     dir = await (await opfsRoot(root)).getDirectoryHandle(dirName);
   } catch (e) {
-    if ((e as { name?: string }).name === 'NotFoundError') throw new FormatError(`OPFS ${dirName}: no such checkpoint directory`);
+    if ((e as { name?: string }).name === 'NotFoundError') throw new FormatError(`OPFS ${dirName}: no such checkpoint directory`, { file: `OPFS ${dirName}` });
     throw e;
   }
-  await recover(dir);
   const files = new Map<string, Uint8Array>();
-  for (const name of ALL_FILES) {
-    const bytes = await readOpt(dir, name);
-    if (bytes !== undefined) files.set(name, bytes);
-  }
-  return decodeCheckpoint(files, `OPFS ${dirName}`);
+  await withDirLock(dirName, false, async () => {
+    await recover(dir);
+    for (const name of ALL_FILES) {
+      const bytes = await readOpt(dir, name);
+      if (bytes !== undefined) files.set(name, bytes);
+    }
+  });
+  return decodeCheckpoint(files, `OPFS ${dirName}`, options);
 }

@@ -12,15 +12,22 @@
  * checkpoint; a leftover `<dir>.old` is removed by the next save. POSIX rename cannot swap two directories
  * in one step (Linux's renameat2 exchange is not reachable from Node), hence the short window 2–3, which never
  * loses data. A failure before step 3 (disk full, a write error) removes `<dir>.tmp` and leaves `<dir>` as it
- * was; a failure at step 3 renames `<dir>.old` back. Concurrent saves into the same directory are not
- * coordinated.
+ * was; a failure at step 3 renames `<dir>.old` back.
+ *
+ * Two saves into one directory at once (two processes, or two calls in one) would interleave those renames.
+ * A save therefore first creates `<dir>.lock` exclusively (a hard link, which fails if it exists), holding the saver's pid and host, and
+ * removes it when done; a save that finds the lock held by a live process throws `CheckpointBusyError` and
+ * touches nothing. A lock left by a process that died (kill -9 mid-save) is taken over: its pid is no longer
+ * running on this host.
  */
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { FormatError, WasmGptError } from '../errors.js';
+import { CheckpointBusyError, FormatError, WasmGptError } from '../errors.js';
 import type { ModelDims } from '../model/layout.js';
 import {
-  CHECKPOINT_FILES, decodeCheckpoint, encodeCheckpoint, splitTrainer, type Checkpoint, type SaveCheckpointOptions, type TrainingState,
+  CHECKPOINT_FILES, decodeCheckpoint, decodeCheckpointParts, encodeCheckpoint, splitTrainer, type Checkpoint, type DecodeOptions,
+  type SaveCheckpointOptions, type TrainingState,
 } from './index.js';
 import { HF_EXTRA_FILES, decodeExtras, type CheckpointExtras } from './hf-files.js';
 import { GPT, type GPTOptions } from '../model/gpt.js';
@@ -61,16 +68,96 @@ async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
   }
 }
 
+interface LockOwner {
+  pid: number;
+  host: string;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/** The lock's owner, or undefined when the file is unreadable (not written by this library). */
+async function readLockOwner(lock: string): Promise<LockOwner | undefined> {
+  try {
+    // First line: the owner; second: a token only this save knows (see acquireSaveLock's release).
+    const owner = JSON.parse((await readFile(lock, 'utf8')).split('\n')[0]) as Partial<LockOwner>;
+    return Number.isSafeInteger(owner.pid) && typeof owner.host === 'string' ? (owner as LockOwner) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Creates `lock` exclusively (see the header), taking over a lock whose process is gone; returns a release. */
+async function acquireSaveLock(lock: string, target: string): Promise<() => Promise<void>> {
+  const me: LockOwner = { pid: process.pid, host: hostname() };
+  const token = JSON.stringify(me) + `\n${Date.now()}-${Math.random()}`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      // Written aside and hard-linked into place (link fails if the lock exists): the lock is never seen empty,
+      // not even when its writer is killed mid-way.
+      const aside = `${lock}.${process.pid}-${Math.random().toString(36).slice(2)}`;
+      await writeFile(aside, token);
+      try {
+        await link(aside, lock);
+      } finally {
+        await rm(aside, { force: true });
+      }
+      return async () => {
+        // Only our own lock: a slow save whose lock was taken over must not remove the new owner's.
+        if ((await readFile(lock, 'utf8').catch(() => '')) === token) await rm(lock, { force: true });
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new WasmGptError(`saving checkpoint ${target}: cannot create the lock ${lock}: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    const owner = await readLockOwner(lock);
+    const stale = owner !== undefined ? owner.host === me.host && !processAlive(owner.pid) : await olderThan(lock, 10_000);
+    if (!stale) {
+      const who = owner === undefined ? 'another process' : owner.pid === process.pid ? 'another save in this process' : `process ${owner.pid} on ${owner.host}`;
+      throw new CheckpointBusyError(lock, `saving checkpoint ${target}: ${who} is saving into it (lock ${lock}); nothing was written, retry when it is done`);
+    }
+    // Rename first, so of two processes taking over the same stale lock only one removes it.
+    const moved = `${lock}.stale-${process.pid}`;
+    await rename(lock, moved).then(() => rm(moved, { force: true }), () => undefined);
+  }
+  throw new CheckpointBusyError(lock, `saving checkpoint ${target}: could not take the lock ${lock} (other saves keep taking it)`);
+}
+
+async function olderThan(path: string, ms: number): Promise<boolean> {
+  try {
+    return Date.now() - (await stat(path)).mtimeMs > ms;
+  } catch {
+    return true; // gone meanwhile: the next attempt creates it
+  }
+}
+
 /**
  * Saves a checkpoint directory atomically (see above); replaces an existing checkpoint at `dir`. `extras` adds
- * the tokenizer and generation defaults (see `encodeCheckpoint`).
+ * the tokenizer and generation defaults (see `encodeCheckpoint`). Throws `CheckpointBusyError` when another
+ * save into `dir` is in progress.
  */
 export async function saveCheckpointDir(dir: string, dims: ModelDims, params: Float32Array, state?: TrainingState, extras?: CheckpointExtras): Promise<void> {
   const files = encodeCheckpoint(dims, params, state, extras);
   const target = resolve(dir);
+  await mkdir(dirname(target), { recursive: true });
+  const release = await acquireSaveLock(`${target}.lock`, target);
+  try {
+    await saveLocked(target, files);
+  } finally {
+    await release();
+  }
+}
+
+async function saveLocked(target: string, files: Map<string, Uint8Array>): Promise<void> {
   const tmp = `${target}.tmp`;
   const old = `${target}.old`;
-  await mkdir(dirname(target), { recursive: true });
   await rm(tmp, { recursive: true, force: true });
   // A previous save died between its two renames: `<dir>.old` is the last complete checkpoint; keep it until
   // the new one is in place.
@@ -109,7 +196,13 @@ export async function saveCheckpointDir(dir: string, dims: ModelDims, params: Fl
  * `files` has every checkpoint file found (the tokenizer and generation config too, for `decodeExtras`).
  * When `dir` is missing but `<dir>.old` exists (a save interrupted between its renames), loads that.
  */
-export async function loadCheckpointDir(dir: string): Promise<Checkpoint & { files: Map<string, Uint8Array>; source: string }> {
+export async function loadCheckpointDir(dir: string, options: DecodeOptions = {}): Promise<Checkpoint & { files: Map<string, Uint8Array>; source: string }> {
+  const { files, target } = await readCheckpointDir(dir);
+  return { ...decodeCheckpoint(files, target, options), files, source: target };
+}
+
+/** The checkpoint files of `dir` (or of `<dir>.old`, see above), by name. */
+async function readCheckpointDir(dir: string): Promise<{ files: Map<string, Uint8Array>; target: string }> {
   let target = resolve(dir);
   if (!(await exists(target)) && (await exists(`${target}.old`))) target = `${target}.old`;
   let names: string[];
@@ -117,16 +210,21 @@ export async function loadCheckpointDir(dir: string): Promise<Checkpoint & { fil
     names = await readdir(target);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new FormatError(`${target}: no checkpoint directory there`);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new FormatError(`${target}: no checkpoint directory there`, { file: target });
     throw e;
   }
   const files = new Map<string, Uint8Array>();
   for (const name of [...Object.values(CHECKPOINT_FILES), ...Object.values(HF_EXTRA_FILES)]) {
     if (!names.includes(name)) continue;
-    const bytes = await readFile(join(target, name));
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(join(target, name));
+    } catch (e) {
+      throw new FormatError(`${join(target, name)}: cannot be read (${(e as Error).message})`, { file: join(target, name), cause: e });
+    }
     files.set(name, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
-  return { ...decodeCheckpoint(files, target), files, source: target };
+  return { files, target };
 }
 
 /**
@@ -143,12 +241,15 @@ export async function saveCheckpoint(dir: string, model: GPT, trainerOrOptions?:
  * Loads a checkpoint directory (ours, or a Hugging Face GPT-2 one) into a new model; `state`, when the
  * directory has one, goes to `trainer.setState(state)` of a trainer built with the same options. `tokenizer`
  * (when the directory has tokenizer.json) and `generationConfig` are as `GPT.fromPretrained` returns them.
+ * `allowNonFinite` loads NaN or infinite weights instead of refusing them; the other options go to the model.
  */
-export async function loadCheckpoint(dir: string, options: GPTOptions = {}): Promise<{
+export async function loadCheckpoint(dir: string, options: GPTOptions & DecodeOptions = {}): Promise<{
   model: GPT; state?: TrainingState; tokenizer?: Tokenizer; generationConfig: GenerateOptions;
 }> {
-  const ck = await loadCheckpointDir(dir);
-  const extras = decodeExtras((name) => ck.files.get(name), ck.dims, ck.source);
-  const model = await GPT.fromParameters(ck.dims, ck.params, options);
-  return { model, state: ck.state, ...extras };
+  const { allowNonFinite, ...modelOptions } = options;
+  const { files, target } = await readCheckpointDir(dir);
+  const parts = decodeCheckpointParts(files, target, { allowNonFinite });
+  const extras = decodeExtras((name) => files.get(name), parts.dims, target);
+  const model = await GPT.fromCheckpointParts(parts, modelOptions, { allowNonFinite });
+  return { model, state: parts.state, ...extras };
 }

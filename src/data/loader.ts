@@ -44,7 +44,7 @@ export interface BatchLoaderState {
 
 function positiveInteger(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`BatchLoader: ${name} must be a positive integer, got ${describeValue(value)}`);
+    throw new ShapeError(`BatchLoader: ${name} must be a positive integer, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -64,17 +64,17 @@ export class BatchLoader {
 
   constructor(tokens: TokenIds, options: BatchLoaderOptions) {
     if (!(tokens instanceof Uint16Array || tokens instanceof Uint32Array || tokens instanceof Int32Array)) {
-      throw new TypeError(`BatchLoader: tokens must be a Uint16Array, Uint32Array or Int32Array, got ${describeValue(tokens)}`);
+      throw new ShapeError(`BatchLoader: tokens must be a Uint16Array, Uint32Array or Int32Array, got ${describeValue(tokens)}`);
     }
     this.batchSize = positiveInteger('batchSize', options.batchSize);
     this.blockSize = positiveInteger('blockSize', options.blockSize);
     this.order = options.order ?? 'random';
     if (this.order !== 'random' && this.order !== 'sequential') {
-      throw new TypeError(`BatchLoader: order must be 'random' or 'sequential', got ${describeValue(this.order)}`);
+      throw new ShapeError(`BatchLoader: order must be 'random' or 'sequential', got ${describeValue(this.order)}`);
     }
     this.idType = options.idType ?? 'int32';
     if (this.idType !== 'int32' && this.idType !== 'uint32') {
-      throw new TypeError(`BatchLoader: idType must be 'int32' or 'uint32', got ${describeValue(this.idType)}`);
+      throw new ShapeError(`BatchLoader: idType must be 'int32' or 'uint32', got ${describeValue(this.idType)}`);
     }
     if (tokens.length < this.blockSize + 1) {
       throw new ShapeError(
@@ -118,12 +118,12 @@ export class BatchLoader {
   /** Resume from `getState()` output (of a loader with the same tokens and options). */
   setState(state: BatchLoaderState): void {
     if (state === null || typeof state !== 'object' || state.order !== this.order) {
-      throw new TypeError(`BatchLoader.setState: state is for order ${describeValue(state?.order)}, this loader uses ${describeValue(this.order)}`);
+      throw new ShapeError(`BatchLoader.setState: state is for order ${describeValue(state?.order)}, this loader uses ${describeValue(this.order)}`);
     }
     if (!Number.isInteger(state.cursor) || state.cursor < 0 || state.cursor >= this.windowCount) {
-      throw new RangeError(`BatchLoader.setState: cursor ${describeValue(state.cursor)} is outside [0, ${this.windowCount})`);
+      throw new ShapeError(`BatchLoader.setState: cursor ${describeValue(state.cursor)} is outside [0, ${this.windowCount})`);
     }
-    if (!Number.isInteger(state.epoch) || state.epoch < 0) throw new RangeError(`BatchLoader.setState: epoch must be a non-negative integer, got ${describeValue(state.epoch)}`);
+    if (!Number.isInteger(state.epoch) || state.epoch < 0) throw new ShapeError(`BatchLoader.setState: epoch must be a non-negative integer, got ${describeValue(state.epoch)}`);
     this.rng = SeededRng.fromState(state.rng);
     this.epoch = state.epoch;
     this.cursor = state.cursor;

@@ -1,4 +1,4 @@
-import { describeValue } from '../errors.js';
+import { ShapeError, describeValue } from '../errors.js';
 
 /** The generator's whole state: four unsigned 32-bit integers (JSON-friendly, for exact resumption). */
 export type RngState = [number, number, number, number];
@@ -28,7 +28,7 @@ export class SeededRng {
 
   /** Seed with any safe integer (negative and > 2³² seeds are distinct too). */
   constructor(seed = 0) {
-    if (!Number.isSafeInteger(seed)) throw new TypeError(`SeededRng: seed must be a safe integer, got ${describeValue(seed)}`);
+    if (!Number.isSafeInteger(seed)) throw new ShapeError(`SeededRng: seed must be a safe integer, got ${describeValue(seed)}`);
     const lo = seed >>> 0;
     const hi = Math.floor(seed / TWO_32) >>> 0;
     let x = (lo ^ Math.imul(hi, 0x27d4eb2f)) >>> 0;
@@ -44,9 +44,9 @@ export class SeededRng {
 
   static fromState(state: RngState): SeededRng {
     if (!Array.isArray(state) || state.length !== 4 || state.some((v) => !Number.isInteger(v) || v < 0 || v >= TWO_32)) {
-      throw new TypeError(`SeededRng.fromState: expected 4 unsigned 32-bit integers, got ${describeValue(state)}`);
+      throw new ShapeError(`SeededRng.fromState: expected 4 unsigned 32-bit integers, got ${describeValue(state)}`);
     }
-    if (state.every((v) => v === 0)) throw new TypeError('SeededRng.fromState: the all-zero state is not valid for xoshiro128**');
+    if (state.every((v) => v === 0)) throw new ShapeError('SeededRng.fromState: the all-zero state is not valid for xoshiro128**');
     const rng = new SeededRng(0);
     [rng.s0, rng.s1, rng.s2, rng.s3] = state;
     return rng;
@@ -84,7 +84,7 @@ export class SeededRng {
 
   /** Uniform integer in [0, n) without modulo bias, for 1 ≤ n ≤ 2⁵³. */
   nextInt(n: number): number {
-    if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`SeededRng.nextInt: n must be a positive safe integer, got ${describeValue(n)}`);
+    if (!Number.isSafeInteger(n) || n < 1) throw new ShapeError(`SeededRng.nextInt: n must be a positive safe integer, got ${describeValue(n)}`);
     if (n <= TWO_32) {
       const limit = TWO_32 - (TWO_32 % n);
       for (;;) {

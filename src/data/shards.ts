@@ -13,7 +13,7 @@
  *
  * uint16 is used when the vocabulary has at most 65 536 ids. Browser-safe: only Uint8Array and typed arrays.
  */
-import { FormatError, TokenizerError, WasmGptError, describeValue } from '../errors.js';
+import { FormatError, ShapeError, TokenizerError, WasmGptError, describeValue } from '../errors.js';
 import type { AllowedSpecial, Tokenizer } from '../tokenizer/types.js';
 
 export const SHARD_MAGIC = 'WGTK';
@@ -36,7 +36,7 @@ const MAGIC_BYTES = [0x57, 0x47, 0x54, 0x4b];
 
 export function shardDtypeFor(vocabSize: number): ShardDtype {
   if (!Number.isInteger(vocabSize) || vocabSize < 1 || vocabSize > 4294967296) {
-    throw new RangeError(`vocabSize must be an integer in [1, 2^32], got ${describeValue(vocabSize)}`);
+    throw new ShapeError(`vocabSize must be an integer in [1, 2^32], got ${describeValue(vocabSize)}`);
   }
   return vocabSize <= 65536 ? 'uint16' : 'uint32';
 }
@@ -47,10 +47,10 @@ function bytesPer(dtype: ShardDtype): number {
 
 export function encodeShardHeader(header: Omit<ShardHeader, 'version'>): Uint8Array {
   const { dtype, vocabSize, count } = header;
-  if (dtype !== 'uint16' && dtype !== 'uint32') throw new TypeError(`shard header: dtype must be 'uint16' or 'uint32', got ${describeValue(dtype)}`);
-  if (dtype === 'uint16' && vocabSize > 65536) throw new RangeError(`shard header: vocabSize ${vocabSize} does not fit uint16 ids`);
+  if (dtype !== 'uint16' && dtype !== 'uint32') throw new ShapeError(`shard header: dtype must be 'uint16' or 'uint32', got ${describeValue(dtype)}`);
+  if (dtype === 'uint16' && vocabSize > 65536) throw new ShapeError(`shard header: vocabSize ${vocabSize} does not fit uint16 ids`);
   shardDtypeFor(vocabSize);
-  if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`shard header: count must be a non-negative safe integer, got ${describeValue(count)}`);
+  if (!Number.isSafeInteger(count) || count < 0) throw new ShapeError(`shard header: count must be a non-negative safe integer, got ${describeValue(count)}`);
   const bytes = new Uint8Array(SHARD_HEADER_BYTES);
   const view = new DataView(bytes.buffer);
   bytes.set(MAGIC_BYTES, 0);
@@ -64,7 +64,7 @@ export function encodeShardHeader(header: Omit<ShardHeader, 'version'>): Uint8Ar
 
 /** Parse and validate a header; `source` names the file or buffer in error messages. */
 export function decodeShardHeader(bytes: Uint8Array, source = 'shard'): ShardHeader {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(`${source}: expected a Uint8Array, got ${describeValue(bytes)}`);
+  if (!(bytes instanceof Uint8Array)) throw new ShapeError(`${source}: expected a Uint8Array, got ${describeValue(bytes)}`);
   if (bytes.length < SHARD_HEADER_BYTES) {
     throw new FormatError(`${source}: ${bytes.length} bytes is shorter than the ${SHARD_HEADER_BYTES}-byte shard header`);
   }
@@ -224,7 +224,7 @@ async function* chunksOf(doc: CorpusDocument): AsyncGenerator<string> {
     return;
   }
   if (doc === null || typeof doc !== 'object' || !(Symbol.iterator in doc || Symbol.asyncIterator in doc)) {
-    throw new TypeError(`prepareShards: a document must be a string or an iterable of strings, got ${describeValue(doc)}`);
+    throw new ShapeError(`prepareShards: a document must be a string or an iterable of strings, got ${describeValue(doc)}`);
   }
   yield* doc as AsyncIterable<string>;
 }
@@ -243,10 +243,10 @@ export async function prepareShards(
   const blockTokens = options.splitBlockTokens ?? 2048;
   const separator = options.documentSeparator === undefined ? tokenizer.eotId : options.documentSeparator ?? undefined;
   if (typeof valFraction !== 'number' || !(valFraction >= 0 && valFraction < 1)) {
-    throw new RangeError(`prepareShards: valFraction must be in [0, 1), got ${describeValue(valFraction)}`);
+    throw new ShapeError(`prepareShards: valFraction must be in [0, 1), got ${describeValue(valFraction)}`);
   }
   if (!Number.isInteger(blockTokens) || blockTokens < 1) {
-    throw new RangeError(`prepareShards: splitBlockTokens must be a positive integer, got ${describeValue(blockTokens)}`);
+    throw new ShapeError(`prepareShards: splitBlockTokens must be a positive integer, got ${describeValue(blockTokens)}`);
   }
   if (separator !== undefined && !(Number.isInteger(separator) && separator >= 0 && separator < tokenizer.vocabSize)) {
     throw new TokenizerError(`prepareShards: documentSeparator ${describeValue(separator)} is not an id of the vocabulary [0, ${tokenizer.vocabSize})`);
@@ -272,7 +272,7 @@ export async function prepareShards(
   try {
     const docs: Iterable<CorpusDocument> | AsyncIterable<CorpusDocument> = typeof source === 'string' ? [source] : source;
     if (docs === null || typeof docs !== 'object' || !(Symbol.iterator in docs || Symbol.asyncIterator in docs)) {
-      throw new TypeError(`prepareShards: source must be a string or an iterable of documents, got ${describeValue(source)}`);
+      throw new ShapeError(`prepareShards: source must be a string or an iterable of documents, got ${describeValue(source)}`);
     }
     for await (const doc of docs) {
       for await (const ids of tokenizer.encodeStream(chunksOf(doc), { allowedSpecial: options.allowedSpecial })) await route(ids);

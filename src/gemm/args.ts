@@ -53,22 +53,22 @@ export interface ResolvedGemm extends GemmShape {
 }
 
 function size(fn: string, name: string, value: unknown): number {
-  if (typeof value !== 'number') throw new TypeError(`${fn}: ${name} must be a number, got ${describeValue(value)}`);
+  if (typeof value !== 'number') throw new ShapeError(`${fn}: ${name} must be a number, got ${describeValue(value)}`);
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${fn}: ${name} must be a non-negative integer, got ${describeValue(value)}`);
+    throw new ShapeError(`${fn}: ${name} must be a non-negative integer, got ${describeValue(value)}`);
   }
   return value;
 }
 
 function flag(fn: string, name: string, value: unknown): boolean {
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new TypeError(`${fn}: ${name} must be a boolean, got ${describeValue(value)}`);
+  if (typeof value !== 'boolean') throw new ShapeError(`${fn}: ${name} must be a boolean, got ${describeValue(value)}`);
   return value;
 }
 
 function scalar(fn: string, name: string, value: unknown, dflt: number): number {
   if (value === undefined) return dflt;
-  if (typeof value !== 'number') throw new TypeError(`${fn}: ${name} must be a number, got ${describeValue(value)}`);
+  if (typeof value !== 'number') throw new ShapeError(`${fn}: ${name} must be a number, got ${describeValue(value)}`);
   return value;
 }
 
@@ -80,7 +80,7 @@ function extent(rows: number, cols: number, ld: number): number {
 function checkAddressable(fn: string, name: string, dims: string, elements: number): void {
   const bytes = elements * 4;
   if (bytes > WASM32_MAX_BYTES) {
-    throw new RangeError(
+    throw new ShapeError(
       `${fn}: ${name} (${dims}) needs ${(bytes / 2 ** 30).toFixed(2)} GiB as float32, ` +
         `more than the 4 GiB wasm32 address space`,
     );
@@ -90,7 +90,7 @@ function checkAddressable(fn: string, name: string, dims: string, elements: numb
 /** Validates options and returns every derived quantity; `packed` forbids custom strides (plain matmul). */
 export function resolveGemm(fn: string, options: unknown, packed: boolean): ResolvedGemm {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${fn}: options must be an object {m, n, k, ...}, got ${describeValue(options)}`);
+    throw new ShapeError(`${fn}: options must be an object {m, n, k, ...}, got ${describeValue(options)}`);
   }
   const o = options as Record<string, unknown>;
   const m = size(fn, 'm', o.m);
@@ -104,10 +104,10 @@ export function resolveGemm(fn: string, options: unknown, packed: boolean): Reso
   const [bRows, bCols] = transB ? [n, k] : [k, n];
   const stride = (name: string, value: unknown, cols: number) => {
     if (value === undefined) return Math.max(cols, 1);
-    if (packed) throw new TypeError(`${fn}: ${name} is not accepted here (use gemm for strided matrices)`);
+    if (packed) throw new ShapeError(`${fn}: ${name} is not accepted here (use gemm for strided matrices)`);
     const ld = size(fn, name, value);
     if (ld < Math.max(cols, 1)) {
-      throw new RangeError(`${fn}: ${name} must be at least the row length ${Math.max(cols, 1)}, got ${ld}`);
+      throw new ShapeError(`${fn}: ${name} must be at least the row length ${Math.max(cols, 1)}, got ${ld}`);
     }
     return ld;
   };
@@ -133,7 +133,7 @@ export function checkOperand(
   exact: boolean,
 ): asserts value is Float32Array {
   if (!(value instanceof Float32Array)) {
-    throw new TypeError(`${fn}: ${name} must be a Float32Array, got ${describeValue(value)}`);
+    throw new ShapeError(`${fn}: ${name} must be a Float32Array, got ${describeValue(value)}`);
   }
   if (exact ? value.length !== needed : value.length < needed) {
     throw new ShapeError(

@@ -5,6 +5,7 @@
  *   pre-norm  (GPT-2/3):              x ← x + Attn(LN1(x));  x ← x + MLP(LN2(x))
  *   post-norm (original Transformer): x ← LN1(x + Attn(x));  x ← LN2(x + MLP(x))
  */
+import { WasmGptError } from '../errors.js';
 import type { Kernels } from '../kernels/types.js';
 import type { ModelDims, ParamLayout } from './layout.js';
 
@@ -31,7 +32,7 @@ export interface ModelViews<F> {
 export function modelViews<F, I>(k: Kernels<F, I>, d: ModelDims, layout: ParamLayout, buf: F): ModelViews<F> {
   const view = (name: string, layer?: number): F => {
     const t = layout.tensors.get(name);
-    if (t === undefined) throw new Error(`no parameter ${name}`); // unreachable: the layout defines every name asked for
+    if (t === undefined) throw new WasmGptError(`no parameter ${name}`); // unreachable: the layout defines every name asked for
     return layer === undefined ? k.view(buf, t.offset, t.size) : k.view(buf, t.offset + layer * t.layerStride, t.layerStride);
   };
   const opt = (name: string, layer?: number) => (layout.tensors.has(name) ? view(name, layer) : null);

@@ -9,6 +9,7 @@
  * Dropout (when `dims.dropout` > 0 and training): on the embeddings, the attention probabilities and each
  * residual branch, with masks from (step seed, site), so they are reproducible on every backend.
  */
+import { WasmGptError } from '../errors.js';
 import type { Kernels } from '../kernels/types.js';
 import {
   blockForward, blockOutput, dropoutSite, modelViews, siteSeed, type BlockAttention, type BlockBuffers, type ModelViews,
@@ -129,7 +130,7 @@ export class GPTEngine<F, I> {
 
   #view(buf: F, name: string, layer?: number): F {
     const t = this.layout.tensors.get(name);
-    if (t === undefined) throw new Error(`no parameter ${name}`);
+    if (t === undefined) throw new WasmGptError(`no parameter ${name}`);
     if (layer === undefined) return this.k.view(buf, t.offset, t.size);
     return this.k.view(buf, t.offset + layer * t.layerStride, t.layerStride);
   }
@@ -137,7 +138,7 @@ export class GPTEngine<F, I> {
   /** Window of activation `name` (one layer's slice when `layer` is given). */
   a(name: string, layer?: number): F {
     const t = this.actLayout.tensors.get(name);
-    if (t === undefined) throw new Error(`no activation ${name}`);
+    if (t === undefined) throw new WasmGptError(`no activation ${name}`);
     if (layer === undefined) return this.k.view(this.acts, t.offset, t.size);
     return this.k.view(this.acts, t.offset + layer * t.layerStride, t.layerStride);
   }
@@ -193,8 +194,8 @@ export class GPTEngine<F, I> {
 
   /** Accumulates d(mean loss)/d(params) into the gradients (call `zeroGrad` between steps). */
   backward(): void {
-    if (this.#G === undefined) throw new Error('backward() on an inference-only engine');
-    if (!this.#hasTargets) throw new Error('backward() needs a forward() with targets first');
+    if (this.#G === undefined) throw new WasmGptError('backward() on an inference-only engine');
+    if (!this.#hasTargets) throw new WasmGptError('backward() needs a forward() with targets first');
     const { k, dims: d, B, T } = this;
     const { nEmbd: C, nHead: NH, nLayer: L, vocabSize: V } = d;
     const N = B * T;
@@ -315,7 +316,7 @@ export class GPTEngine<F, I> {
 
   /** One AdamW update; `step` counts from 1. */
   update(h: AdamWHyper, step: number): void {
-    if (this.inferenceOnly) throw new Error('update() on an inference-only engine');
+    if (this.inferenceOnly) throw new WasmGptError('update() on an inference-only engine');
     this.k.adamw(this.params, this.grads, this.m, this.v, this.layout.total, this.#decayRanges, this.#decayRangeCount,
       h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, step);
   }

@@ -13,7 +13,8 @@
  *   activations  R·(15·C + 2) + B·(C + V)   for R = rows per forward (`maxRows`), reused by every layer
  * e.g. GPT-2 124M (L=12, C=768, V=50257) at B=1, maxT=1024: 75 MB of cache and 47 MB of activations.
  */
-import { ShapeError, describeValue } from '../errors.js';
+import { DisposedError, ShapeError, describeValue } from '../errors.js';
+import { checkSessionMemory } from './memory.js';
 import type { Kernels } from '../kernels/types.js';
 import type { SamplerModel } from '../sampler/model.js';
 import { blockForward, modelViews, type BlockAttention, type BlockBuffers, type ModelViews } from './block.js';
@@ -27,6 +28,8 @@ export interface InferenceOptions {
   /** Most rows (sequences × new tokens) one forward processes; a longer prefill runs in chunks of this many.
    * Default max(batch, min(batch·maxLength, 1024)). Activation memory is proportional to it. */
   maxRows?: number;
+  /** @internal What set `batch`, for the memory error (the Sampler passes 'numReturnSequences (or numBeams)'). */
+  batchLabel?: string;
 }
 
 /** Floats of KV cache for these dimensions: L·B·2·maxT·C. */
@@ -36,7 +39,7 @@ export function kvCacheFloats(dims: ModelDims, batch: number, maxLength: number)
 
 function positiveInt(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`InferenceSession: ${name} must be a positive integer, got ${describeValue(value)}`);
+    throw new ShapeError(`InferenceSession: ${name} must be a positive integer, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -76,11 +79,11 @@ export class InferenceSession<F, I> {
     this.batch = positiveInt('batch', options.batch ?? 1);
     this.maxLength = positiveInt('maxLength', options.maxLength ?? d.blockSize);
     if (this.maxLength > d.blockSize) {
-      throw new RangeError(`InferenceSession: maxLength ${this.maxLength} exceeds the model's blockSize ${d.blockSize}`);
+      throw new ShapeError(`InferenceSession: maxLength ${this.maxLength} exceeds the model's blockSize ${d.blockSize}`);
     }
     const B = this.batch;
     this.maxRows = positiveInt('maxRows', options.maxRows ?? Math.max(B, Math.min(B * this.maxLength, 1024)));
-    if (this.maxRows < B) throw new RangeError(`InferenceSession: maxRows ${this.maxRows} is less than batch ${B} (one decode step needs ${B} rows)`);
+    if (this.maxRows < B) throw new ShapeError(`InferenceSession: maxRows ${this.maxRows} is less than batch ${B} (one decode step needs ${B} rows)`);
 
     const layout = paramLayout(d);
     const have = (model.params as { length?: number }).length;
@@ -95,6 +98,7 @@ export class InferenceSession<F, I> {
       k.positionalSinusoidal(this.#positions, this.maxLength, C);
     }
 
+    checkSessionMemory(d, B, this.maxLength, this.maxRows, options.batchLabel ?? 'batch');
     const layerFloats = B * 2 * this.maxLength * C;
     this.#cache = k.alloc(kvCacheFloats(d, B, this.maxLength));
     this.#kvLayer = Array.from({ length: L }, (_, l) => k.view(this.#cache, l * layerFloats, layerFloats));
@@ -176,7 +180,7 @@ export class InferenceSession<F, I> {
   slide(keep: number): void {
     this.#checkLive();
     if (!Number.isInteger(keep) || keep < 1 || keep > this.#length) {
-      throw new RangeError(`InferenceSession.slide: keep must be an integer in [1, ${this.#length}], got ${describeValue(keep)}`);
+      throw new ShapeError(`InferenceSession.slide: keep must be an integer in [1, ${this.#length}], got ${describeValue(keep)}`);
     }
     const B = this.batch;
     const kept = new Int32Array(B * keep);
@@ -197,7 +201,7 @@ export class InferenceSession<F, I> {
     for (let b = 0; b < B; b++) {
       const s = order[b];
       if (!Number.isInteger(s) || s < 0 || s >= B) {
-        throw new RangeError(`InferenceSession.reorder: order[${b}] = ${describeValue(s)} is not a row in [0, ${B})`);
+        throw new ShapeError(`InferenceSession.reorder: order[${b}] = ${describeValue(s)} is not a row in [0, ${B})`);
       }
       if (s !== b) identity = false;
     }
@@ -228,12 +232,12 @@ export class InferenceSession<F, I> {
   }
 
   #checkLive(): void {
-    if (this.#freed) throw new Error('InferenceSession used after free()');
+    if (this.#freed) throw new DisposedError('InferenceSession used after free()');
   }
 
   #checkRow(row: number): void {
     if (!Number.isInteger(row) || row < 0 || row >= this.batch) {
-      throw new RangeError(`InferenceSession: row ${describeValue(row)} is not in [0, ${this.batch})`);
+      throw new ShapeError(`InferenceSession: row ${describeValue(row)} is not in [0, ${this.batch})`);
     }
   }
 
@@ -242,7 +246,7 @@ export class InferenceSession<F, I> {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i];
       if (!Number.isInteger(t) || t < 0 || t >= V) {
-        throw new RangeError(`InferenceSession.${what}: token ${describeValue(t)} at index ${i} is not an id in [0, ${V})`);
+        throw new ShapeError(`InferenceSession.${what}: token ${describeValue(t)} at index ${i} is not an id in [0, ${V})`);
       }
     }
     const T = tokens.length / (what === 'prefill' ? 1 : this.batch);

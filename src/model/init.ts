@@ -13,7 +13,7 @@
  * - `kaiming-uniform` U(±√2·√(3/fan_in)), `kaiming-normal` N(0, √2/√fan_in) (He et al., ReLU gain √2,
  *   also used for GELU).
  */
-import { ConfigError, describeValue } from '../errors.js';
+import { ConfigError, ShapeError, describeValue } from '../errors.js';
 import { SeededRng } from '../data/rng.js';
 import type { ModelDims, ParamLayout } from './layout.js';
 
@@ -28,7 +28,7 @@ export function initParameters(out: Float32Array, dims: ModelDims, layout: Param
   if (!INIT_SCHEMES.includes(scheme)) {
     throw new ConfigError('init', `init must be one of ${INIT_SCHEMES.map((s) => `'${s}'`).join(', ')}, got ${describeValue(scheme)}`);
   }
-  if (out.length !== layout.total) throw new RangeError(`initParameters: out has ${out.length} floats, the layout needs ${layout.total}`);
+  if (out.length !== layout.total) throw new ShapeError(`initParameters: out has ${out.length} floats, the layout needs ${layout.total}`);
   const rng = new SeededRng(seed);
   let spare: number | null = null;
   // Box–Muller, using both outputs; 1 - u keeps the log's argument in (0, 1].

@@ -144,6 +144,12 @@ const KNOWN = new Set([
 ]);
 const SAMPLING = ['temperature', 'topK', 'topP', 'minP', 'seed'] as const;
 
+/**
+ * Most rows one generate() call decodes at once (numReturnSequences, numBeams): each is a row of every forward
+ * and of the KV cache, so the time and memory of a call grow with it; ask for more in several calls.
+ */
+export const MAX_GENERATION_ROWS = 1024;
+
 /** Spelling-insensitive form of a key: `max_new_tokens`, `MaxNewTokens` and `max-new-tokens` meet `maxNewTokens`. */
 const fold = (key: string) => key.toLowerCase().replace(/[_-]/g, '');
 const KNOWN_FOLDED = new Map([...KNOWN].map((k) => [fold(k), k]));
@@ -224,7 +230,7 @@ export function resolveOptions(o: GenerateOptions, dims: ModelDims, tokenizer: T
     if (tokenizer === undefined) throw new ConfigError('prompt', 'a text prompt needs a tokenizer: new Sampler(model, { tokenizer })');
     prompt = tokenizer.encode(o.prompt);
   } else if (o.prompt !== undefined) {
-    if (typeof o.prompt !== 'object' || typeof (o.prompt as ArrayLike<number>).length !== 'number') {
+    if (typeof o.prompt !== 'object' || o.prompt === null || typeof (o.prompt as ArrayLike<number>).length !== 'number') {
       throw new ConfigError('prompt', `prompt must be a string or token ids, got ${describeValue(o.prompt)}`);
     }
     prompt = Array.from(o.prompt as ArrayLike<number>);
@@ -273,7 +279,7 @@ export function resolveOptions(o: GenerateOptions, dims: ModelDims, tokenizer: T
   const maxLength = slide ? maxNewTokens : Math.min(maxNewTokens, blockSize - context.length);
 
   // ---- strategy ----
-  const beams = given('numBeams') ? int('numBeams', o.numBeams, 1) : 0;
+  const beams = given('numBeams') ? int('numBeams', o.numBeams, 1, MAX_GENERATION_ROWS) : 0;
   if (beams > 0) {
     for (const key of SAMPLING) {
       if (given(key)) throw new ConfigError(key, `${key} is a sampling option, and beam search does not sample (numBeams is ${beams}); remove one of them`);
@@ -297,7 +303,7 @@ export function resolveOptions(o: GenerateOptions, dims: ModelDims, tokenizer: T
   const noRepeatNgramSize = given('noRepeatNgramSize') ? int('noRepeatNgramSize', o.noRepeatNgramSize, 0, Number.MAX_SAFE_INTEGER, 'an integer ≥ 0 (0 turns it off)') : 0;
   const lengthPenalty = given('lengthPenalty') ? num('lengthPenalty', o.lengthPenalty, () => true, 'a finite number') : 1;
   if (given('earlyStopping') && typeof o.earlyStopping !== 'boolean') throw new ConfigError('earlyStopping', `earlyStopping must be true or false, got ${describeValue(o.earlyStopping)}`);
-  const numReturnSequences = given('numReturnSequences') ? int('numReturnSequences', o.numReturnSequences, 1) : 1;
+  const numReturnSequences = given('numReturnSequences') ? int('numReturnSequences', o.numReturnSequences, 1, MAX_GENERATION_ROWS) : 1;
   if (beams > 0 && numReturnSequences > beams) {
     throw new ConfigError('numReturnSequences', `numReturnSequences (${numReturnSequences}) cannot exceed numBeams (${beams})`);
   }

@@ -101,7 +101,7 @@ export class Sampler<F = unknown, I = unknown> {
     const s = this.#session;
     if (s !== undefined && s.batch === batch && s.maxLength >= length) return s;
     s?.free();
-    this.#session = new InferenceSession(this.model, { batch, maxLength: length });
+    this.#session = new InferenceSession(this.model, { batch, maxLength: length, batchLabel: 'numReturnSequences (or numBeams)' });
     return this.#session;
   }
 

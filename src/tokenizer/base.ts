@@ -24,7 +24,7 @@ export function parseJsonInput(input: unknown, file: string): unknown {
 /** Validate a list of special tokens given by a user: non-empty, unique strings. */
 export function checkSpecialTokenList(specialTokens: readonly string[], where: string): void {
   if (!Array.isArray(specialTokens)) {
-    throw new TypeError(`${where}: specialTokens must be an array of strings, got ${describeValue(specialTokens)}`);
+    throw new TokenizerError(`${where}: specialTokens must be an array of strings, got ${describeValue(specialTokens)}`);
   }
   const seen = new Set<string>();
   for (const token of specialTokens) {
@@ -72,7 +72,7 @@ export abstract class BaseTokenizer implements Tokenizer {
   abstract save(): string;
 
   encode(text: string, options?: EncodeOptions): number[] {
-    if (typeof text !== 'string') throw new TypeError(`encode: text must be a string, got ${describeValue(text)}`);
+    if (typeof text !== 'string') throw new TokenizerError(`encode: text must be a string, got ${describeValue(text)}`);
     const out: number[] = [];
     this.encodeInto(text, this.specialRegex(options?.allowedSpecial), out, true);
     return out;
@@ -86,7 +86,7 @@ export abstract class BaseTokenizer implements Tokenizer {
     let buffer = '';
     let attemptAt = STREAM_BATCH_CHARS;
     for await (const chunk of chunks) {
-      if (typeof chunk !== 'string') throw new TypeError(`encodeStream: chunks must be strings, got ${describeValue(chunk)}`);
+      if (typeof chunk !== 'string') throw new TokenizerError(`encodeStream: chunks must be strings, got ${describeValue(chunk)}`);
       buffer += chunk;
       if (buffer.length < attemptAt) continue;
       const out: number[] = [];
@@ -108,7 +108,7 @@ export abstract class BaseTokenizer implements Tokenizer {
 
   decodeBytes(ids: ArrayLike<number>): Uint8Array {
     if (ids === null || typeof ids !== 'object' || typeof ids.length !== 'number') {
-      throw new TypeError(`decode: ids must be an array or typed array of token ids, got ${describeValue(ids)}`);
+      throw new TokenizerError(`decode: ids must be an array or typed array of token ids, got ${describeValue(ids)}`);
     }
     // Two passes (size, then copy) instead of collecting the pieces: no intermediate array per call.
     let total = 0;
@@ -150,7 +150,7 @@ export abstract class BaseTokenizer implements Tokenizer {
     }
     if (allowed === 'none') return null;
     if (!Array.isArray(allowed)) {
-      throw new TypeError(`encode: allowedSpecial must be 'all', 'none' or an array of special tokens, got ${describeValue(allowed)}`);
+      throw new TokenizerError(`encode: allowedSpecial must be 'all', 'none' or an array of special tokens, got ${describeValue(allowed)}`);
     }
     for (const token of allowed) {
       if (typeof token !== 'string' || !this.specialTokens.has(token)) {

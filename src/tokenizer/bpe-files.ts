@@ -3,9 +3,10 @@
  * tokenizer.json, and tiktoken rank files. Parsers check everything and throw `FormatError` naming the file,
  * the line or entry and what was expected; the tokenizer (bpe.ts) only sees parsed maps and lists.
  */
-import { FormatError, describeValue } from '../errors.js';
+import { FormatError, TokenizerError, describeValue } from '../errors.js';
 import { parseJsonInput } from './base.js';
 import { BYTE_TO_CHAR } from './bytes.js';
+import { MAX_TIKTOKEN_TOKEN_BYTES } from './vocab-limits.js';
 
 export type MergeList = string | readonly (string | readonly [string, string])[];
 
@@ -121,7 +122,7 @@ export function parseTokenizerJson(json: string | object): ParsedBPE {
  */
 export function parseTiktoken(text: string, specialTokens: Readonly<Record<string, number>>): ParsedBPE {
   const file = 'tiktoken ranks';
-  if (typeof text !== 'string') throw new TypeError(`fromTiktoken: text must be a string, got ${describeValue(text)}`);
+  if (typeof text !== 'string') throw new TokenizerError(`fromTiktoken: text must be a string, got ${describeValue(text)}`);
   // Tokens as binary strings (one char per byte) so they can key a Map and be concatenated cheaply.
   const rankOf = new Map<string, number>();
   const byRank: string[] = [];
@@ -140,9 +141,17 @@ export function parseTiktoken(text: string, specialTokens: Readonly<Record<strin
     } catch (cause) {
       throw new FormatError(`${file} line ${i + 1}: ${describeValue(b64)} is not base64`, { cause });
     }
+    // Ranks are dense (0…n-1): a rank past the line count is refused before it sizes anything.
+    if (rank >= lines.length) throw new FormatError(`${file} line ${i + 1}: rank ${rank} is beyond the ${lines.length} lines of the file (ranks run 0…n-1 with no gaps)`);
+    if (bytes.length > MAX_TIKTOKEN_TOKEN_BYTES) {
+      throw new FormatError(`${file} line ${i + 1}: a ${bytes.length}-byte token is longer than the ${MAX_TIKTOKEN_TOKEN_BYTES} bytes this reader accepts`);
+    }
     if (byRank[rank] !== undefined) throw new FormatError(`${file} line ${i + 1}: rank ${rank} appears twice`);
     rankOf.set(bytes, rank);
     byRank[rank] = bytes;
+  }
+  if (rankOf.size !== byRank.length) {
+    throw new FormatError(`${file}: rank ${byRank.findIndex((t) => t === undefined)} is missing or two ranks share a token (ranks run 0…n-1 with no gaps)`);
   }
   for (let b = 0; b < 256; b++) {
     if (!rankOf.has(String.fromCharCode(b))) {

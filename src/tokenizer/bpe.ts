@@ -5,6 +5,7 @@ import { mergesTxt, parseMerges, parseTiktoken, parseTokenizerJson, parseVocab, 
 import { BYTE_TO_CHAR, bytesToUnicode, unicodeToBytes, utf8Decode, utf8EncodeInto } from './bytes.js';
 import { PieceCache } from './piece-cache.js';
 import { STREAM_SAFETY_MARGIN, gpt2PieceEnd } from './pretokenize.js';
+import { checkDenseIds } from './vocab-limits.js';
 
 export interface ByteLevelBPEOptions {
   /**
@@ -74,6 +75,17 @@ export class ByteLevelBPETokenizer extends BaseTokenizer {
     }
     super(specials, options.eotToken === undefined ? DEFAULT_EOT_TOKEN : options.eotToken);
 
+    for (let b = 0; b < 256; b++) {
+      const id = vocab.get(BYTE_TO_CHAR[b]);
+      if (id === undefined || specials.has(BYTE_TO_CHAR[b])) {
+        throw new FormatError(
+          `${names.vocab}: byte 0x${b.toString(16).padStart(2, '0')} has no token ${describeValue(BYTE_TO_CHAR[b])}; a byte-level BPE needs all 256`,
+        );
+      }
+      this.byteIds[b] = id;
+    }
+
+    checkDenseIds(vocab, names.vocab);
     let maxId = -1;
     for (const id of vocab.values()) if (id > maxId) maxId = id;
     this.vocabSize = maxId + 1;
@@ -81,10 +93,6 @@ export class ByteLevelBPETokenizer extends BaseTokenizer {
     this.tokenBytes = new Array<Uint8Array | undefined>(this.vocabSize);
     this.ids = vocab;
     for (const [token, id] of vocab) {
-      const previous = this.tokens[id];
-      if (previous !== undefined) {
-        throw new FormatError(`${names.vocab}: id ${id} is used by both ${describeValue(previous)} and ${describeValue(token)}`);
-      }
       this.tokens[id] = token;
       if (specials.has(token)) continue;
       const bytes = unicodeToBytes(token);
@@ -96,16 +104,6 @@ export class ByteLevelBPETokenizer extends BaseTokenizer {
       }
       this.tokenBytes[id] = bytes;
     }
-    for (let b = 0; b < 256; b++) {
-      const id = vocab.get(BYTE_TO_CHAR[b]);
-      if (id === undefined || specials.has(BYTE_TO_CHAR[b])) {
-        throw new FormatError(
-          `${names.vocab}: byte 0x${b.toString(16).padStart(2, '0')} has no token ${describeValue(BYTE_TO_CHAR[b])}; a byte-level BPE needs all 256`,
-        );
-      }
-      this.byteIds[b] = id;
-    }
-
     this.mergeCount = merges.length;
     this.mergeLeft = new Int32Array(merges.length);
     this.mergeRight = new Int32Array(merges.length);
@@ -130,7 +128,7 @@ export class ByteLevelBPETokenizer extends BaseTokenizer {
     this.ignoreMerges = ignoreMerges;
     const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
     if (!Number.isInteger(cacheSize) || cacheSize < 0) {
-      throw new RangeError(`cacheSize must be a non-negative integer, got ${describeValue(cacheSize)}`);
+      throw new TokenizerError(`cacheSize must be a non-negative integer, got ${describeValue(cacheSize)}`);
     }
     this.cache = new PieceCache(cacheSize);
   }

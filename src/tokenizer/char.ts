@@ -46,7 +46,7 @@ export class CharTokenizer extends BaseTokenizer {
     const seen = new Set<string>();
     const docs = typeof corpus === 'string' ? [corpus] : corpus;
     for (const doc of docs) {
-      if (typeof doc !== 'string') throw new TypeError(`CharTokenizer.fromCorpus: documents must be strings, got ${describeValue(doc)}`);
+      if (typeof doc !== 'string') throw new TokenizerError(`CharTokenizer.fromCorpus: documents must be strings, got ${describeValue(doc)}`);
       for (const c of doc) seen.add(c);
     }
     if (seen.size === 0) throw new TokenizerError('CharTokenizer.fromCorpus: the corpus is empty, so there are no characters to build a vocabulary from');

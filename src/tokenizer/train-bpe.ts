@@ -119,7 +119,7 @@ export function trainByteLevelBPE(corpus: string | Iterable<string>, options: Tr
     : null;
   let sawText = false;
   for (const doc of typeof corpus === 'string' ? [corpus] : corpus) {
-    if (typeof doc !== 'string') throw new TypeError(`trainByteLevelBPE: documents must be strings, got ${describeValue(doc)}`);
+    if (typeof doc !== 'string') throw new TokenizerError(`trainByteLevelBPE: documents must be strings, got ${describeValue(doc)}`);
     for (const segment of specialSplit === null ? [doc] : doc.split(specialSplit)) {
       for (let i = 0, n = segment.length; i < n; ) {
         const end = gpt2PieceEnd(segment, i, n);

@@ -13,7 +13,7 @@
  * same losses and weights as 2N steps in one run.
  */
 import { BatchLoader, type BatchLoaderState, type TokenIds } from '../data/loader.js';
-import { ConfigError, NonFiniteError, ShapeError, describeValue } from '../errors.js';
+import { ConfigError, DisposedError, NonFiniteError, ShapeError, describeValue } from '../errors.js';
 import { checkIds, type GPT } from '../model/gpt.js';
 import type { GPTEngine } from '../model/engine.js';
 import { learningRate, validateSchedule, type ScheduleSpec } from './schedule.js';
@@ -176,8 +176,17 @@ export class Trainer {
     }
     this.gradAccumSteps = integer('gradAccumSteps', options.gradAccumSteps ?? 1, 1);
     const lr = options.lr ?? 3e-4;
+    if (typeof lr !== 'number' && (lr === null || typeof lr !== 'object' || Array.isArray(lr))) {
+      throw new ConfigError('lr', `Trainer option lr must be a number or a schedule ({ kind, lr, ... }), got ${describeValue(lr)}`);
+    }
     this.schedule = typeof lr === 'number' ? { kind: 'constant', lr } : { ...lr };
-    validateSchedule(this.schedule);
+    try {
+      validateSchedule(this.schedule);
+    } catch (e) {
+      // Its keys are the schedule's ('schedule.lr'); say which Trainer option held it.
+      if (e instanceof ConfigError) throw new ConfigError(`lr.${e.key.replace(/^schedule\./, '')}`, `Trainer option lr: ${e.message}`);
+      throw e;
+    }
     const betas = options.betas ?? [0.9, 0.95];
     if (!Array.isArray(betas) || betas.length !== 2 || !betas.every((b) => typeof b === 'number' && b >= 0 && b < 1)) {
       throw new ConfigError('betas', `Trainer option betas must be two numbers in [0, 1), got ${describeValue(betas)}`);
@@ -348,8 +357,19 @@ export class Trainer {
    * Continues from `getState()` output (weights are restored on the model separately). The trainer must have
    * the same batchSize, blockSize, gradAccumSteps and seed; the schedule comes from this trainer's options.
    */
-  setState(state: TrainerState | { tensors: Record<string, Float32Array>; meta: unknown }): void {
+  setState(state: TrainerState | { tensors: Record<string, Float32Array>; meta: unknown; source?: string }): void {
     this.#live();
+    // A state read from a checkpoint carries its file: errors about it say which one.
+    const source = (state as { source?: unknown } | null)?.source;
+    try {
+      this.#setState(state);
+    } catch (e) {
+      if (typeof source === 'string' && e instanceof Error && !e.message.startsWith(source)) e.message = `${source}: ${e.message}`;
+      throw e;
+    }
+  }
+
+  #setState(state: TrainerState | { tensors: Record<string, Float32Array>; meta: unknown }): void {
     const meta = state?.meta as Partial<TrainerStateMeta> | undefined;
     if (meta?.format !== 'wasm-gpt-trainer-1') throw new ConfigError('state', `Trainer.setState: not a wasm-gpt trainer state (format ${describeValue(meta?.format)})`);
     for (const key of ['batchSize', 'blockSize', 'gradAccumSteps', 'seed'] as const) {
@@ -358,8 +378,9 @@ export class Trainer {
         throw new ConfigError(key, `Trainer.setState: the state was saved with ${key} = ${describeValue(meta[key])}, this trainer has ${mine}; exact resumption needs the same value`);
       }
     }
-    if (!Number.isInteger(meta.step) || meta.step! < 0 || !Number.isInteger(meta.skippedSteps)) {
-      throw new ConfigError('step', `Trainer.setState: step must be a non-negative integer, got ${describeValue(meta.step)}`);
+    // The wasm core's AdamW takes the 1-based step as a u32.
+    if (!Number.isInteger(meta.step) || meta.step! < 0 || meta.step! > 2 ** 32 - 2 || !Number.isInteger(meta.skippedSteps)) {
+      throw new ConfigError('step', `Trainer.setState: step must be an integer in [0, 2^32 - 2], got ${describeValue(meta.step)}`);
     }
     const n = this.#engine.layout.total;
     for (const name of ['adamw.m', 'adamw.v'] as const) {
@@ -383,6 +404,6 @@ export class Trainer {
   }
 
   #live(): void {
-    if (this.#disposed) throw new Error('Trainer: this trainer was disposed');
+    if (this.#disposed) throw new DisposedError('Trainer: this trainer was disposed');
   }
 }

@@ -99,7 +99,7 @@ abstract class WasmArray<T extends ElementArray> {
   /** Copies the contents out, into `out` when given (no allocation), else into a new array. */
   read(out?: T): T {
     if (out === undefined) return this.view().slice() as T;
-    if (!(out instanceof this.ctor)) throw new TypeError(`${this.constructor.name}.read: out must be a ${this.ctor.name}`);
+    if (!(out instanceof this.ctor)) throw new ShapeError(`${this.constructor.name}.read: out must be a ${this.ctor.name}`);
     if (out.length < this.length) {
       throw new ShapeError(`${this.constructor.name}.read: out has length ${out.length}, expected at least ${this.length}`);
     }
@@ -183,10 +183,10 @@ export class WasmCore {
 
   #allocBytes(fn: string, length: number): number {
     if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
-      throw new RangeError(`${fn}: length must be a non-negative integer, got ${String(length)}`);
+      throw new ShapeError(`${fn}: length must be a non-negative integer, got ${String(length)}`);
     }
     if (length * F32 > 2 ** 32 - ALIGN) {
-      throw new RangeError(`${fn}: ${length} elements exceed the 4 GiB wasm32 address space`);
+      throw new ShapeError(`${fn}: ${length} elements exceed the 4 GiB wasm32 address space`);
     }
     const ptr = this.#call(fn, (x) => x.wgpt_alloc(Math.max(length, 1) * F32, ALIGN)) >>> 0;
     if (ptr === 0) {
@@ -261,14 +261,14 @@ export class WasmCore {
       ['b', b, g.bExtent, shapes.b],
       ['c', c, g.cExtent, shapes.c],
     ] as const) {
-      if (!(buf instanceof WasmF32Array)) throw new TypeError(`${fn}: ${name} must be a WasmF32Array from this core`);
+      if (!(buf instanceof WasmF32Array)) throw new ShapeError(`${fn}: ${name} must be a WasmF32Array from this core`);
       if (buf.length < needed) {
         throw new ShapeError(`${fn}: ${name} has length ${buf.length}, expected at least ${needed} (${shape})`);
       }
     }
     const overlaps = (x: WasmF32Array) => x.ptr < c.ptr + c.length * F32 && c.ptr < x.ptr + x.length * F32;
     if (g.cExtent > 0 && (overlaps(a) || overlaps(b))) {
-      throw new RangeError(`${fn}: c must not overlap a or b (the product reads them while writing C)`);
+      throw new ShapeError(`${fn}: c must not overlap a or b (the product reads them while writing C)`);
     }
     const status = this.#call(fn, (x) =>
       x[kernel](+g.transA, +g.transB, g.m, g.n, g.k, g.alpha, a.ptr, g.lda, b.ptr, g.ldb, g.beta, c.ptr, g.ldc),

@@ -8,7 +8,7 @@
  *     works, and a page's main thread may not block), and more than one thread is wanted;
  *   - `simd` otherwise: one thread, no shared memory. `capabilities().reason` says which rule applied.
  */
-import { WasmGptError, WasmRuntimeError } from '../errors.js';
+import { ShapeError, WasmGptError, WasmRuntimeError } from '../errors.js';
 import { hardwareConcurrency, isBrowserMainThread, readBinary, sharedMemoryAvailable } from '../env.js';
 import { startThreadPool, type ThreadPoolHandle } from '../threads/pool.js';
 import { ARTIFACT_FILES, defaultArtifactUrl, INITIAL_PAGES, MAX_PAGES, type ArtifactName } from './artifacts.js';
@@ -74,10 +74,10 @@ export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
   const cores = await hardwareConcurrency();
   const { threads: requested, artifact: wanted = 'auto' } = options;
   if (requested !== undefined && (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1)) {
-    throw new RangeError(`initWasm: threads must be a positive integer, got ${String(requested)}`);
+    throw new ShapeError(`initWasm: threads must be a positive integer, got ${String(requested)}`);
   }
   if (wanted !== 'auto' && wanted !== 'threads-simd' && wanted !== 'simd') {
-    throw new RangeError(`initWasm: artifact must be 'auto', 'threads-simd' or 'simd', got ${String(wanted)}`);
+    throw new ShapeError(`initWasm: artifact must be 'auto', 'threads-simd' or 'simd', got ${String(wanted)}`);
   }
   const { gemmKernel: wantedKernel = 'auto' } = options;
   if (wantedKernel !== 'auto' && !isGemmKernelName(wantedKernel)) {

@@ -1,5 +1,5 @@
 import { releaseProxy, type Remote } from 'comlink';
-import { WasmGptError } from '../errors.js';
+import { DisposedError } from '../errors.js';
 import type { Link } from './link.js';
 import type { Handle } from './protocol.js';
 
@@ -22,11 +22,11 @@ export class ServedObject<Api extends { dispose(): unknown }> {
   }
 
   live(): void {
-    if (this.#disposed) throw new WasmGptError(this.#disposedMessage);
+    if (this.#disposed) throw new DisposedError(this.#disposedMessage);
   }
 
   call<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#disposed) return Promise.reject(new WasmGptError(this.#disposedMessage));
+    if (this.#disposed) return Promise.reject(new DisposedError(this.#disposedMessage));
     return this.link.call(fn);
   }
 

@@ -1,3 +1,4 @@
+import { ShapeError } from '../../errors.js';
 /**
  * Pure-TypeScript fused softmax + cross-entropy (same semantics as crate/src/ops/crossentropy.rs), exponentials
  * and sums in float64: lse = max + ln Σ exp(x − max) (rounded to float32 when stored), loss = lse − x[target],
@@ -11,7 +12,7 @@ function checkTargets(fn: string, targets: Int32Array, N: number, V: number, ign
   for (let n = 0; n < N; n++) {
     const t = targets[n];
     if (t !== ignoreIndex && !(t >= 0 && t < V)) {
-      throw new RangeError(`${fn}: targets[${n}] = ${t} is outside [0, ${V}) and is not ignoreIndex (${ignoreIndex})`);
+      throw new ShapeError(`${fn}: targets[${n}] = ${t} is outside [0, ${V}) and is not ignoreIndex (${ignoreIndex})`);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { ShapeError } from '../../errors.js';
 /**
  * Pure-TypeScript dropout (same semantics and the same bits as crate/src/ops/dropout.rs): element i is kept
  * when dropoutUniform(seed, offset + i) ≥ p and then multiplied by float32(1/(1 − p)); dropped elements are
@@ -8,7 +9,7 @@ import { dropoutUniform } from '../types.js';
 import type { JsKernels } from '../types.js';
 
 function applyMask(fn: string, out: Float32Array, inp: Float32Array, N: number, p: number, seed: number, offset: number): void {
-  if (!(p >= 0 && p < 1)) throw new RangeError(`${fn}: p must be in [0, 1), got ${p}`);
+  if (!(p >= 0 && p < 1)) throw new ShapeError(`${fn}: p must be in [0, 1), got ${p}`);
   if (p === 0) {
     if (out !== inp) out.set(inp.subarray(0, N));
     return;

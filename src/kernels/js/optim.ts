@@ -1,3 +1,4 @@
+import { ShapeError } from '../../errors.js';
 /**
  * Pure-TypeScript optimizer ops, bit for bit the wasm ones (crate/src/ops/optim.rs): every AdamW operation is
  * done in float64 and rounded to float32 with Math.fround right after (for +, −, ×, ÷ and √ of float32
@@ -23,7 +24,7 @@ export function powBySquaring(x: number, n: number): number {
 export function jsOptimOps(): Pick<JsKernels, 'adamw' | 'gradNorm' | 'scale'> {
   return {
     adamw(params, grads, m, v, N, decayRanges, R, lr, beta1, beta2, eps, weightDecay, step) {
-      if (!(step >= 1)) throw new RangeError(`adamw: step counts from 1, got ${step}`);
+      if (!(step >= 1)) throw new ShapeError(`adamw: step counts from 1, got ${step}`);
       const f = Math.fround;
       const b1 = f(beta1), b2 = f(beta2), lr32 = f(lr), eps32 = f(eps);
       const omb1 = f(1 - b1), omb2 = f(1 - b2);
