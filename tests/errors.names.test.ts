@@ -13,8 +13,8 @@ const classes = Object.entries(errors).filter(([, v]) => typeof v === 'function'
 describe('error names', () => {
   it('every exported error class names itself on its prototype, as exported', () => {
     expect(classes.map(([name]) => name).sort()).toEqual([
-      'ConfigError', 'FormatError', 'MemoryLimitError', 'NonFiniteError', 'ShapeError', 'TokenizerError', 'WasmGptError',
-      'WasmRuntimeError', 'WorkerError',
+      'CheckpointBusyError', 'ConfigError', 'DisposedError', 'FormatError', 'MemoryLimitError', 'NonFiniteError',
+      'ShapeError', 'TokenizerError', 'WasmGptError', 'WasmRuntimeError', 'WorkerError',
     ]);
     for (const [name, Class] of classes) {
       expect(Object.prototype.hasOwnProperty.call(Class.prototype, 'name')).toBe(true);
@@ -38,9 +38,10 @@ describe('error names', () => {
     }
   });
 
-  it('ShapeError stays a RangeError and says so in its name', () => {
+  it('ShapeError is a WasmGptError (no longer a RangeError) and says so in its name', () => {
     const err = new errors.ShapeError('a has length 3, expected 4');
-    expect(err).toBeInstanceOf(RangeError);
+    expect(err).toBeInstanceOf(errors.WasmGptError);
+    expect(err).not.toBeInstanceOf(RangeError);
     expect(err.name).toBe('ShapeError');
     expect(String(err)).toBe('ShapeError: a has length 3, expected 4');
   });
