@@ -8,7 +8,7 @@
  *     works, and a page's main thread may not block), and more than one thread is wanted;
  *   - `simd` otherwise: one thread, no shared memory. `capabilities().reason` says which rule applied.
  */
-import { ShapeError, WasmGptError, WasmRuntimeError } from '../errors.js';
+import { ConfigError, ShapeError, WasmGptError, WasmRuntimeError, describeValue } from '../errors.js';
 import { hardwareConcurrency, isBrowserMainThread, readBinary, sharedMemoryAvailable } from '../env.js';
 import { startThreadPool, type ThreadPoolHandle } from '../threads/pool.js';
 import { ARTIFACT_FILES, defaultArtifactUrl, INITIAL_PAGES, MAX_PAGES, type ArtifactName } from './artifacts.js';
@@ -58,6 +58,19 @@ function toUrl(u: string | URL): URL {
   return u instanceof URL ? u : new URL(u, (globalThis as { location?: { href: string } }).location?.href ?? import.meta.url);
 }
 
+/** A URL option must be a URL or a string that parses as one (relative to the page or module): checked before any fetch. */
+function checkLocation(key: string, value: unknown): void {
+  if (value === undefined) return;
+  if (!(value instanceof URL) && typeof value !== 'string') {
+    throw new ConfigError(key, `initWasm: ${key} must be a URL or a string, got ${describeValue(value)}`);
+  }
+  try {
+    toUrl(value);
+  } catch {
+    throw new ConfigError(key, `initWasm: ${key} is not a valid URL: ${JSON.stringify(String(value))}`);
+  }
+}
+
 function artifactUrl(artifact: ArtifactName, options: InitOptions): URL {
   const explicit = options.wasmUrl?.[artifact];
   if (explicit !== undefined) return toUrl(explicit);
@@ -81,9 +94,17 @@ export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
   }
   const { gemmKernel: wantedKernel = 'auto' } = options;
   if (wantedKernel !== 'auto' && !isGemmKernelName(wantedKernel)) {
-    throw new RangeError(
+    throw new ConfigError(
+      'gemmKernel',
       `initWasm: gemmKernel must be 'auto' or one of ${GEMM_KERNEL_NAMES.map((k) => `'${k}'`).join(', ')}, got ${String(wantedKernel)}`,
     );
+  }
+  checkLocation('wasmPaths', options.wasmPaths);
+  if (options.wasmUrl !== undefined) {
+    if (options.wasmUrl === null || typeof options.wasmUrl !== 'object') {
+      throw new ConfigError('wasmUrl', `initWasm: wasmUrl must be an object of URLs per artifact, got ${describeValue(options.wasmUrl)}`);
+    }
+    for (const [name, u] of Object.entries(options.wasmUrl)) checkLocation(`wasmUrl.${name}`, u);
   }
   const threads = requested ?? cores;
   const shared = sharedMemoryAvailable();
