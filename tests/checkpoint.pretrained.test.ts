@@ -18,11 +18,14 @@ import { GPT } from '../src/model/gpt.js';
 import type { ModelDims } from '../src/model/layout.js';
 import { resolveOptions, unknownOption, withDefaults, type GenerateOptions } from '../src/sampler/options.js';
 import { Sampler } from '../src/sampler/sampler.js';
+import { Trainer } from '../src/train/trainer.js';
 import { CharTokenizer } from '../src/tokenizer/char.js';
 import type { Tokenizer } from '../src/tokenizer/types.js';
 import { HUB_GENERATION, HUB_PROMPT, saveHubModel } from './helpers/hub-model.js';
 
 const HUB_FILES = ['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'];
+/** What fromPretrained reads: the Hub files plus our checksum index, which vouches for them. */
+const READ_FILES = ['checksums.json', ...HUB_FILES];
 const bitsEqual = (a: Float32Array, b: Float32Array) =>
   a.length === b.length && new Uint32Array(a.buffer, a.byteOffset, a.length).every((v, i) => v === new Uint32Array(b.buffer, b.byteOffset, b.length)[i]);
 
@@ -100,7 +103,7 @@ describe('GPT.fromPretrained and Hub-layout checkpoints', () => {
       expect(r.sequences[0].text).toBe(expectedText);
       expect(r.sequences[0].tokens.length).toBeLessThanOrEqual(16);
       // a local file is one event, complete, marked as not downloaded
-      expect(events.map((e) => e.file).sort()).toEqual(HUB_FILES);
+      expect(events.map((e) => e.file).sort()).toEqual(READ_FILES);
       for (const e of events) expect([e.loaded === e.total, e.cached]).toEqual([true, true]);
     } finally {
       p.model.dispose();
@@ -108,7 +111,7 @@ describe('GPT.fromPretrained and Hub-layout checkpoints', () => {
   });
 
   it('loads over HTTP with byte progress per file (with and without Content-Length); optional files may be absent', async () => {
-    const sizes = Object.fromEntries(await Promise.all(HUB_FILES.map(async (f) => [f, (await readFile(join(dir, f))).length] as const)));
+    const sizes = Object.fromEntries(await Promise.all(READ_FILES.map(async (f) => [f, (await readFile(join(dir, f))).length] as const)));
     for (const chunked of [false, true]) {
       const server = await serve(root, { chunked });
       try {
@@ -118,8 +121,8 @@ describe('GPT.fromPretrained and Hub-layout checkpoints', () => {
         expect(text).toBe(expectedText);
         expect(p.model.backend).toBe('js');
         p.model.dispose();
-        expect(server.requests.sort()).toEqual(HUB_FILES.map((f) => `/tiny-gpt2/${f}`));
-        for (const file of HUB_FILES) {
+        expect(server.requests.sort()).toEqual(READ_FILES.map((f) => `/tiny-gpt2/${f}`));
+        for (const file of READ_FILES) {
           const mine = events.filter((e) => e.file === file);
           expect(mine[0]).toEqual({ file, loaded: 0, total: chunked ? undefined : sizes[file], cached: false });
           expect(mine.at(-1)).toEqual({ file, loaded: sizes[file], total: sizes[file], cached: false });
@@ -136,7 +139,9 @@ describe('GPT.fromPretrained and Hub-layout checkpoints', () => {
     const bare = join(root, 'bare');
     await rm(bare, { recursive: true, force: true });
     await saveCheckpoint(bare, gpt);
+    // as a Hub folder would be: no generation config, and no checksum index vouching for one
     await rm(join(bare, 'generation_config.json'));
+    await rm(join(bare, 'checksums.json'));
     const server = await serve(root);
     try {
       const p = await GPT.fromPretrained(new URL(`${server.url}/bare/`), { backend: 'js' });
@@ -165,7 +170,36 @@ describe('GPT.fromPretrained and Hub-layout checkpoints', () => {
     const bad = join(root, 'bad-generation');
     await saveCheckpoint(bad, gpt, { tokenizer });
     await writeFile(join(bad, 'generation_config.json'), JSON.stringify({ do_sample: true, typical_p: 0.9 }));
+    // edited after saving: the checksum index catches it first; without the index the content is judged
+    await expect(GPT.fromPretrained(bad)).rejects.toThrow(new RegExp(`${bad}/generation_config.json: 34 bytes, .*checksums.json recorded \\d+ \\(truncated or replaced\\)`));
+    await rm(join(bad, 'checksums.json'));
     await expect(GPT.fromPretrained(bad)).rejects.toThrow(`${bad}/generation_config.json: typical_p = 0.9 is not supported`);
+  });
+
+  it('verifies checksums.json for the files it reads, on disk and over HTTP; files it does not read are not required', async () => {
+    const flipped = join(root, 'flipped');
+    await saveCheckpoint(flipped, gpt, { tokenizer });
+    const model = await readFile(join(flipped, 'model.safetensors'));
+    model[model.length - 3] ^= 0x10; // one bit of the last weight: still finite, still the right size
+    await writeFile(join(flipped, 'model.safetensors'), model);
+    const expected = (where: string) => ({ name: 'FormatError', file: `${where}/model.safetensors` });
+    await expect(GPT.fromPretrained(flipped)).rejects.toMatchObject(expected(flipped));
+    await expect(GPT.fromPretrained(flipped)).rejects.toThrow(/model.safetensors: checksum [0-9a-f]{32} differs from [0-9a-f]{32} recorded in .*checksums.json \(the file is corrupted\)/);
+    const server = await serve(root);
+    try {
+      await expect(GPT.fromPretrained(`${server.url}/flipped`)).rejects.toMatchObject(expected(`${server.url}/flipped`));
+    } finally {
+      await server.close();
+    }
+    // a checkpoint saved with its training state lists training_state.json too, which fromPretrained never reads
+    const resumable = join(root, 'resumable');
+    await saveCheckpoint(resumable, gpt, { tokenizer, trainer: new Trainer(gpt, { trainData: new Uint16Array(64), batchSize: 1, blockSize: 8 }) });
+    const index = JSON.parse(await readFile(join(resumable, 'checksums.json'), 'utf8'));
+    expect(Object.keys(index.files)).toContain('training_state.json');
+    await rm(join(resumable, 'training_state.json'));
+    const p = await GPT.fromPretrained(resumable);
+    expect(bitsEqual(p.model.getParameters(), gpt.getParameters())).toBe(true);
+    p.model.dispose();
   });
 
   it('loads the PyTorch-written fixture (config.json + model.safetensors only) as loadCheckpoint does', async () => {

@@ -18,7 +18,8 @@ import { startServer } from './browser/server.mjs';
 
 const HUB_DIR = fileURLToPath(new URL('./browser/bundle/hub/tiny-gpt2', import.meta.url)); // gitignored
 const FOLDER = '/tests/browser/bundle/hub/tiny-gpt2';
-const FILES = ['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'];
+// the Hub files plus our checksum index, sorted as visit() sorts the requests
+const FILES = ['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'];
 
 interface Progress { file: string; loaded: number; total: number | undefined; cached: boolean }
 interface PageResult {

@@ -194,7 +194,9 @@ describe('bad arguments are rejected before any wasm call, naming the argument',
 
   it('rejects bad init options', async () => {
     await expect(initWasm({ threads: 0 })).rejects.toThrow(/threads must be a positive integer, got 0/);
-    await expect(initWasm({ artifact: 'gpu' as never })).rejects.toThrow(/artifact must be/);
+    await expect(initWasm({ threads: 1.5 })).rejects.toMatchObject({ name: 'ConfigError', key: 'threads' });
+    await expect(initWasm({ artifact: 'gpu' as never })).rejects.toThrow(/artifact must be .* got "gpu"/);
+    await expect(initWasm({ artifact: 'gpu' as never })).rejects.toMatchObject({ name: 'ConfigError', key: 'artifact' });
   });
 });
 

@@ -56,9 +56,14 @@ export function encodeChecksums(files: ReadonlyMap<string, Uint8Array>): Uint8Ar
 /**
  * Verifies `files` against the index bytes (when there is an index: a Hugging Face checkpoint has none). Every
  * file the index lists must be present with its size and checksum; a file it does not list is not checked
- * (an index only vouches for what it names). `path(name)` names a file in errors.
+ * (an index only vouches for what it names). `path(name)` names a file in errors. `read(name)` says whether
+ * the caller read that file at all: `fromPretrained` fetches only the model's files, so the training state an
+ * index also lists is neither expected nor checked there.
  */
-export function verifyChecksums(indexBytes: Uint8Array, files: ReadonlyMap<string, Uint8Array>, path: (name: string) => string): void {
+export function verifyChecksums(
+  indexBytes: Uint8Array, files: ReadonlyMap<string, Uint8Array>, path: (name: string) => string,
+  read: (name: string) => boolean = () => true,
+): void {
   const where = path(CHECKSUM_FILE);
   const fail = (msg: string, key?: string): never => {
     throw new FormatError(`${where}: ${msg}`, { file: where, key });
@@ -81,6 +86,7 @@ export function verifyChecksums(indexBytes: Uint8Array, files: ReadonlyMap<strin
     if (typeof e !== 'object' || e === null || !Number.isSafeInteger(e.bytes) || typeof e.checksum !== 'string') {
       fail(`${key} must be { "bytes": integer, "checksum": string }`, key);
     }
+    if (!read(name)) continue;
     const bytes = files.get(name);
     const file = path(name);
     if (bytes === undefined) throw new FormatError(`${file}: missing, but ${where} lists it`, { file });

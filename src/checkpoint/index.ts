@@ -41,6 +41,8 @@ export interface TrainingState {
 export interface DecodeOptions {
   /** Load NaN or infinite weights instead of refusing them with the tensor's name (default false). */
   allowNonFinite?: boolean;
+  /** The files the reader looked for; the checksum index is checked for those only (default: all it lists). */
+  read?: (name: string) => boolean;
 }
 
 export interface Checkpoint {
@@ -133,14 +135,14 @@ export function decodeCheckpointParts(
   files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>, source: string, options: DecodeOptions,
 ): CheckpointParts {
   const byName = new Map<string, Uint8Array>(files instanceof Map ? files : Object.entries(files as Record<string, Uint8Array>));
-  const path = (name: string) => `${source}/${name}`;
+  const path = (name: string) => `${source.replace(/\/+$/, "")}/${name}`;
   const need = (name: string): Uint8Array => {
     const bytes = byName.get(name);
     if (bytes === undefined) throw new FormatError(`${path(name)}: missing (${source} is not a complete checkpoint)`, { file: path(name) });
     return bytes;
   };
   const index = byName.get(CHECKPOINT_FILES.checksums);
-  if (index !== undefined) verifyChecksums(index, byName, path);
+  if (index !== undefined) verifyChecksums(index, byName, path, options.read);
 
   const configFile = path(CHECKPOINT_FILES.config);
   const modelFile = path(CHECKPOINT_FILES.model);

@@ -39,7 +39,15 @@ export interface PretrainedLoadOptions {
 }
 
 const REQUIRED: readonly string[] = [CHECKPOINT_FILES.config, CHECKPOINT_FILES.model];
-const OPTIONAL: readonly string[] = [HF_EXTRA_FILES.generationConfig, HF_EXTRA_FILES.tokenizer, HF_EXTRA_FILES.tokenizerConfig];
+// checksums.json is ours (a Hub folder has none): when a folder carries it, every file read here is verified.
+const OPTIONAL: readonly string[] = [
+  HF_EXTRA_FILES.generationConfig, HF_EXTRA_FILES.tokenizer, HF_EXTRA_FILES.tokenizerConfig, CHECKPOINT_FILES.checksums,
+];
+
+/** Whether `fromPretrained` reads a file of that name (the checksum index is checked for these only). */
+export function isPretrainedFile(name: string): boolean {
+  return REQUIRED.includes(name) || OPTIONAL.includes(name);
+}
 const CACHE_DIR = 'wasm-gpt-pretrained';
 const MANIFEST = 'manifest.json';
 

@@ -17,7 +17,7 @@ import {
   type SaveCheckpointOptions, type TrainingState,
 } from '../checkpoint/index.js';
 import { writeParamsFromHF } from '../checkpoint/hf-gpt2.js';
-import { checkLoadOptions, readPretrainedFiles, type PretrainedLoadOptions } from '../checkpoint/pretrained.js';
+import { checkLoadOptions, isPretrainedFile, readPretrainedFiles, type PretrainedLoadOptions } from '../checkpoint/pretrained.js';
 import { rejectUnknownKeys } from '../options.js';
 import type { GenerateOptions } from '../sampler/options.js';
 import type { Tokenizer } from '../tokenizer/types.js';
@@ -202,7 +202,7 @@ export class GPT {
     checkOptions(gptOptions);
     checkLoadOptions({ progress, cache });
     const { files, source: where } = await readPretrainedFiles(source, { progress, cache });
-    const parts = decodeCheckpointParts(files, where, {});
+    const parts = decodeCheckpointParts(files, where, { read: isPretrainedFile });
     const extras = decodeExtras((name) => files.get(name), parts.dims, where);
     const model = await GPT.fromCheckpointParts(parts, gptOptions, {});
     return { model, tokenizer: extras.tokenizer, generationConfig: extras.generationConfig };

@@ -8,7 +8,7 @@
  *     works, and a page's main thread may not block), and more than one thread is wanted;
  *   - `simd` otherwise: one thread, no shared memory. `capabilities().reason` says which rule applied.
  */
-import { ConfigError, ShapeError, WasmGptError, WasmRuntimeError, describeValue } from '../errors.js';
+import { ConfigError, WasmGptError, WasmRuntimeError, describeValue } from '../errors.js';
 import { hardwareConcurrency, isBrowserMainThread, readBinary, sharedMemoryAvailable } from '../env.js';
 import { startThreadPool, type ThreadPoolHandle } from '../threads/pool.js';
 import { ARTIFACT_FILES, defaultArtifactUrl, INITIAL_PAGES, MAX_PAGES, type ArtifactName } from './artifacts.js';
@@ -87,10 +87,10 @@ export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
   const cores = await hardwareConcurrency();
   const { threads: requested, artifact: wanted = 'auto' } = options;
   if (requested !== undefined && (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1)) {
-    throw new ShapeError(`initWasm: threads must be a positive integer, got ${String(requested)}`);
+    throw new ConfigError('threads', `initWasm: threads must be a positive integer, got ${describeValue(requested)}`);
   }
   if (wanted !== 'auto' && wanted !== 'threads-simd' && wanted !== 'simd') {
-    throw new ShapeError(`initWasm: artifact must be 'auto', 'threads-simd' or 'simd', got ${String(wanted)}`);
+    throw new ConfigError('artifact', `initWasm: artifact must be 'auto', 'threads-simd' or 'simd', got ${describeValue(wanted)}`);
   }
   const { gemmKernel: wantedKernel = 'auto' } = options;
   if (wantedKernel !== 'auto' && !isGemmKernelName(wantedKernel)) {
