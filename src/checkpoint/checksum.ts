@@ -24,19 +24,31 @@ export function checksum(bytes: Uint8Array): string {
   // Uint32Array views need a 4-byte-aligned offset; small files read through Node's buffer pool may lack one.
   const b = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
   const words = new Uint32Array(b.buffer, b.byteOffset, b.byteLength >>> 2);
-  let [h0, h1, h2, h3] = SEEDS as unknown as [number, number, number, number];
+  const h = Int32Array.from(SEEDS);
   const n4 = words.length - (words.length % 4);
-  for (let i = 0; i < n4; i += 4) {
+  // In chunks: V8 optimises a function after a few calls, but one call looping over a whole 500 MB file ran
+  // to the end in unoptimised code (~0.45 GB/s instead of ~7).
+  for (let i = 0; i < n4; i += CHUNK_WORDS) mixWords(h, words, i, Math.min(i + CHUNK_WORDS, n4));
+  let h0 = h[0];
+  for (let i = n4; i < words.length; i++) h0 = Math.imul(h0 ^ words[i], PRIME);
+  for (let i = words.length * 4; i < b.length; i++) h0 = Math.imul(h0 ^ b[i], PRIME);
+  // The length goes in too: appended zero words would otherwise only be caught by the size field.
+  const h1 = Math.imul(h[1] ^ b.length, PRIME);
+  return [h0, h1, h[2], h[3]].map((x) => (x >>> 0).toString(16).padStart(8, '0')).join('');
+}
+
+const CHUNK_WORDS = 1 << 16;
+
+/** Four FNV-1a lanes over words[from..to) (a multiple of 4 long), word i into lane i mod 4. */
+function mixWords(h: Int32Array, words: Uint32Array, from: number, to: number): void {
+  let h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3];
+  for (let i = from; i < to; i += 4) {
     h0 = Math.imul(h0 ^ words[i], PRIME);
     h1 = Math.imul(h1 ^ words[i + 1], PRIME);
     h2 = Math.imul(h2 ^ words[i + 2], PRIME);
     h3 = Math.imul(h3 ^ words[i + 3], PRIME);
   }
-  for (let i = n4; i < words.length; i++) h0 = Math.imul(h0 ^ words[i], PRIME);
-  for (let i = words.length * 4; i < b.length; i++) h0 = Math.imul(h0 ^ b[i], PRIME);
-  // The length goes in too: appended zero words would otherwise only be caught by the size field.
-  h1 = Math.imul(h1 ^ b.length, PRIME);
-  return [h0, h1, h2, h3].map((h) => (h >>> 0).toString(16).padStart(8, '0')).join('');
+  h[0] = h0; h[1] = h1; h[2] = h2; h[3] = h3;
 }
 
 export interface ChecksumIndex {
