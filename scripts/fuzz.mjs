@@ -14,6 +14,7 @@
 // Options: --n N (variants per loader, default 200), --from I (first variant, to continue a run), --seed S, --jobs J (default 2), --timeout SECONDS (10),
 // --only loader,loader (or 'args'), --out DIR (fuzz-out).
 import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,8 +38,9 @@ const ONLY = opt('only', undefined)?.split(',');
 const OUT = opt('out', 'fuzz-out');
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = new URL('../dist/', import.meta.url);
-/** The child, bundled with dist/ into one file two levels below the root (so its `../../pkg/` wasm URL still
- * resolves): it parses faster than the module graph, and a `build:ts` during the campaign cannot change it. */
+/** The child, bundled with dist/ into one file, with the wasm artifacts copied beside it (where the bundle's
+ * `new URL('./wasm_gpt_….wasm', import.meta.url)` looks, as in any bundled app): it parses faster than the
+ * module graph, and a `build:ts` or `build:wasm` during the campaign cannot change it. */
 const BUNDLE_DIR = join(root, '.fuzz', String(process.pid));
 const CHILD = join(BUNDLE_DIR, 'child.mjs');
 
@@ -116,6 +118,27 @@ function bundleChild() {
   const res = spawnSync(esbuild, [join(root, 'scripts', 'fuzz', 'child.mjs'), '--bundle', '--platform=node', '--format=esm',
     `--outfile=${CHILD}`, '--log-level=error'], { stdio: 'inherit' });
   if (res.status !== 0) throw new Error('bundling scripts/fuzz/child.mjs failed (run npm run build:ts first)');
+  for (const file of readdirSync(join(root, 'pkg')).filter((f) => f.endsWith('.wasm'))) {
+    copyFileSync(join(root, 'pkg', file), join(BUNDLE_DIR, file));
+  }
+}
+
+/**
+ * Every seed, undamaged, must load and run: otherwise the campaign would measure a broken setup (a wasm core
+ * that cannot be found fails every variant that gets past the file checks, and reads as "unclear").
+ */
+async function preflight(seeds, work) {
+  for (const [loader, variants] of Object.entries(seeds)) {
+    for (const [i, files] of variants.entries()) {
+      const dir = join(work, `preflight-${loader.replace(/[^a-z0-9.]+/gi, '_')}-${i}`);
+      await writeFiles(dir, files);
+      const result = await runChild([loader, dir]);
+      await rm(dir, { recursive: true, force: true });
+      if (result.outcome !== 'accepted') {
+        throw new Error(`preflight: the undamaged ${loader} seed ${i} was not accepted (${result.outcome}: ${result.message ?? result.stderr ?? ''})`);
+      }
+    }
+  }
 }
 
 async function main() {
@@ -124,6 +147,7 @@ async function main() {
   const work = await mkdtemp(join(tmpdir(), 'wasm-gpt-fuzz-'));
   const seeds = await makeSeeds(join(work, 'seeds'), dist);
   const loaders = Object.keys(seeds).filter((l) => ONLY === undefined || ONLY.includes(l));
+  await preflight(Object.fromEntries(loaders.map((l) => [l, seeds[l]])), work);
   const rows = {};
   const started = Date.now();
   let done = 0;

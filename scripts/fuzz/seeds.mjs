@@ -2,7 +2,7 @@
 // training state, the same model as F16 and BF16 safetensors, a byte-level BPE's tokenizer.json, vocab.json and
 // merges.txt, token shards, and a tiktoken ranks file (a prefix of r50k_base: the library reads that format but
 // does not write it).
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The trainer options the seed's training state is saved with; the child resumes with the same. */
@@ -57,7 +57,9 @@ export async function makeSeeds(root, distUrl) {
   trainer.step();
   const ckptDir = join(root, 'checkpoint');
   await saveCheckpoint(ckptDir, model, trainer);
-  const ckpt = await readDir(ckptDir, ['config.json', 'model.safetensors', 'training_state.json', 'training_state.safetensors', 'checksums.json']);
+  // Every file the save wrote (a fixed list here once missed generation_config.json, which checksums.json
+  // lists: every variant that kept the index was then refused for the missing file, not for its damage).
+  const ckpt = await readDir(ckptDir, await readdir(ckptDir));
   const modelOnly = (model) => new Map([['config.json', ckpt.get('config.json')], ['model.safetensors', model]]);
   const f32 = ckpt.get('model.safetensors');
 
