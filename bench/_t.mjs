@@ -1,0 +1,12 @@
+import { initTfjsWasm } from './tfjs-node.mjs';
+const n = Number(process.argv[2]);
+const { tf, threads } = await initTfjsWasm(n);
+const M = 256, K = 768, N = 3072;
+const A = tf.randomNormal([M, K]), B = tf.randomNormal([K, N]);
+const be = tf.backend();
+const run = () => { const c = tf.matMul(A, B); be.readSync(c.dataId, 0, 1); c.dispose(); };
+for (let i = 0; i < 3; i++) run();
+const t0 = performance.now(); for (let i = 0; i < 10; i++) run();
+const ms = (performance.now() - t0) / 10;
+console.log('threads', threads, ms.toFixed(2), 'ms', (2 * M * K * N / ms / 1e6).toFixed(1), 'GFLOP/s');
+process.exit(0);
