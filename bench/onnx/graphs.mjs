@@ -18,11 +18,16 @@ export function matmulModel(M, K, N, weight) {
 export function causalAttentionModel(H, T, D) {
   const g = new GraphBuilder('causal_attention');
   const [q, k, v] = ['Q', 'K', 'V'].map((name) => g.input(name, ElemType.FLOAT, [H, T, D]));
-  const mask = new Float32Array(T * T);
-  for (let i = 0; i < T; i++) mask.fill(-1e9, i * T + i + 1, (i + 1) * T);
   const scores = g.op('Mul', [g.op('MatMul', [q, g.op('Transpose', [k], { perm: [0, 2, 1] })]), g.f32(1 / Math.sqrt(D))]);
-  const probs = g.op('Softmax', [g.op('Add', [scores, g.initializer('mask', [T, T], mask)])], { axis: -1 });
+  const probs = g.op('Softmax', [g.op('Add', [scores, g.initializer('mask', [T, T], causalMask(T))])], { axis: -1 });
   g.op('MatMul', [probs, v], {}, ['O']);
   g.output('O', ElemType.FLOAT, [H, T, D]);
   return g.toModel();
+}
+
+/** (T, T) additive mask: 0 on and below the diagonal, -1e9 above (exp of it underflows to exactly 0). */
+export function causalMask(T) {
+  const mask = new Float32Array(T * T);
+  for (let i = 0; i < T; i++) mask.fill(-1e9, i * T + i + 1, (i + 1) * T);
+  return mask;
 }
