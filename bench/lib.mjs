@@ -44,9 +44,7 @@ export function medianMs(fn, { minReps = 5, maxReps = 200, minMs = 400 } = {}) {
     fn();
     times.push(performance.now() - t0);
   }
-  times.sort((x, y) => x - y);
-  const mid = times.length >> 1;
-  return times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+  return median(times);
 }
 
 /**
@@ -67,11 +65,7 @@ export function interleavedMedians(fns, { rounds = 6, blockMs = 120, maxPerBlock
       }
     });
   }
-  return times.map((t) => {
-    t.sort((x, y) => x - y);
-    const mid = t.length >> 1;
-    return t.length % 2 ? t[mid] : (t[mid - 1] + t[mid]) / 2;
-  });
+  return times.map(median);
 }
 
 /** `medianMs` for functions that return promises (engines whose run is async, like onnxruntime's). */

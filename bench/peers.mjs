@@ -418,7 +418,10 @@ async function main() {
 if (args.child) {
   const [section, engine, threads] = args.child.split(':');
   await CHILDREN[section](engine, Number(threads));
-  process.exit(0); // worker pools (tfjs, onnxruntime) would keep the process alive
+  // Worker pools (tfjs, onnxruntime) would keep the process alive; exit once stdout (a pipe, written
+  // asynchronously) has taken every record.
+  await new Promise((resolve) => process.stdout.write('', resolve));
+  process.exit(0);
 } else {
   await main();
 }
