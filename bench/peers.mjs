@@ -334,9 +334,12 @@ async function main() {
   const results = new Results();
   for (const r of records.filter((x) => x.engine)) results.add('peers', r.engine, r.threads, r.shape, r.metric, r.value);
   const peak = records.find((r) => r.info === 'peak')?.gflops;
-  const wasmInfo = records.find((r) => r.info === WASM_GPT && r.threads === 1);
-  const tfjsThreads = records.filter((r) => r.info === TFJS).map((r) => `${r.threads}→${r.threadCount}`);
-  console.log(`\nwasm-gpt: ${wasmInfo ? `${wasmInfo.artifact} artifact, ${wasmInfo.gemmKernel} GEMM kernel` : '?'}; SIMD128 peak probe ${peak ? `${fmt(peak)} GFLOP/s (1 core)` : 'not run'}; tfjs threads asked→got ${tfjsThreads.join(', ') || '–'}`);
+  const peakText = peak ? `SIMD128 peak probe ${fmt(peak)} GFLOP/s (1 core)` : 'SIMD128 peak probe not run (it runs with gemm)';
+  // Each section's child reports its engine's setup; say each distinct one once.
+  const setups = (engine, describe) => [...new Set(records.filter((r) => r.info === engine).map(describe))].join(', ') || '–';
+  const wasmSetups = setups(WASM_GPT, (r) => `${r.threads}t ${r.artifact} (${r.threadCount} threads, ${r.gemmKernel} GEMM kernel)`);
+  const tfjsThreads = setups(TFJS, (r) => `${r.threads}→${r.threadCount}`);
+  console.log(`\nwasm-gpt ${wasmSetups}; ${peakText}; tfjs threads asked→got ${tfjsThreads}`);
 
   // Rows of the markdown summary: [label, metric, shape, ourEngine, peers]
   const summary = [];
@@ -396,7 +399,7 @@ async function main() {
     };
     const both = (f) => `${f(1)} (${f(2)})`;
     const allPeers = [TFJS, ORT];
-    console.log(`\n${header}; SIMD128 peak probe ${fmt(peak)} GFLOP/s\n`);
+    console.log(`\n${header}; ${peakText}\n`);
     console.log(`| same run, 1 thread (2 threads) | ${allPeers.map((p) => `wasm-gpt ÷ ${p}`).join(' | ')} | wasm-gpt | tfjs-wasm (XNNPACK) | onnxruntime-web (wasm EP) |`);
     console.log(`| --- | ${allPeers.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`);
     for (const s of summary) {
