@@ -2,20 +2,29 @@
 // Every record is {bench, impl, threads, shape, metric, value}, so runs can be compared file to file.
 import { writeFileSync } from 'node:fs';
 
-/** Parses `--json FILE`, `--quick`, `--only a,b` and `--baseline DIR` (another build's pkg/) from argv. */
-export function parseArgs(argv = process.argv.slice(2)) {
+/**
+ * Parses `--json FILE`, `--quick`, `--only a,b` and `--baseline DIR` (another build's pkg/) from argv, plus a
+ * bench's own boolean `flags` and valued `options`. `--name=value` works as well as `--name value`.
+ */
+export function parseArgs(argv = process.argv.slice(2), { flags = [], options = [] } = {}) {
   const args = { json: undefined, quick: false, only: undefined, baseline: undefined };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') args.json = argv[++i];
+    const eq = argv[i].startsWith('--') ? argv[i].indexOf('=') : -1;
+    const a = eq < 0 ? argv[i] : argv[i].slice(0, eq);
+    const value = () => (eq < 0 ? argv[++i] : argv[i].slice(eq + 1));
+    const name = a.slice(2);
+    if (a === '--json') args.json = value();
     else if (a === '--quick') args.quick = true;
-    else if (a === '--only') args.only = argv[++i].split(',');
-    else if (a === '--baseline') args.baseline = argv[++i];
+    else if (a === '--only') args.only = value().split(',');
+    else if (a === '--baseline') args.baseline = value();
+    else if (flags.includes(name)) args[name] = true;
+    else if (options.includes(name)) args[name] = value();
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node bench/<name>.mjs [--quick] [--json FILE] [--only impl1,impl2] [--baseline PKG_DIR]');
+      const own = [...flags.map((f) => `[--${f}]`), ...options.map((o) => `[--${o} VALUE]`)].join(' ');
+      console.log(`usage: node bench/<name>.mjs [--quick] [--json FILE] [--only a,b] [--baseline PKG_DIR] ${own}`.trimEnd());
       process.exit(0);
     } else {
-      console.error(`unknown argument ${a}; try --help`);
+      console.error(`unknown argument ${argv[i]}; try --help`);
       process.exit(2);
     }
   }
@@ -35,9 +44,7 @@ export function medianMs(fn, { minReps = 5, maxReps = 200, minMs = 400 } = {}) {
     fn();
     times.push(performance.now() - t0);
   }
-  times.sort((x, y) => x - y);
-  const mid = times.length >> 1;
-  return times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+  return median(times);
 }
 
 /**
@@ -58,11 +65,26 @@ export function interleavedMedians(fns, { rounds = 6, blockMs = 120, maxPerBlock
       }
     });
   }
-  return times.map((t) => {
-    t.sort((x, y) => x - y);
-    const mid = t.length >> 1;
-    return t.length % 2 ? t[mid] : (t[mid - 1] + t[mid]) / 2;
-  });
+  return times.map(median);
+}
+
+/** `medianMs` for functions that return promises (engines whose run is async, like onnxruntime's). */
+export async function medianMsAsync(fn, { minReps = 5, maxReps = 200, minMs = 400 } = {}) {
+  await fn();
+  const times = [];
+  const start = performance.now();
+  while (times.length < maxReps && (times.length < minReps || performance.now() - start < minMs)) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+export function median(values) {
+  const t = [...values].sort((x, y) => x - y);
+  const mid = t.length >> 1;
+  return t.length % 2 ? t[mid] : (t[mid - 1] + t[mid]) / 2;
 }
 
 export class Results {

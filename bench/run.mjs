@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
-const benches = readdirSync(here).filter((f) => f.endsWith('.mjs') && !['run.mjs', 'lib.mjs'].includes(f)).sort();
+// Not run here: helpers (lib, tfjs-node), and peers.mjs, which loads other engines and takes ~10 minutes
+// (`npm run bench:peers`).
+const NOT_BENCHES = ['run.mjs', 'lib.mjs', 'tfjs-node.mjs', 'peers.mjs'];
+const benches = readdirSync(here).filter((f) => f.endsWith('.mjs') && !NOT_BENCHES.includes(f)).sort();
 let failed = 0;
 for (const file of benches) {
   const name = file.replace(/\.mjs$/, '');
