@@ -207,7 +207,7 @@ unsafe fn sgemm_impl(
             if trans_b {
                 let (a, b, c) = (a_rows.get(), b.get(), c.get());
                 match m {
-                    1 => gemv::gemv_rows_bt::<1>(k, alpha, a, lda_rows, b, ldb, beta, c, ldc, j0, j1),
+                    1 => gemv::gemv_row_bt(k, alpha, a, b, ldb, beta, c, j0, j1),
                     2 => gemv::gemv_rows_bt::<2>(k, alpha, a, lda_rows, b, ldb, beta, c, ldc, j0, j1),
                     _ => gemv::gemv_rows_bt::<3>(k, alpha, a, lda_rows, b, ldb, beta, c, ldc, j0, j1),
                 }
