@@ -43,14 +43,15 @@ describe('README', () => {
   it('the Hugging Face example saves a Hub folder, loads it with fromPretrained and decodes by its generation config', () => {
     rmSync(`${root}out/hf-tiny`, { recursive: true, force: true });
     const lines = runExample('## Coming from Hugging Face').trimEnd().split('\n');
-    expect(lines.slice(0, 5).map((l) => l.replace(/\d+ bytes$/, 'N bytes')).sort()).toEqual(
-      ['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'].map((f) => `${f}: N bytes`),
+    // the Hub files and our checksum index, which fromPretrained reads and verifies them by
+    expect(lines.slice(0, 6).map((l) => l.replace(/\d+ bytes$/, 'N bytes')).sort()).toEqual(
+      ['checksums.json', 'config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'].map((f) => `${f}: N bytes`),
     );
-    expect(lines[5]).toBe('{ temperature: 0, maxNewTokens: 12, endTokens: [ 269 ] }');
+    expect(lines[6]).toBe('{ temperature: 0, maxNewTokens: 12, endTokens: [ 269 ] }');
     // greedy follows the text it learned; the sampled line is text too; the snake_case name is refused
-    expect(lines[6]).toMatch(/^ sat on the (mat|log)\./);
-    expect(lines[7].length).toBeGreaterThan(5);
-    expect(lines[8]).toBe('unknown option "max_new_tokens"; did you mean maxNewTokens?');
+    expect(lines[7]).toMatch(/^ sat on the (mat|log)\./);
+    expect(lines[8].length).toBeGreaterThan(5);
+    expect(lines[9]).toBe('unknown option "max_new_tokens"; did you mean maxNewTokens?');
     rmSync(`${root}out/hf-tiny`, { recursive: true, force: true });
   });
 
