@@ -1,0 +1,63 @@
+// Relaxed-SIMD artifact vs SIMD128 artifact, one thread each, in one process: SGEMM and the decode GEMV with
+// operands resident in wasm memory (the `gemm` API), the two cores alternating call by call so the ratio is
+// not skewed by the machine's slow phases (medians), and the load-time micro-kernel probe of each.
+// Node 20 runs relaxed SIMD only with --experimental-wasm-relaxed-simd: without it this script re-runs itself
+// with the flag.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { initWasm } from '../dist/index.js';
+import { relaxedSimdSupported } from '../dist/wasm/artifacts.js';
+import { Results, fmt, interleavedMedians, parseArgs, printTable } from './lib.mjs';
+
+if (!relaxedSimdSupported()) {
+  if (process.execArgv.includes('--experimental-wasm-relaxed-simd')) {
+    console.log('relaxed SIMD unavailable in this Node even with --experimental-wasm-relaxed-simd; nothing to compare');
+    process.exit(0);
+  }
+  const res = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(res.status ?? 1);
+}
+
+const args = parseArgs();
+// [M, K, N]: GPT-2's MLP up-projection at 256 tokens, a square product, the decode GEMV of the same weights.
+const SHAPES = args.quick ? [[256, 768, 3072], [1, 768, 3072]] : [[256, 768, 3072], [512, 512, 512], [1, 768, 3072]];
+
+const plain = await initWasm({ artifact: 'simd' });
+const relaxed = await initWasm({ artifact: 'relaxed-simd' });
+const results = new Results();
+const shapeName = ([m, k, n]) => `${m}x${k}x${n}`;
+
+const seeded = (n, seed) => {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) { s = (s * 1664525 + 1013904223) >>> 0; out[i] = s / 2 ** 31 - 1; }
+  return out;
+};
+
+for (const shape of SHAPES) {
+  const [m, k, n] = shape;
+  const dims = { m, n, k };
+  const a = seeded(m * k, 1);
+  const b = seeded(k * n, 2);
+  const bufs = [plain, relaxed].map((core) => ({ core, A: core.from(a), B: core.from(b), C: core.alloc(m * n) }));
+  const ms = interleavedMedians(bufs.map(({ core, A, B, C }) => () => core.gemm(A, B, C, dims)), { rounds: 10 });
+  ['simd', 'relaxed-simd'].forEach((name, i) => results.add('relaxed', name, 1, shapeName(shape), 'GFLOP/s', (2 * m * n * k) / ms[i] / 1e6));
+  for (const { A, B, C } of bufs) { A.free(); B.free(); C.free(); }
+}
+
+const caps = [plain, relaxed].map((c) => c.capabilities());
+const rows = SHAPES.map((s) => {
+  const g = (impl) => results.get('relaxed', impl, shapeName(s), 'GFLOP/s');
+  return [shapeName(s), fmt(g('simd')), fmt(g('relaxed-simd')), fmt(g('relaxed-simd') / g('simd'), 2)];
+});
+printTable(['M x K x N', 'SIMD128 GFLOP/s', 'relaxed GFLOP/s', 'relaxed / SIMD128'], rows);
+console.log('\nmicro-kernel probe at load, GFLOP/s (chosen shape first):');
+for (const c of caps) {
+  const probe = Object.entries(c.gemmKernelProbe).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
+  console.log(`  ${c.artifact.padEnd(13)} picked ${c.gemmKernel}: ${probe}`);
+  for (const [k, v] of Object.entries(c.gemmKernelProbe)) results.add('relaxed-probe', c.artifact, 1, k, 'GFLOP/s', v);
+}
+console.log(`\n1 thread, medians of calls alternating between the two cores; fused multiply-add in use: ${caps[1].fusedMultiplyAdd}.`);
+results.writeJson(args.json);
+await plain.terminate();
+await relaxed.terminate();
