@@ -45,6 +45,26 @@ function runGemm(core: WasmCore, g: GemmCase, seed: number, cOffset = 0) {
   return { out, a, b, c };
 }
 
+/** The bytes of the code section (id 10) of a wasm binary. */
+function codeSection(bytes: Uint8Array): Uint8Array {
+  let pos = 8;
+  const leb = () => {
+    let result = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[pos++];
+      result += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return result;
+    }
+  };
+  while (pos < bytes.length) {
+    const id = bytes[pos++];
+    const size = leb();
+    if (id === 10) return bytes.subarray(pos, pos + size);
+    pos += size;
+  }
+  throw new Error('no code section');
+}
+
 it('this vitest project runs with relaxed SIMD', () => {
   expect(relaxedSimdSupported()).toBe(true);
 });
@@ -59,6 +79,18 @@ describe('the built relaxed artifacts', () => {
     expect(readMemoryImport(bytes)).toMatchObject({ shared: ARTIFACTS[name].threads, initialPages: INITIAL_PAGES, maxPages: MAX_PAGES });
     // f32x4.relaxed_madd is 0xfd 0x85 0x02: the multiply-adds really are relaxed.
     expect(Buffer.from(bytes).includes(Buffer.from([0xfd, 0x85, 0x02]))).toBe(true);
+  });
+
+  it('relaxed_madd is the only relaxed instruction in them (LLVM may not turn pmax/pmin into relaxed_max/min)', () => {
+    for (const name of RELAXED) {
+      const code = codeSection(readFileSync(defaultArtifactUrl(name)));
+      // relaxed_swizzle … relaxed_dot_i8x16_i7x16_add_s are 0x100–0x113, LEB128 0x80–0x93 then 0x02.
+      const found = new Set<number>();
+      for (let i = 0; i + 2 < code.length; i++) {
+        if (code[i] === 0xfd && code[i + 2] === 0x02 && code[i + 1] >= 0x80 && code[i + 1] <= 0x93) found.add(0x100 + code[i + 1] - 0x80);
+      }
+      expect([name, [...found].map((op) => op.toString(16))]).toEqual([name, ['105']]);
+    }
   });
 
   it('the SIMD128 artifacts contain no relaxed multiply-add', () => {
@@ -205,6 +237,31 @@ describe('relaxed build against the SIMD128 build', () => {
     }
     if (fused) expect(differing).toBeGreaterThan(0);
     console.log(`relaxed vs SIMD128 GEMM: ${differing} outputs differ; largest difference ${worst.toExponential(2)} of the bound`);
+  });
+
+  it('NaN goes where it goes in the SIMD128 build: cross-entropy, softmax and GELU (no NaN dropped by a relaxed max)', () => {
+    const results = [plain, relaxed].map((core) => {
+      const k = createWasmKernels(core);
+      const V = 37; // vector body and scalar tail
+      const logits = seeded(5, 3 * V);
+      logits[4] = NaN; // row 0, vector part
+      logits[V + 35] = NaN; // row 1, tail
+      const [X, L, S, T, D] = [k.from(logits), k.alloc(3), k.alloc(3), k.fromI32(Int32Array.of(1, 2, 3)), k.alloc(3 * V)];
+      const mean = k.crossEntropyForward(L, S, X, T, 3, V, -100);
+      k.crossEntropyBackward(D, X, S, T, 3, V, -100, 1);
+      const x = Float32Array.from(seeded(6, 23), (v, i) => (i % 5 === 0 ? NaN : 40 * v));
+      const [GX, GO, GD, GG] = [k.from(x), k.alloc(23), k.alloc(23), k.from(seeded(7, 23))];
+      k.geluForward(GO, GX, 23);
+      k.geluBackward(GD, GX, GG, 23, false);
+      return { mean, lse: k.read(S), dlogits: k.read(D), gelu: k.read(GO), dgelu: k.read(GD) };
+    });
+    const [p, r] = results;
+    expect(Number.isNaN(p.mean)).toBe(true);
+    expect(Number.isNaN(r.mean)).toBe(true);
+    for (const key of ['lse', 'dlogits', 'gelu', 'dgelu'] as const) {
+      expect(Array.from(r[key], Number.isNaN), key).toEqual(Array.from(p[key], Number.isNaN));
+    }
+    expect(Array.from(r.lse, Number.isNaN)).toEqual([true, true, false]);
   });
 
   it('GPT forward: logits agree within 2e-5 + 2e-5·|logit|; fused ⇒ not bitwise equal', () => {

@@ -90,12 +90,26 @@ mod imp {
         /// Lane-wise `if self < o { o } else { self }`: a max that keeps a NaN in `self`.
         #[inline(always)]
         pub fn max_keep_nan(self, o: Self) -> Self {
-            F32x4(f32x4_pmax(self.0, o.0))
+            #[cfg(target_feature = "relaxed-simd")]
+            {
+                F32x4(v128_bitselect(o.0, self.0, f32x4_lt(self.0, o.0)))
+            }
+            #[cfg(not(target_feature = "relaxed-simd"))]
+            {
+                F32x4(f32x4_pmax(self.0, o.0))
+            }
         }
         /// Lane-wise `if o < self { o } else { self }`: a min that keeps a NaN in `self`.
         #[inline(always)]
         pub fn min_keep_nan(self, o: Self) -> Self {
-            F32x4(f32x4_pmin(self.0, o.0))
+            #[cfg(target_feature = "relaxed-simd")]
+            {
+                F32x4(v128_bitselect(o.0, self.0, f32x4_lt(o.0, self.0)))
+            }
+            #[cfg(not(target_feature = "relaxed-simd"))]
+            {
+                F32x4(f32x4_pmin(self.0, o.0))
+            }
         }
         /// Max of lanes, ((l0 ∨ l1) ∨ (l2 ∨ l3)) with [`super::max_keep_nan`].
         #[inline(always)]
@@ -276,16 +290,33 @@ pub fn mul_add_lane(acc: f32, a: f32, b: f32) -> f32 {
     }
 }
 
+// With relaxed SIMD enabled LLVM emits a compare-and-select it recognises as pmax/pmin, including ones it
+// vectorises from scalar code, as `f32x4.relaxed_max`/`relaxed_min`, which may drop a NaN (V8 on x86 does:
+// a NaN logit then vanished from the cross-entropy). The relaxed build therefore spells both as a bitwise
+// select of a compare, vector and scalar alike, which LLVM leaves alone; the SIMD128 build keeps pmax/pmin.
+
 /// `if a < b { b } else { a }` (wasm's `f32x4.pmax` per lane): keeps a NaN in `a`.
 #[inline(always)]
 pub fn max_keep_nan(a: f32, b: f32) -> f32 {
-    if a < b { b } else { a }
+    if cfg!(all(target_arch = "wasm32", target_feature = "relaxed-simd")) {
+        F32x4::splat(a).max_keep_nan(F32x4::splat(b)).lane(0)
+    } else if a < b {
+        b
+    } else {
+        a
+    }
 }
 
 /// `if b < a { b } else { a }` (wasm's `f32x4.pmin` per lane): keeps a NaN in `a`.
 #[inline(always)]
 pub fn min_keep_nan(a: f32, b: f32) -> f32 {
-    if b < a { b } else { a }
+    if cfg!(all(target_arch = "wasm32", target_feature = "relaxed-simd")) {
+        F32x4::splat(a).min_keep_nan(F32x4::splat(b)).lane(0)
+    } else if b < a {
+        b
+    } else {
+        a
+    }
 }
 
 /// 1.5·2^23: adding it to an integer-valued float n (|n| < 2^22) leaves `0x4B40_0000 + n` in its bits.
