@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { initWasm } from '../dist/index.js';
+import { createWasmKernels } from '../dist/kernels/index.js';
 import { relaxedSimdSupported } from '../dist/wasm/artifacts.js';
 import { GEMM_KERNEL_NAMES, GEMM_KERNELS, probeGemmKernels } from '../dist/wasm/gemm-kernels.js';
 import { Results, fmt, interleavedMedians, parseArgs, printTable } from './lib.mjs';
@@ -56,8 +57,38 @@ for (const shape of SHAPES) {
   }
   for (const { A, B, C } of bufs) { A.free(); B.free(); C.free(); }
 }
+
+// The exp-heavy ops, where the relaxed build also spells pmax/pmin as a select (see crate/src/simd.rs) and
+// attention's dot products use relaxed_madd: causal attention forward and backward (GPT-2 head shape, T = 256)
+// and the cross-entropy over GPT-2's vocabulary.
+{
+  const ks = [plain, relaxed].map((core) => createWasmKernels(core));
+  const wave = (n, seed) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 0.5);
+  const [B, T, C, NH] = [1, 256, 768, 12];
+  const [N, V] = [32, 50257];
+  const ops = ks.map((k) => {
+    const qkv = k.from(wave(B * T * 3 * C, 1)), dout = k.from(wave(B * T * C, 2));
+    const out = k.alloc(B * T * C), lse = k.alloc(B * NH * T), dqkv = k.alloc(B * T * 3 * C);
+    const logits = k.from(wave(N * V, 3)), losses = k.alloc(N), rowLse = k.alloc(N), dlogits = k.alloc(N * V);
+    const targets = k.fromI32(Int32Array.from({ length: N }, (_, i) => (i * 997) % V));
+    return {
+      'attention fwd T=256 12x64': () => k.attentionForward(out, lse, qkv, B, T, C, NH, 0, 1),
+      'attention bwd T=256 12x64': () => k.attentionBackward(dqkv, dout, qkv, out, lse, B, T, C, NH, 0, 1, true),
+      'cross-entropy fwd+bwd 32x50257': () => {
+        k.crossEntropyForward(losses, rowLse, logits, targets, N, V, -100);
+        k.crossEntropyBackward(dlogits, logits, rowLse, targets, N, V, -100, 1 / N);
+      },
+    };
+  });
+  for (const name of Object.keys(ops[0])) {
+    const ms = interleavedMedians(ops.map((o) => o[name]), { rounds: 10 });
+    ['simd', 'relaxed-simd'].forEach((impl, i) => results.add('relaxed', impl, 1, name, 'ms', ms[i]));
+    rows.push([name, '', `${fmt(ms[0], 2)} ms`, `${fmt(ms[1], 2)} ms`, fmt(ms[0] / ms[1], 2)]);
+  }
+}
+
 const caps = [plain, relaxed].map((c) => c.capabilities());
-printTable(['M x K x N', 'tile', 'SIMD128 GFLOP/s', 'relaxed GFLOP/s', 'relaxed / SIMD128'], rows);
+printTable(['M x K x N / op', 'tile', 'SIMD128', 'relaxed', 'relaxed speed-up'], rows);
 
 // The load-time probe ran once per core, each at a different moment of the machine's load: run it again,
 // alternating between the cores, and take each shape's median over the rounds.

@@ -92,7 +92,7 @@ mod imp {
         pub fn max_keep_nan(self, o: Self) -> Self {
             #[cfg(target_feature = "relaxed-simd")]
             {
-                F32x4(v128_bitselect(o.0, self.0, f32x4_lt(self.0, o.0)))
+                F32x4(i32x4_relaxed_laneselect(o.0, self.0, f32x4_lt(self.0, o.0)))
             }
             #[cfg(not(target_feature = "relaxed-simd"))]
             {
@@ -104,7 +104,7 @@ mod imp {
         pub fn min_keep_nan(self, o: Self) -> Self {
             #[cfg(target_feature = "relaxed-simd")]
             {
-                F32x4(v128_bitselect(o.0, self.0, f32x4_lt(o.0, self.0)))
+                F32x4(i32x4_relaxed_laneselect(o.0, self.0, f32x4_lt(o.0, self.0)))
             }
             #[cfg(not(target_feature = "relaxed-simd"))]
             {
@@ -290,10 +290,14 @@ pub fn mul_add_lane(acc: f32, a: f32, b: f32) -> f32 {
     }
 }
 
-// With relaxed SIMD enabled LLVM emits a compare-and-select it recognises as pmax/pmin, including ones it
-// vectorises from scalar code, as `f32x4.relaxed_max`/`relaxed_min`, which may drop a NaN (V8 on x86 does:
-// a NaN logit then vanished from the cross-entropy). The relaxed build therefore spells both as a bitwise
-// select of a compare, vector and scalar alike, which LLVM leaves alone; the SIMD128 build keeps pmax/pmin.
+// With relaxed SIMD enabled, LLVM 22 (rustc 1.96) emits a compare-and-select it recognises as pmax/pmin,
+// including ones it vectorises from scalar code, as `f32x4.relaxed_max`/`relaxed_min` (llvm-project#164486;
+// later LLVM checks for NaN and signed zero first), which may drop a NaN: on V8/x86 a NaN logit vanished from
+// the cross-entropy. The relaxed build therefore spells both as `i32x4.relaxed_laneselect` of a compare,
+// vector and scalar alike. With a compare's all-ones/all-zeros lanes as the mask, laneselect is exactly
+// `v128.bitselect` on every engine, and V8 emits one blend for it instead of bitselect's three logic ops.
+// Still one instruction more than pmax: exp-heavy ops (softmax, cross-entropy, GELU) run ~0.8–0.9× as fast
+// as in the SIMD128 build (README "Relaxed SIMD"). The SIMD128 build keeps pmax/pmin.
 
 /// `if a < b { b } else { a }` (wasm's `f32x4.pmax` per lane): keeps a NaN in `a`.
 #[inline(always)]
