@@ -55,6 +55,19 @@ describe('chooseArtifact', () => {
     );
   });
 
+  it("'auto' keeps to the SIMD128 build when wasmUrl locates it but not its relaxed twin", () => {
+    const e = { sharedMemory: true, browserMainThread: false, relaxedSimd: true };
+    const old = { 'threads-simd': '/w/t.wasm', simd: '/w/s.wasm' };
+    expect(chooseArtifact('auto', 4, e, old)).toEqual({
+      artifact: 'threads-simd',
+      reason: "shared memory available: 4 worker threads; wasmUrl names 'threads-simd' but not 'threads-relaxed-simd': SIMD128 build",
+    });
+    expect(chooseArtifact('auto', 1, e, old).artifact).toBe('simd');
+    expect(chooseArtifact('auto', 4, e, { ...old, 'threads-relaxed-simd': '/w/tr.wasm' }).artifact).toBe('threads-relaxed-simd');
+    expect(chooseArtifact('auto', 4, e, { simd: '/w/s.wasm' }).artifact).toBe('threads-relaxed-simd');
+    expect(chooseArtifact('relaxed-simd', 4, e, old).artifact).toBe('relaxed-simd');
+  });
+
   it('examples', () => {
     const node20 = { sharedMemory: true, browserMainThread: false, relaxedSimd: false };
     const chromiumWorker = { sharedMemory: true, browserMainThread: false, relaxedSimd: true };

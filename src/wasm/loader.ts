@@ -102,12 +102,15 @@ export interface ArtifactEnvironment {
 
 /**
  * The artifact `initWasm` loads for `wanted` and `threads` threads in `env`, and why; a ConfigError naming
- * `artifact` when a named artifact cannot run here.
+ * `artifact` when a named artifact cannot run here. `wasmUrl` is the option of that name: 'auto' keeps to the
+ * SIMD128 build when it names that build's file but not its relaxed twin's (set up before the relaxed builds
+ * existed, it says where the files are served, and the twin is most likely not there).
  */
 export function chooseArtifact(
   wanted: 'auto' | ArtifactName,
   threads: number,
   env: ArtifactEnvironment,
+  wasmUrl: Partial<Record<ArtifactName, unknown>> = {},
 ): { artifact: ArtifactName; reason: string } {
   const forced = wanted === 'auto' ? undefined : ARTIFACTS[wanted];
   if (forced?.relaxedSimd && !env.relaxedSimd) {
@@ -149,11 +152,13 @@ export function chooseArtifact(
     threaded = true;
     reason = `shared memory available: ${threads} worker thread${threads === 1 ? '' : 's'}`;
   }
-  const relaxed = forced?.relaxedSimd ?? env.relaxedSimd;
-  if (forced === undefined) {
-    reason += relaxed ? '; relaxed SIMD available: relaxed-SIMD build' : '; no relaxed SIMD here: SIMD128 build';
+  if (forced !== undefined) return { artifact: wanted as ArtifactName, reason };
+  const [plain, twin] = [artifactFor(threaded, false), artifactFor(threaded, true)];
+  if (!env.relaxedSimd) return { artifact: plain, reason: `${reason}; no relaxed SIMD here: SIMD128 build` };
+  if (wasmUrl[plain] !== undefined && wasmUrl[twin] === undefined) {
+    return { artifact: plain, reason: `${reason}; wasmUrl names '${plain}' but not '${twin}': SIMD128 build` };
   }
-  return { artifact: artifactFor(threaded, relaxed), reason };
+  return { artifact: twin, reason: `${reason}; relaxed SIMD available: relaxed-SIMD build` };
 }
 
 /** Loads a wasm-gpt core. Call `terminate()` on it when done so worker threads end. */
@@ -191,7 +196,7 @@ export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
     sharedMemory: shared,
     browserMainThread: mainThread,
     relaxedSimd: relaxedSimdSupported(),
-  });
+  }, options.wasmUrl);
   const url = artifactUrl(artifact, options);
   let module: WebAssembly.Module;
   try {
