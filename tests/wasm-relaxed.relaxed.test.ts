@@ -138,9 +138,9 @@ describe('relaxed build: results do not depend on the thread count or the tile s
     expect(cores.map((c) => c.capabilities().threadCount)).toEqual([1, 1, 2, 3, 2, 2, 2]);
     let seed = 900;
     // Small M (matrix-vector path) with C at every alignment, so thread bands start at columns ≢ 0 (mod 4) and
-    // scalar tails land on different columns for different thread counts.
+    // scalar tails land on different columns for different thread counts (m·n·k ≥ 2²⁰, or it runs on one thread).
     const cases: [number, number, number, number][] = [
-      [1, 3000, 700, 0], [1, 3001, 77, 1], [2, 1003, 513, 2], [3, 517, 33, 3], [200, 300, 600, 0], [101, 5000, 31, 1], [64, 64, 64, 0],
+      [1, 3000, 700, 0], [1, 3001, 700, 1], [2, 1003, 1025, 2], [3, 517, 700, 3], [200, 300, 600, 0], [101, 5000, 31, 1], [64, 64, 64, 0],
     ];
     for (const [m, n, k, off] of cases) {
       for (const [transA, transB] of TRANSPOSES) {
