@@ -17,7 +17,7 @@ function newestMtime(path) {
 }
 
 function wasmUpToDate() {
-  const outputs = ['wasm_gpt_threads_simd.wasm', 'wasm_gpt_simd.wasm'].map((f) => join(root, 'pkg', f));
+  const outputs = ['wasm_gpt_threads_simd.wasm', 'wasm_gpt_simd.wasm', 'wasm_gpt_threads_relaxed_simd.wasm', 'wasm_gpt_relaxed_simd.wasm'].map((f) => join(root, 'pkg', f));
   if (!outputs.every(existsSync)) return false;
   const oldestOutput = Math.min(...outputs.map((f) => statSync(f).mtimeMs));
   const inputs = ['crate/src', 'crate/Cargo.toml', 'scripts/build-wasm.sh'].map((p) => newestMtime(join(root, p)));

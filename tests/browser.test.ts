@@ -81,10 +81,11 @@ describe.skipIf(!chromiumAvailable)('in headless Chromium', () => {
     const r = await load(true);
     expect(r.error).toBeUndefined();
     expect(r.crossOriginIsolated).toBe(true);
-    expect(r.worker.capabilities.artifact).toBe('threads-simd');
+    // Chromium validates relaxed SIMD, so 'auto' takes the relaxed builds.
+    expect(r.worker.capabilities.artifact).toBe('threads-relaxed-simd');
     expect(r.worker.capabilities.threads).toBe(r.hardwareConcurrency > 1);
     expect(r.worker.capabilities.threadCount).toBe(r.hardwareConcurrency);
-    expect(r.mainThread.capabilities.artifact).toBe('simd');
+    expect(r.mainThread.capabilities.artifact).toBe('relaxed-simd');
     expect(r.mainThread.capabilities.reason).toMatch(/main thread/);
     expect(r.workerOneThread.capabilities.threadCount).toBe(1);
     for (const run of [r.mainThread, r.worker, r.workerOneThread]) {
@@ -99,7 +100,7 @@ describe.skipIf(!chromiumAvailable)('in headless Chromium', () => {
     expect(r.error).toBeUndefined();
     expect(r.crossOriginIsolated).toBe(false);
     for (const run of [r.mainThread, r.worker, r.workerOneThread]) {
-      expect(run.capabilities.artifact).toBe('simd');
+      expect(run.capabilities.artifact).toBe('relaxed-simd');
       expect(run.capabilities.threads).toBe(false);
       expect(run.checks).toBe(16);
       expect(run.failures).toEqual([]);
@@ -160,7 +161,7 @@ describe.skipIf(!chromiumAvailable)('in headless Chromium', () => {
     await bundleWorkerPage();
     const r = await load<WorkerPageResult>(true, 'tests/browser/worker.html');
     expect(r.crossOriginIsolated).toBe(true);
-    expect(r.capabilities.artifact).toBe('threads-simd');
+    expect(r.capabilities.artifact).toBe('threads-relaxed-simd');
     expect(r.capabilities.threadCount).toBe(r.hardwareConcurrency);
     checkWorkerPage(r);
   });
@@ -169,7 +170,7 @@ describe.skipIf(!chromiumAvailable)('in headless Chromium', () => {
     await bundleWorkerPage();
     const r = await load<WorkerPageResult>(false, 'tests/browser/worker.html');
     expect(r.crossOriginIsolated).toBe(false);
-    expect(r.capabilities.artifact).toBe('simd');
+    expect(r.capabilities.artifact).toBe('relaxed-simd');
     expect(r.capabilities.threads).toBe(false);
     checkWorkerPage(r);
   });

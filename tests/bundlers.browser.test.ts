@@ -105,6 +105,7 @@ describe.skipIf(!chromiumAvailable)('the packed package in Vite, webpack and esb
   it('the tarball: runtime files only, a manifest without scripts, source maps whose sources ship', () => {
     const paths = pack.files.map((f) => f.path);
     for (const needed of ['LICENSE', 'README.md', 'package.json', 'pkg/wasm_gpt_simd.wasm', 'pkg/wasm_gpt_threads_simd.wasm',
+      'pkg/wasm_gpt_relaxed_simd.wasm', 'pkg/wasm_gpt_threads_relaxed_simd.wasm',
       'pkg/wasm-urls.js', 'dist/index.js', 'dist/worker/gpt-worker.js', 'dist/threads/thread-worker.js', 'dist/platform/browser.js',
       'docs/tokenizers.md']) {
       expect(paths).toContain(needed);
@@ -163,8 +164,9 @@ describe.skipIf(!chromiumAvailable)('the packed package in Vite, webpack and esb
   function expectWorks(r: AppResult, isolated: boolean): void {
     expect(r.error).toBeUndefined();
     expect(r.crossOriginIsolated).toBe(isolated);
-    // Isolated pages get shared memory, so the worker runs the threads build on every core.
-    expect(r.capabilities.artifact).toBe(isolated ? 'threads-simd' : 'simd');
+    // Isolated pages get shared memory, so the worker runs the threads build on every core; Chromium has
+    // relaxed SIMD, so the bundler must have emitted the relaxed builds too.
+    expect(r.capabilities.artifact).toBe(isolated ? 'threads-relaxed-simd' : 'relaxed-simd');
     expect(r.capabilities.threadCount).toBe(isolated ? r.hardwareConcurrency : 1);
 
     expect(r.losses).toHaveLength(6);

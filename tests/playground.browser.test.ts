@@ -70,13 +70,13 @@ describe.skipIf(!chromiumAvailable)('the browser playground in headless Chromium
       }));
       expect(env.isolated).toBe(isolated);
       if (isolated) {
-        expect(env.caps.artifact).toBe('threads-simd');
+        expect(env.caps.artifact).toBe('threads-relaxed-simd'); // Chromium validates relaxed SIMD
         expect(env.caps.threadCount).toBe(env.cores);
       } else {
-        expect(env.caps.artifact).toBe('simd');
+        expect(env.caps.artifact).toBe('relaxed-simd');
         expect(env.caps.threads).toBe(false);
       }
-      expect(await text(page, '#env')).toMatch(isolated ? /threads-simd build on \d+ threads/ : /simd build on one thread/);
+      expect(await text(page, '#env')).toMatch(isolated ? /threads-relaxed-simd build on \d+ threads/ : /relaxed-simd build on one thread/);
 
       // Train: the generated sentences, tiny model, 60 steps, while a 10 ms timer measures the main thread.
       await page.selectOption('#sample', 'rhymes');

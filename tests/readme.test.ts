@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { relaxedMaddFuses, relaxedSimdSupported } from '../src/wasm/artifacts.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -62,7 +63,13 @@ describe('README', () => {
   });
 
   it('the wasm core example runs and reports its capabilities', () => {
-    expect(runExample('## The wasm core directly')).toMatch(/artifact: 'threads-simd'/);
+    expect(runExample('## The wasm core directly')).toMatch(/artifact: 'threads-(relaxed-)?simd'/);
+  });
+
+  it('the relaxed-SIMD example prints the artifact this Node picks', () => {
+    // Node 20 without --experimental-wasm-relaxed-simd (as CI runs it) has no relaxed SIMD; Node >= 22 has.
+    const want = relaxedSimdSupported() ? `relaxed-simd true ${relaxedMaddFuses()}` : 'simd false false';
+    expect(runExample('### Relaxed SIMD').trim()).toBe(want);
   });
 
   it('the Workers example trains in a worker (falling loss), streams a greedy sample and resumes from a checkpoint', () => {
@@ -70,7 +77,7 @@ describe('README', () => {
     const losses = [...out.matchAll(/^step (\d+): loss (\d+\.\d+)$/gm)].map((m) => [+m[1], +m[2]]);
     expect(losses.map(([step]) => step)).toEqual([10, 20, 30, 40]);
     expect(losses[3][1]).toBeLessThan(losses[0][1]);
-    expect(out).toMatch(/^threads-simd$/m);
+    expect(out).toMatch(/^threads-(relaxed-)?simd$/m);
     expect(out).toMatch(/^40 30$/m);
     expect(out).toMatch(/^greedy: \d+ \d+ \d+ \d+ \d+ \d+$/m);
     expect(out).toMatch(/^resumed at step 40$/m);

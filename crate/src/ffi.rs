@@ -76,6 +76,12 @@ pub extern "C" fn wgpt_simd_enabled() -> u32 {
     cfg!(target_feature = "simd128") as u32
 }
 
+/// 1 when compiled with relaxed SIMD too (`F32x4::mul_add` is `f32x4.relaxed_madd`).
+#[no_mangle]
+pub extern "C" fn wgpt_relaxed_simd_enabled() -> u32 {
+    cfg!(target_feature = "relaxed-simd") as u32
+}
+
 /// Allocates `size` bytes aligned to `align` (a power of two); 0 on failure. `size` 0 gives a dangling,
 /// aligned, non-null pointer that must not be read.
 #[no_mangle]

@@ -2,7 +2,14 @@
 //!
 //! On wasm32 with `simd128` it is `v128`; everywhere else it is emulated lane by lane with the same
 //! operations in the same order, so native `cargo test` exercises exactly the arithmetic the wasm build does
-//! (wasm SIMD has no fused multiply-add, and neither does the emulation: results match bit for bit).
+//! (SIMD128 has no fused multiply-add, and neither does the emulation: results match bit for bit).
+//!
+//! The relaxed-SIMD build (`+relaxed-simd`, the `*relaxed_simd.wasm` artifacts) differs in one operation only:
+//! [`F32x4::mul_add`] is `f32x4.relaxed_madd`, which the engine may compute with one rounding (a hardware FMA)
+//! or two. The engine makes that choice once per instruction for the whole process (V8 fuses wherever the CPU
+//! has FMA3 or NEON), so results still do not depend on the thread count or tile shape; they differ from the
+//! plain build by at most one rounding of each product (bound and test in README "Relaxed SIMD"). Scalar
+//! tails that must match a vector lane bit for bit use [`mul_add_lane`].
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod imp {
@@ -47,10 +54,18 @@ mod imp {
         pub fn mul(self, o: Self) -> Self {
             F32x4(f32x4_mul(self.0, o.0))
         }
-        /// `self + a*b` as two rounded operations (wasm SIMD128 has no FMA).
+        /// `self + a*b`: two rounded operations in SIMD128 (no FMA there); on the relaxed-SIMD build one
+        /// `f32x4.relaxed_madd`, rounded once or twice as the engine decides (see the module note).
         #[inline(always)]
         pub fn mul_add(self, a: Self, b: Self) -> Self {
-            self.add(a.mul(b))
+            #[cfg(target_feature = "relaxed-simd")]
+            {
+                F32x4(f32x4_relaxed_madd(a.0, b.0, self.0))
+            }
+            #[cfg(not(target_feature = "relaxed-simd"))]
+            {
+                self.add(a.mul(b))
+            }
         }
         /// Sum of lanes in the fixed order ((l0 + l1) + (l2 + l3)).
         #[inline(always)]
@@ -75,12 +90,26 @@ mod imp {
         /// Lane-wise `if self < o { o } else { self }`: a max that keeps a NaN in `self`.
         #[inline(always)]
         pub fn max_keep_nan(self, o: Self) -> Self {
-            F32x4(f32x4_pmax(self.0, o.0))
+            #[cfg(target_feature = "relaxed-simd")]
+            {
+                F32x4(i32x4_relaxed_laneselect(o.0, self.0, f32x4_lt(self.0, o.0)))
+            }
+            #[cfg(not(target_feature = "relaxed-simd"))]
+            {
+                F32x4(f32x4_pmax(self.0, o.0))
+            }
         }
         /// Lane-wise `if o < self { o } else { self }`: a min that keeps a NaN in `self`.
         #[inline(always)]
         pub fn min_keep_nan(self, o: Self) -> Self {
-            F32x4(f32x4_pmin(self.0, o.0))
+            #[cfg(target_feature = "relaxed-simd")]
+            {
+                F32x4(i32x4_relaxed_laneselect(o.0, self.0, f32x4_lt(o.0, self.0)))
+            }
+            #[cfg(not(target_feature = "relaxed-simd"))]
+            {
+                F32x4(f32x4_pmin(self.0, o.0))
+            }
         }
         /// Max of lanes, ((l0 ∨ l1) ∨ (l2 ∨ l3)) with [`super::max_keep_nan`].
         #[inline(always)]
@@ -249,16 +278,49 @@ pub use imp::F32x4;
 // the tail must do exactly the vector's arithmetic. These scalar functions are those twins: same operations,
 // same order, and the tests below check them bit for bit against the vector versions.
 
+/// `acc + a*b` rounded exactly as one lane of [`F32x4::mul_add`]: for a scalar tail whose elements must not
+/// differ from those a vector loop computes (on the relaxed-SIMD build only the engine knows whether the
+/// vector op fuses, so the tail runs that same instruction on one lane).
+#[inline(always)]
+pub fn mul_add_lane(acc: f32, a: f32, b: f32) -> f32 {
+    if cfg!(all(target_arch = "wasm32", target_feature = "relaxed-simd")) {
+        F32x4::splat(acc).mul_add(F32x4::splat(a), F32x4::splat(b)).lane(0)
+    } else {
+        acc + a * b
+    }
+}
+
+// With relaxed SIMD enabled, LLVM 22 (rustc 1.96) emits a compare-and-select it recognises as pmax/pmin,
+// including ones it vectorises from scalar code, as `f32x4.relaxed_max`/`relaxed_min` (llvm-project#164486;
+// later LLVM checks for NaN and signed zero first), which may drop a NaN: on V8/x86 a NaN logit vanished from
+// the cross-entropy. The relaxed build therefore spells both as `i32x4.relaxed_laneselect` of a compare,
+// vector and scalar alike. With a compare's all-ones/all-zeros lanes as the mask, laneselect is exactly
+// `v128.bitselect` on every engine, and V8 emits one blend for it instead of bitselect's three logic ops.
+// Still one instruction more than pmax: exp-heavy ops (softmax, cross-entropy, GELU) run ~0.8–0.9× as fast
+// as in the SIMD128 build (README "Relaxed SIMD"). The SIMD128 build keeps pmax/pmin.
+
 /// `if a < b { b } else { a }` (wasm's `f32x4.pmax` per lane): keeps a NaN in `a`.
 #[inline(always)]
 pub fn max_keep_nan(a: f32, b: f32) -> f32 {
-    if a < b { b } else { a }
+    if cfg!(all(target_arch = "wasm32", target_feature = "relaxed-simd")) {
+        F32x4::splat(a).max_keep_nan(F32x4::splat(b)).lane(0)
+    } else if a < b {
+        b
+    } else {
+        a
+    }
 }
 
 /// `if b < a { b } else { a }` (wasm's `f32x4.pmin` per lane): keeps a NaN in `a`.
 #[inline(always)]
 pub fn min_keep_nan(a: f32, b: f32) -> f32 {
-    if b < a { b } else { a }
+    if cfg!(all(target_arch = "wasm32", target_feature = "relaxed-simd")) {
+        F32x4::splat(a).min_keep_nan(F32x4::splat(b)).lane(0)
+    } else if b < a {
+        b
+    } else {
+        a
+    }
 }
 
 /// 1.5·2^23: adding it to an integer-valued float n (|n| < 2^22) leaves `0x4B40_0000 + n` in its bits.

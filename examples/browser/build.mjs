@@ -11,7 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 export const OUT_DIR = join(here, 'dist');
 
-const WASM_FILES = ['wasm_gpt_threads_simd.wasm', 'wasm_gpt_simd.wasm'];
+const WASM_FILES = ['wasm_gpt_threads_simd.wasm', 'wasm_gpt_simd.wasm', 'wasm_gpt_threads_relaxed_simd.wasm', 'wasm_gpt_relaxed_simd.wasm'];
 /** About this many characters of chapter 1, cut at a paragraph end: enough to learn spelling in a minute. */
 const SAMPLE_CHARS = 6000;
 

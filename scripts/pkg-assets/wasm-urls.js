@@ -5,4 +5,6 @@
 export const WASM_URLS = {
   'threads-simd': new URL('./wasm_gpt_threads_simd.wasm', import.meta.url),
   simd: new URL('./wasm_gpt_simd.wasm', import.meta.url),
+  'threads-relaxed-simd': new URL('./wasm_gpt_threads_relaxed_simd.wasm', import.meta.url),
+  'relaxed-simd': new URL('./wasm_gpt_relaxed_simd.wasm', import.meta.url),
 };

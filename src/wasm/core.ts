@@ -14,8 +14,18 @@ import { Status, type CoreExports } from './exports.js';
 export interface Capabilities {
   /** Which binary is running. */
   artifact: ArtifactName;
-  /** SIMD128 kernels (both artifacts have them). */
+  /** SIMD128 kernels (every artifact has them). */
   simd: boolean;
+  /**
+   * Relaxed-SIMD build: multiply-adds are `f32x4.relaxed_madd`, fused where the CPU has FMA (results may
+   * differ from the SIMD128 builds within the bound in README "Relaxed SIMD"; never across thread counts).
+   */
+  relaxedSimd: boolean;
+  /**
+   * With `relaxedSimd`: whether this engine rounds those multiply-adds once (a hardware FMA, e.g. V8 on x86 with
+   * FMA3 or on ARM64). False otherwise; then the results equal the SIMD128 builds' bit for bit.
+   */
+  fusedMultiplyAdd: boolean;
   /** True when kernels run on a pool of worker threads. */
   threads: boolean;
   /** Threads kernels run on (1 without a pool). */

@@ -39,6 +39,7 @@ export const EXPORTS = {
   wgpt_init: sig('void'),
   wgpt_threads_supported: sig('number'),
   wgpt_simd_enabled: sig('number'),
+  wgpt_relaxed_simd_enabled: sig('number'),
   wgpt_alloc: sig('number', 'size', 'align'),
   wgpt_free: sig('void', 'ptr', 'size', 'align'),
   wgpt_thread_pool_init: sig('status', 'threads'),

@@ -2,16 +2,21 @@
  * The one loader: picks an artifact, instantiates it on an imported memory, checks its ABI and exports, and
  * (threads build) starts the worker pool.
  *
- * Artifact choice for `artifact: 'auto'` (the default):
- *   - `threads-simd` when SharedArrayBuffer is usable (Node; browsers only when cross-origin isolated), the
+ * Artifact choice for `artifact: 'auto'` (the default), see `chooseArtifact`:
+ *   - a threads build when SharedArrayBuffer is usable (Node; browsers only when cross-origin isolated), the
  *     caller is not a browser window's main thread (the thread that calls into rayon blocks while the pool
  *     works, and a page's main thread may not block), and more than one thread is wanted;
- *   - `simd` otherwise: one thread, no shared memory. `capabilities().reason` says which rule applied.
+ *   - a single-thread build otherwise: one thread, no shared memory;
+ *   - of either, the relaxed-SIMD build when the engine validates relaxed SIMD, else the SIMD128 one.
+ * `capabilities().reason` says which rules applied.
  */
 import { ConfigError, WasmGptError, WasmRuntimeError, describeValue } from '../errors.js';
 import { hardwareConcurrency, isBrowserMainThread, readBinary, sharedMemoryAvailable } from '../env.js';
 import { startThreadPool, type ThreadPoolHandle } from '../threads/pool.js';
-import { ARTIFACT_FILES, defaultArtifactUrl, INITIAL_PAGES, MAX_PAGES, type ArtifactName } from './artifacts.js';
+import {
+  ARTIFACT_FILES, ARTIFACT_NAMES, ARTIFACTS, artifactFor, defaultArtifactUrl, INITIAL_PAGES, isArtifactName, MAX_PAGES,
+  relaxedMaddFuses, relaxedSimdSupported, type ArtifactName,
+} from './artifacts.js';
 import { WasmCore, type Capabilities } from './core.js';
 import { GEMM_KERNEL_NAMES, GEMM_KERNELS, isGemmKernelName, probeGemmKernels, type GemmKernelName, type GemmKernelProbe } from './gemm-kernels.js';
 import {
@@ -21,13 +26,16 @@ import {
 export interface InitOptions {
   /** Threads for kernels (default: all logical cores). 1 runs on the calling thread with no workers. */
   threads?: number;
-  /** Which binary: 'auto' (default) picks as described above; naming one forces it or throws if impossible. */
+  /**
+   * Which binary: 'auto' (default) picks as described above; naming one ('threads-simd', 'simd',
+   * 'threads-relaxed-simd', 'relaxed-simd') forces it or throws a ConfigError if this engine cannot run it.
+   */
   artifact?: 'auto' | ArtifactName;
   /** Where the .wasm files are, per artifact (default: the package's pkg/ folder). Wins over `wasmPaths`. */
   wasmUrl?: Partial<Record<ArtifactName, string | URL>>;
   /**
    * A URL prefix the .wasm files are found under by their file names (`wasm_gpt_simd.wasm`,
-   * `wasm_gpt_threads_simd.wasm`), e.g. a CDN folder: 'https://cdn.jsdelivr.net/npm/wasm-gpt@0.1.0/pkg/'.
+   * `wasm_gpt_threads_simd.wasm`, `wasm_gpt_relaxed_simd.wasm`, `wasm_gpt_threads_relaxed_simd.wasm`), e.g. a CDN folder: 'https://cdn.jsdelivr.net/npm/wasm-gpt@0.1.0/pkg/'.
    * Relative prefixes resolve against the page. A trailing '/' is added when missing.
    */
   wasmPaths?: string | URL;
@@ -82,6 +90,77 @@ function artifactUrl(artifact: ArtifactName, options: InitOptions): URL {
   return defaultArtifactUrl(artifact);
 }
 
+/** What of the environment decides the artifact (injected so the rules are testable anywhere). */
+export interface ArtifactEnvironment {
+  /** SharedArrayBuffer usable (Node; a cross-origin isolated page). */
+  sharedMemory: boolean;
+  /** Running on a browser window's main thread, which must not block. */
+  browserMainThread: boolean;
+  /** The engine validates relaxed-SIMD instructions. */
+  relaxedSimd: boolean;
+}
+
+/**
+ * The artifact `initWasm` loads for `wanted` and `threads` threads in `env`, and why; a ConfigError naming
+ * `artifact` when a named artifact cannot run here. `wasmUrl` is the option of that name: 'auto' keeps to the
+ * SIMD128 build when it names that build's file but not its relaxed twin's (set up before the relaxed builds
+ * existed, it says where the files are served, and the twin is most likely not there).
+ */
+export function chooseArtifact(
+  wanted: 'auto' | ArtifactName,
+  threads: number,
+  env: ArtifactEnvironment,
+  wasmUrl: Partial<Record<ArtifactName, unknown>> = {},
+): { artifact: ArtifactName; reason: string } {
+  const forced = wanted === 'auto' ? undefined : ARTIFACTS[wanted];
+  if (forced?.relaxedSimd && !env.relaxedSimd) {
+    throw new ConfigError(
+      'artifact',
+      `initWasm: the '${wanted}' build needs relaxed SIMD, which this engine does not validate (Chromium-based ` +
+        "browsers and Node >= 22 have it; Node 20 needs --experimental-wasm-relaxed-simd); use artifact: 'auto'",
+    );
+  }
+  let threaded: boolean;
+  let reason: string;
+  if (forced !== undefined && !forced.threads) {
+    threaded = false;
+    reason = 'single-thread build requested';
+  } else if (!env.sharedMemory) {
+    if (forced !== undefined) {
+      throw new ConfigError(
+        'artifact',
+        `initWasm: the '${wanted}' build needs SharedArrayBuffer; in a browser serve the page with ` +
+          "'Cross-Origin-Opener-Policy: same-origin' and 'Cross-Origin-Embedder-Policy: require-corp'",
+      );
+    }
+    threaded = false;
+    reason = 'SharedArrayBuffer is unavailable (page not cross-origin isolated): single-thread build';
+  } else if (env.browserMainThread) {
+    if (forced !== undefined) {
+      throw new ConfigError(
+        'artifact',
+        `initWasm: the '${wanted}' build cannot run on a page's main thread (it blocks while workers ` +
+          'compute); load wasm-gpt inside a Worker to use threads',
+      );
+    }
+    threaded = false;
+    reason = 'browser main thread must not block: single-thread build (load in a Worker for threads)';
+  } else if (threads === 1 && forced === undefined) {
+    threaded = false;
+    reason = 'one thread requested: single-thread build';
+  } else {
+    threaded = true;
+    reason = `shared memory available: ${threads} worker thread${threads === 1 ? '' : 's'}`;
+  }
+  if (forced !== undefined) return { artifact: wanted as ArtifactName, reason };
+  const [plain, twin] = [artifactFor(threaded, false), artifactFor(threaded, true)];
+  if (!env.relaxedSimd) return { artifact: plain, reason: `${reason}; no relaxed SIMD here: SIMD128 build` };
+  if (wasmUrl[plain] !== undefined && wasmUrl[twin] === undefined) {
+    return { artifact: plain, reason: `${reason}; wasmUrl names '${plain}' but not '${twin}': SIMD128 build` };
+  }
+  return { artifact: twin, reason: `${reason}; relaxed SIMD available: relaxed-SIMD build` };
+}
+
 /** Loads a wasm-gpt core. Call `terminate()` on it when done so worker threads end. */
 export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
   const cores = await hardwareConcurrency();
@@ -89,8 +168,11 @@ export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
   if (requested !== undefined && (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1)) {
     throw new ConfigError('threads', `initWasm: threads must be a positive integer, got ${describeValue(requested)}`);
   }
-  if (wanted !== 'auto' && wanted !== 'threads-simd' && wanted !== 'simd') {
-    throw new ConfigError('artifact', `initWasm: artifact must be 'auto', 'threads-simd' or 'simd', got ${describeValue(wanted)}`);
+  if (wanted !== 'auto' && !isArtifactName(wanted)) {
+    throw new ConfigError(
+      'artifact',
+      `initWasm: artifact must be 'auto' or one of ${ARTIFACT_NAMES.map((a) => `'${a}'`).join(', ')}, got ${describeValue(wanted)}`,
+    );
   }
   const { gemmKernel: wantedKernel = 'auto' } = options;
   if (wantedKernel !== 'auto' && !isGemmKernelName(wantedKernel)) {
@@ -110,37 +192,11 @@ export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
   const shared = sharedMemoryAvailable();
   const mainThread = isBrowserMainThread();
 
-  let artifact: ArtifactName;
-  let reason: string;
-  if (wanted === 'simd') {
-    artifact = 'simd';
-    reason = 'single-thread SIMD build requested';
-  } else if (!shared) {
-    if (wanted === 'threads-simd') {
-      throw new WasmGptError(
-        "initWasm: the 'threads-simd' build needs SharedArrayBuffer; in a browser serve the page with " +
-          "'Cross-Origin-Opener-Policy: same-origin' and 'Cross-Origin-Embedder-Policy: require-corp'",
-      );
-    }
-    artifact = 'simd';
-    reason = 'SharedArrayBuffer is unavailable (page not cross-origin isolated): single-thread SIMD build';
-  } else if (mainThread) {
-    if (wanted === 'threads-simd') {
-      throw new WasmGptError(
-        "initWasm: the 'threads-simd' build cannot run on a page's main thread (it blocks while workers " +
-          'compute); load wasm-gpt inside a Worker to use threads',
-      );
-    }
-    artifact = 'simd';
-    reason = "browser main thread must not block: single-thread SIMD build (load in a Worker for threads)";
-  } else if (threads === 1 && wanted === 'auto') {
-    artifact = 'simd';
-    reason = 'one thread requested: single-thread SIMD build';
-  } else {
-    artifact = 'threads-simd';
-    reason = `shared memory available: ${threads} worker thread${threads === 1 ? '' : 's'}`;
-  }
-
+  const { artifact, reason } = chooseArtifact(wanted, threads, {
+    sharedMemory: shared,
+    browserMainThread: mainThread,
+    relaxedSimd: relaxedSimdSupported(),
+  }, options.wasmUrl);
   const url = artifactUrl(artifact, options);
   let module: WebAssembly.Module;
   try {
@@ -154,7 +210,8 @@ export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
     );
   }
 
-  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: artifact === 'threads-simd' });
+  const { threads: threadedBuild, relaxedSimd } = ARTIFACTS[artifact];
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: threadedBuild });
   let core: WasmCore | undefined;
   let earlyPanic: string | undefined;
   const imports = {
@@ -169,7 +226,7 @@ export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
   };
   const instance = await WebAssembly.instantiate(module, imports);
   const exports = instance.exports as unknown as CoreExports & ThreadExports;
-  const expected = artifact === 'threads-simd' ? [...EXPORT_NAMES, ...THREAD_EXPORT_NAMES] : EXPORT_NAMES;
+  const expected = threadedBuild ? [...EXPORT_NAMES, ...THREAD_EXPORT_NAMES] : EXPORT_NAMES;
   const missing = expected.filter((name) => !(name in exports));
   if (missing.length > 0) {
     throw new WasmGptError(
@@ -182,6 +239,12 @@ export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
     throw new WasmGptError(
       `initWasm: ${url.href} has ABI ${abi}, this version of wasm-gpt expects ${ABI_VERSION}; serve the .wasm files ` +
         'of the installed wasm-gpt version (a cached or CDN copy of another version?)',
+    );
+  }
+  if ((exports.wgpt_relaxed_simd_enabled() === 1) !== relaxedSimd) {
+    throw new WasmGptError(
+      `initWasm: ${url.href} is ${relaxedSimd ? 'not a relaxed-SIMD build' : 'a relaxed-SIMD build'}, but was loaded as '${artifact}' ` +
+        `(expected the file ${ARTIFACT_FILES[artifact]}); check wasmUrl / wasmPaths`,
     );
   }
   exports.wgpt_init();
@@ -200,13 +263,15 @@ export async function initWasm(options: InitOptions = {}): Promise<WasmCore> {
   exports.wgpt_gemm_set_kernel(GEMM_KERNELS[gemmKernel]);
 
   let pool: ThreadPoolHandle | undefined;
-  if (artifact === 'threads-simd' && threads > 1) {
+  if (threadedBuild && threads > 1) {
     const workerUrl = options.workerUrl === undefined ? undefined : toUrl(options.workerUrl);
     pool = await startThreadPool(module, memory, exports, threads, workerUrl);
   }
   const capabilities: Capabilities = {
     artifact,
     simd: exports.wgpt_simd_enabled() === 1,
+    relaxedSimd,
+    fusedMultiplyAdd: relaxedSimd && relaxedMaddFuses(),
     threads: pool !== undefined,
     threadCount: pool?.threads ?? 1,
     cores,

@@ -17,7 +17,12 @@ function corpus(n) {
 async function main() {
   const paths = {
     url: new URL('./gpt-worker.js', import.meta.url),
-    wasmUrl: { 'threads-simd': '/pkg/wasm_gpt_threads_simd.wasm', simd: '/pkg/wasm_gpt_simd.wasm' },
+    wasmUrl: {
+      'threads-simd': '/pkg/wasm_gpt_threads_simd.wasm',
+      simd: '/pkg/wasm_gpt_simd.wasm',
+      'threads-relaxed-simd': '/pkg/wasm_gpt_threads_relaxed_simd.wasm',
+      'relaxed-simd': '/pkg/wasm_gpt_relaxed_simd.wasm',
+    },
     threadWorkerUrl: '/dist/threads/thread-worker.js',
   };
   let missingWorker;

@@ -9,7 +9,7 @@
 //! tail, for B transposed), so results do not depend on the thread count.
 
 use super::kernel::{epilogue_scalar, epilogue_vec};
-use crate::simd::F32x4;
+use crate::simd::{mul_add_lane, F32x4};
 use core::mem::MaybeUninit;
 
 /// Columns handled per register block when B is not transposed: 8 accumulators.
@@ -85,7 +85,7 @@ pub unsafe fn gemv_row_bn(
             while j < width {
                 let mut x = *acc.add(j);
                 for q in 0..pb {
-                    x += av[q] * *rows.add(q * ldb + j);
+                    x = mul_add_lane(x, av[q], *rows.add(q * ldb + j));
                 }
                 *acc.add(j) = x;
                 j += 1;

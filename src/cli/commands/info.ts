@@ -51,7 +51,7 @@ export const infoCommand: Command = {
       return;
     }
     console.log(`node ${info.node} on ${info.platform}, ${info.cpu}, ${info.cores} cores`);
-    console.log(`wasm: artifact ${caps.artifact}, SIMD ${caps.simd ? 'yes' : 'no'}, threads ${caps.threads ? `yes (${caps.threadCount})` : 'no (1)'}, shared memory ${caps.sharedMemory ? 'yes' : 'no'}`);
+    console.log(`wasm: artifact ${caps.artifact}, SIMD ${caps.simd ? (caps.relaxedSimd ? 'yes, relaxed' : 'yes') : 'no'}, threads ${caps.threads ? `yes (${caps.threadCount})` : 'no (1)'}, shared memory ${caps.sharedMemory ? 'yes' : 'no'}`);
     console.log(`      ${caps.reason}`);
     const c = info.checkpoint as { config: Record<string, unknown>; parameters: number; inferenceMemoryBytes: number; step?: number; trainingState: boolean } | undefined;
     if (c !== undefined) {
