@@ -7,6 +7,7 @@ import {
   readSafetensors, saveCheckpointOPFS, writeSafetensors, type OPFSDirectory, type OPFSFile, type TensorInput,
 } from '../src/checkpoint/index.js';
 import { loadCheckpointDir, saveCheckpointDir } from '../src/checkpoint/node.js';
+import { paramsFromHFInPlace } from '../src/checkpoint/hf-gpt2.js';
 import { FormatError, ShapeError, WasmGptError } from '../src/errors.js';
 import { paramLayout, type ModelDims } from '../src/model/layout.js';
 
@@ -190,6 +191,36 @@ describe('parameters ⇄ Hugging Face GPT-2 tensors', () => {
     expect(bitsEqual(fromHF(dims, hf), params)).toBe(true);
     const file = readSafetensors(writeSafetensors(hf, { format: 'pt' }), 'mem');
     expect(bitsEqual(fromHF(dims, file.tensors), params)).toBe(true);
+  });
+
+  it.each(VARIANTS)('%s: a file we wrote becomes the parameters where it lies, bit for bit', (_, dims) => {
+    const params = distinctParams(dims);
+    const bytes = writeSafetensors(paramsToHF(dims, params), { format: 'pt' });
+    const inPlace = paramsFromHFInPlace(dims, readSafetensors(bytes, 'mem').tensors, 'mem')!;
+    expect(inPlace.buffer).toBe(bytes.buffer);
+    expect(bitsEqual(inPlace, params)).toBe(true);
+  });
+
+  it('in place only when the file holds our layout: another order is left to the copying path, untouched', () => {
+    const params = distinctParams(GPT2);
+    const reversed = new Map([...paramsToHF(GPT2, params)].reverse());
+    const bytes = writeSafetensors(reversed, { format: 'pt' });
+    const before = bytes.slice();
+    const file = readSafetensors(bytes, 'mem');
+    expect(paramsFromHFInPlace(GPT2, file.tensors, 'mem')).toBeUndefined();
+    expect(bytes).toEqual(before);
+    expect(bitsEqual(fromHF(GPT2, file.tensors), params)).toBe(true);
+  });
+
+  it('in place refuses a non-finite weight like the copying path, naming the tensor and element', () => {
+    const params = distinctParams(GPT2);
+    const qkv = paramLayout(GPT2).tensors.get('qkvw')!;
+    params[qkv.offset + qkv.layerStride + 5] = NaN;
+    const copy = errorOf(() => fromHF(GPT2, readSafetensors(writeSafetensors(paramsToHF(GPT2, params), { format: 'pt' }), 'test.safetensors').tensors));
+    const inPlace = errorOf(() => paramsFromHFInPlace(GPT2, readSafetensors(writeSafetensors(paramsToHF(GPT2, params), { format: 'pt' }), 'test.safetensors').tensors, 'test.safetensors'));
+    expect(inPlace).toBeInstanceOf(FormatError);
+    expect(inPlace.message).toBe(copy.message);
+    expect((inPlace as FormatError).key).toBe('transformer.h.1.attn.c_attn.weight');
   });
 
   it('loads names with or without the transformer. prefix, skipping the attn.bias / masked_bias buffers', () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 // Static imports, so scripts/fuzz.mjs can bundle this file (one file parses several times faster than the
 // library's module graph, and there are thousands of these processes).
 import * as lib from '../../dist/index.js';
-import { loadCheckpoint } from '../../dist/checkpoint/node.js';
+import { loadCheckpoint, loadCheckpointDir } from '../../dist/checkpoint/node.js';
 import { loadTokenizerFile, loadVocabMergesFiles, loadTiktokenFile } from '../../dist/tokenizer/node-io.js';
 import { readShardFile } from '../../dist/data/node-shards.js';
 import { CASES } from './arguments.mjs';
@@ -17,7 +17,27 @@ import { SEED_TRAINER, SEED_TRAIN_DATA } from './seeds.mjs';
 const SAMPLE = 'Hello world, fuzz! 123 <|endoftext|> ünïcödé';
 
 async function useCheckpoint(dir) {
-  const { model, state } = await loadCheckpoint(dir, { threads: 1 });
+  // The CLI's loadCheckpointDir decodes a file we wrote in place, the model loader copies into wasm memory:
+  // both must accept and refuse the same files, and agree bit for bit on what they accept.
+  let direct, directError;
+  try {
+    direct = await loadCheckpointDir(dir);
+  } catch (e) {
+    directError = e;
+  }
+  let loaded;
+  try {
+    loaded = await loadCheckpoint(dir, { threads: 1 });
+  } catch (e) {
+    if (directError === undefined) throw new Error(`loadCheckpointDir accepted what loadCheckpoint refused (${e.message})`);
+    throw e;
+  }
+  if (directError !== undefined) throw new Error(`loadCheckpointDir refused what loadCheckpoint accepted (${directError.message})`);
+  const { model, state } = loaded;
+  const a = new Uint32Array(direct.params.buffer, direct.params.byteOffset, direct.params.length);
+  const p = model.getParameters();
+  const b = new Uint32Array(p.buffer, p.byteOffset, p.length);
+  if (a.length !== b.length || a.some((x, i) => x !== b[i])) throw new Error('loadCheckpointDir and loadCheckpoint disagree on the parameters');
   const V = model.config.vocabSize;
   const T = Math.min(4, model.config.blockSize);
   const tokens = Array.from({ length: T }, (_, i) => i % V);

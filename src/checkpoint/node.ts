@@ -26,11 +26,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { CheckpointBusyError, FormatError, WasmGptError } from '../errors.js';
 import type { ModelDims } from '../model/layout.js';
 import {
-  CHECKPOINT_FILES, decodeCheckpoint, decodeCheckpointParts, encodeCheckpoint, splitTrainer, type Checkpoint, type DecodeOptions,
+  CHECKPOINT_FILES, decodeCheckpointParts, encodeCheckpoint, splitTrainer, type Checkpoint, type DecodeOptions,
   type SaveCheckpointOptions, type TrainingState,
 } from './index.js';
 import { HF_EXTRA_FILES, decodeExtras, type CheckpointExtras } from './hf-files.js';
 import { GPT, type GPTOptions } from '../model/gpt.js';
+import { paramsFromHF, paramsFromHFInPlace } from './hf-gpt2.js';
 import type { GenerateOptions } from '../sampler/options.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 
@@ -193,12 +194,19 @@ async function saveLocked(target: string, files: Map<string, Uint8Array>): Promi
 
 /**
  * Loads a checkpoint directory: `config.json`, `model.safetensors`, and the training state when present;
- * `files` has every checkpoint file found (the tokenizer and generation config too, for `decodeExtras`).
+ * `files` has every other checkpoint file found (the tokenizer and generation config too, for `decodeExtras`);
+ * not `model.safetensors`, whose bytes may have become `params`.
  * When `dir` is missing but `<dir>.old` exists (a save interrupted between its renames), loads that.
  */
 export async function loadCheckpointDir(dir: string, options: DecodeOptions = {}): Promise<Checkpoint & { files: Map<string, Uint8Array>; source: string }> {
   const { files, target } = await readCheckpointDir(dir);
-  return { ...decodeCheckpoint(files, target, options), files, source: target };
+  const parts = decodeCheckpointParts(files, target, options);
+  // The file's bytes are ours alone: a checkpoint we wrote becomes the parameter array where it lies.
+  const params = paramsFromHFInPlace(parts.dims, parts.tensors, parts.modelFile, options) ??
+    paramsFromHF(parts.dims, parts.tensors, parts.modelFile, options);
+  files.delete(CHECKPOINT_FILES.model);
+  const checkpoint: Checkpoint = parts.state === undefined ? { dims: parts.dims, params } : { dims: parts.dims, params, state: parts.state };
+  return { ...checkpoint, files, source: target };
 }
 
 /** The checkpoint files of `dir` (or of `<dir>.old`, see above), by name. */
