@@ -9,6 +9,7 @@ import { join } from 'node:path';
 // library's module graph, and there are thousands of these processes).
 import * as lib from '../../dist/index.js';
 import { loadCheckpoint, loadCheckpointDir } from '../../dist/checkpoint/node.js';
+import { decodeExtras } from '../../dist/checkpoint/hf-files.js';
 import { loadTokenizerFile, loadVocabMergesFiles, loadTiktokenFile } from '../../dist/tokenizer/node-io.js';
 import { readShardFile } from '../../dist/data/node-shards.js';
 import { CASES } from './arguments.mjs';
@@ -18,10 +19,12 @@ const SAMPLE = 'Hello world, fuzz! 123 <|endoftext|> ünïcödé';
 
 async function useCheckpoint(dir) {
   // The CLI's loadCheckpointDir decodes a file we wrote in place, the model loader copies into wasm memory:
-  // both must accept and refuse the same files, and agree bit for bit on what they accept.
+  // both must accept and refuse the same files, and agree bit for bit on what they accept. loadCheckpoint also
+  // reads the tokenizer and generation config, so the direct path does too.
   let direct, directError;
   try {
     direct = await loadCheckpointDir(dir);
+    decodeExtras((name) => direct.files.get(name), direct.dims, direct.source);
   } catch (e) {
     directError = e;
   }
