@@ -12,6 +12,8 @@ pub mod ops;
 pub mod par;
 pub mod peak;
 pub mod simd;
+#[cfg(feature = "threads")]
+pub mod team;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ffi;

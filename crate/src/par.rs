@@ -1,7 +1,8 @@
 //! The one place kernels go parallel.
 //!
-//! `for_each(n, f)` runs `f(0..n)` on the rayon pool when the caller is inside one (the `threads` build runs
-//! every exported kernel inside the pool) and as a plain loop otherwise. Work is always split into the same
+//! `for_each(n, f)` runs `f(0..n)` over the hot team when the calling thread leads one (the `threads` build runs
+//! every exported kernel worth it that way, see crate::team), on the rayon pool when the caller is inside one,
+//! and as a plain loop otherwise (or inside a task: nested loops are serial). Work is always split into the same
 //! `n` tasks, whatever the thread count, and each task computes its outputs with the same arithmetic, so
 //! results are bitwise identical for 1, 2 or N threads: only *who* computes a task changes, never *how*.
 
@@ -24,10 +25,15 @@ where
 {
     #[cfg(feature = "threads")]
     {
-        if n > 1 && rayon::current_thread_index().is_some() {
-            use rayon::prelude::*;
-            (0..n).into_par_iter().with_max_len(1).for_each(f);
-            return;
+        if n > 1 && !crate::team::in_task() {
+            if crate::team::for_each(n, &f) {
+                return;
+            }
+            if rayon::current_thread_index().is_some() {
+                use rayon::prelude::*;
+                (0..n).into_par_iter().with_max_len(1).for_each(f);
+                return;
+            }
         }
     }
     for i in 0..n {
@@ -41,11 +47,20 @@ where
 pub fn threads() -> usize {
     #[cfg(feature = "threads")]
     {
-        if rayon::current_thread_index().is_some() {
+        if let Some(threads) = crate::team::threads() {
+            return threads;
+        }
+        if rayon::current_thread_index().is_some() && !crate::team::in_task() {
             return rayon::current_num_threads();
         }
     }
     1
+}
+
+/// Whether [`for_each`] would spread tasks over threads from here.
+#[inline]
+pub fn parallel() -> bool {
+    threads() > 1
 }
 
 /// A raw pointer that may cross threads. Tasks given one promise to touch disjoint elements.

@@ -7,12 +7,14 @@
 //! handler pushes the builders into the queue the workers wait on. So no thread ever waits for a worker
 //! that has not started, which matters in browsers where a blocked parent cannot start its children.
 
+use crate::team::Team;
 use rayon::{ThreadBuilder, ThreadPool, ThreadPoolBuilder};
 use std::sync::{Condvar, Mutex, OnceLock};
 
 static PENDING: Mutex<Vec<ThreadBuilder>> = Mutex::new(Vec::new());
 static HANDED_OUT: Condvar = Condvar::new();
 static POOL: OnceLock<ThreadPool> = OnceLock::new();
+static TEAM: OnceLock<Team<'static>> = OnceLock::new();
 
 /// Builds the pool with `threads` workers (already started and waiting in [`worker_entry`]).
 pub fn init_pool(threads: usize) -> Result<(), &'static str> {
@@ -29,7 +31,9 @@ pub fn init_pool(threads: usize) -> Result<(), &'static str> {
         })
         .build()
         .map_err(|_| "rayon could not build the pool")?;
-    POOL.set(pool).map_err(|_| "thread pool already initialised")
+    POOL.set(pool).map_err(|_| "thread pool already initialised")?;
+    let _ = TEAM.set(Team::new(POOL.get().expect("just set")));
+    Ok(())
 }
 
 /// Body of every worker: wait for a thread builder, then serve the pool until the worker is terminated.
@@ -51,10 +55,11 @@ pub fn current_threads() -> usize {
     POOL.get().map_or(1, |p| p.current_num_threads())
 }
 
-/// Runs `f` inside the pool when there is one, so `par::for_each` inside it goes parallel.
+/// Runs `f` on the calling thread as the leader of the hot team (crate::team), so `par::for_each` inside it
+/// spreads over the pool's threads without a wake-up per call.
 pub fn install<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    match POOL.get() {
-        Some(pool) => pool.install(f),
+    match TEAM.get() {
+        Some(team) => team.lead(f),
         None => f(),
     }
 }

@@ -251,11 +251,15 @@ fn identity_products() {
 #[cfg(feature = "threads")]
 #[test]
 fn bitwise_identical_for_any_thread_count() {
+    // Inside a rayon pool, and led from outside as the wasm build runs (crate::team).
     let run = |threads: usize, kernel: Kernel, case: &Case| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         let (a, b, c0) = case.inputs();
         let mut c = c0.clone();
         pool.install(|| case.run_kernel(kernel, &a, &b, &mut c));
+        let mut led = c0.clone();
+        crate::team::Team::new(&pool).lead(|| case.run_kernel(kernel, &a, &b, &mut led));
+        assert!(first_bit_difference(&c, &led).is_none(), "{kernel:?}: team and rayon pool differ on {threads} threads");
         c
     };
     for &(m, n, k) in &[(1, 3000, 700), (1, 50257, 40), (2, 1000, 513), (3, 50, 2000), (1, 17, 33), (200, 300, 600), (101, 5000, 31), (64, 64, 64)] {

@@ -184,7 +184,7 @@ pub fn encoder_backward(
         SendPtr(d.as_mut_ptr())
     });
     let (dwte, dout, ids) = (SendPtr(dwte.as_mut_ptr()), SendConstPtr(dout.as_ptr()), SendConstPtr(inp.as_ptr()));
-    if !in_pool() {
+    if !crate::par::parallel() {
         // One thread: the reference's single pass over whole rows. Every element still receives its
         // contributions in (b, t) order, so the bits are those of the owned schedule below.
         let dwpe = dwpe.map_or(core::ptr::null_mut(), |p| p.get());
@@ -208,14 +208,6 @@ pub fn encoder_backward(
             sum_positions(dwpe.get(), dout.get(), b, t, c, t0, (t0 + ROWS).min(t));
         }
     });
-}
-
-/// Whether a rayon pool runs this call: only then is the owned schedule worth its bookkeeping.
-fn in_pool() -> bool {
-    #[cfg(feature = "threads")]
-    return rayon::current_thread_index().is_some();
-    #[cfg(not(feature = "threads"))]
-    false
 }
 
 /// Counting sort of row indices by owner (token mod TOKEN_TASKS), stable so each list stays in row order.

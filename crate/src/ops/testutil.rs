@@ -77,11 +77,18 @@ pub fn assert_bits_eq(label: &str, a: &[f32], b: &[f32]) {
     }
 }
 
-/// Runs `f` inside a rayon pool of `threads` threads (with the `threads` feature; serially otherwise).
+/// Runs `f` with `threads` threads (with the `threads` feature; serially otherwise): as the wasm build does,
+/// on this thread leading a hot team over a pool, except for one thread, which runs inside a rayon pool so that
+/// path stays covered.
 pub fn with_threads<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
     #[cfg(feature = "threads")]
     {
-        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(f)
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        if threads == 1 {
+            pool.install(f)
+        } else {
+            crate::team::Team::new(&pool).lead(f)
+        }
     }
     #[cfg(not(feature = "threads"))]
     {

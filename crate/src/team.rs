@@ -1,0 +1,242 @@
+//! A hot team: the calling thread plus spinning pool helpers, for the many short parallel loops of decoding.
+//!
+//! Entering a rayon pool from outside costs three futex hand-offs per call (wake a worker, the worker wakes a
+//! second, the last wakes the caller). On a VM whose idle vCPUs halt, each is an inter-processor interrupt
+//! and a host reschedule: a 0.2 ms GEMV took 0.4 ms on two threads. The team avoids all of them while it is
+//! busy: the caller (the leader) publishes each loop and takes tasks itself, and helpers started on the pool
+//! spin between loops, leaving only after ~a millisecond without work (so an idle library burns no core).
+//!
+//! Tasks are claimed one at a time from a shared counter; which thread runs a task never changes what it
+//! computes, so results stay bitwise identical for any thread count (see crate::par). A loop is complete
+//! when every task has finished, however many helpers were present: the leader runs whatever nobody else
+//! claimed, so a helper that is slow to start, or gone, only costs speed.
+
+use rayon::ThreadPool;
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::SeqCst};
+use std::sync::Arc;
+
+/// Low half of `state` while a loop is being published: never below a task count, so nobody claims.
+const CLOSED: u64 = u32::MAX as u64;
+/// Empty polls after which a helper leaves the team (1–3 ms on current x86 cores).
+const IDLE_POLLS: u32 = 1 << 20;
+
+/// What the leader and its helpers share. A helper holds an `Arc` of it so it may outlive the team's borrow of
+/// the pool.
+struct Shared {
+    /// `generation << 32 | next task`: a claim is a compare-and-swap on both, so it can only succeed for the
+    /// loop whose task count and job were read after the generation was.
+    state: AtomicU64,
+    tasks: AtomicUsize,
+    /// Address of the leader's `&(dyn Fn(usize) + Sync)`, valid while the loop is incomplete.
+    job: AtomicUsize,
+    done: AtomicUsize,
+    helpers: AtomicUsize,
+}
+
+type Job<'a> = &'a (dyn Fn(usize) + Sync);
+
+pub struct Team<'p> {
+    pool: &'p ThreadPool,
+    shared: Arc<Shared>,
+}
+
+thread_local! {
+    /// The team this thread leads, while inside [`Team::lead`].
+    static LEADING: Cell<*const ()> = const { Cell::new(core::ptr::null()) };
+    /// Inside a task: a nested loop runs serially (a task is one thread's share).
+    static IN_TASK: Cell<bool> = const { Cell::new(false) };
+}
+
+impl<'p> Team<'p> {
+    pub fn new(pool: &'p ThreadPool) -> Self {
+        let shared = Shared {
+            state: AtomicU64::new(0),
+            tasks: AtomicUsize::new(0),
+            job: AtomicUsize::new(0),
+            done: AtomicUsize::new(0),
+            helpers: AtomicUsize::new(0),
+        };
+        Team { pool, shared: Arc::new(shared) }
+    }
+
+    /// Threads a loop is spread over: the leader and the pool's threads but one.
+    pub fn threads(&self) -> usize {
+        self.pool.current_num_threads()
+    }
+
+    /// Runs `f` on this thread with [`for_each`] spreading its loops over the team. With a one-thread pool, or
+    /// when this thread already leads or runs a task, `f` just runs (its loops then run serially).
+    pub fn lead<R>(&self, f: impl FnOnce() -> R) -> R {
+        if self.threads() < 2 || !LEADING.get().is_null() || IN_TASK.get() {
+            return f();
+        }
+        struct Restore;
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                LEADING.set(core::ptr::null());
+            }
+        }
+        LEADING.set(self as *const Team as *const ());
+        let _restore = Restore;
+        f()
+    }
+
+    fn for_each(&self, n: usize, f: Job<'_>) {
+        let s = &*self.shared;
+        let generation = ((s.state.load(SeqCst) >> 32) + 1) & CLOSED;
+        s.state.store(generation << 32 | CLOSED, SeqCst);
+        s.tasks.store(n, SeqCst);
+        s.job.store(&f as *const Job<'_> as usize, SeqCst);
+        s.done.store(0, SeqCst);
+        s.state.store(generation << 32, SeqCst);
+
+        let wanted = self.threads() - 1;
+        let mut present = s.helpers.load(SeqCst);
+        while present < wanted {
+            match s.helpers.compare_exchange(present, present + 1, SeqCst, SeqCst) {
+                Ok(_) => {
+                    let shared = Arc::clone(&self.shared);
+                    self.pool.spawn(move || help(&shared));
+                    present += 1;
+                }
+                Err(now) => present = now,
+            }
+        }
+
+        let mut ran = 0;
+        loop {
+            let task = (s.state.fetch_add(1, SeqCst) & CLOSED) as usize;
+            if task >= n {
+                break;
+            }
+            run_task(f, task);
+            ran += 1;
+        }
+        s.done.fetch_add(ran, SeqCst);
+        while s.done.load(SeqCst) < n {
+            core::hint::spin_loop();
+        }
+    }
+}
+
+fn run_task(f: Job<'_>, task: usize) {
+    IN_TASK.set(true);
+    f(task);
+    IN_TASK.set(false);
+}
+
+/// A helper's life: claim tasks of whatever loop is open, leave after `IDLE_POLLS` polls without one.
+fn help(s: &Shared) {
+    let mut idle = 0;
+    loop {
+        let state = s.state.load(SeqCst);
+        let task = (state & CLOSED) as usize;
+        if task < s.tasks.load(SeqCst) {
+            let job = s.job.load(SeqCst);
+            // Succeeds only if no task was claimed and no new loop opened since `state` was read, so `job`
+            // (read after it) is this loop's, and the leader waits for this task before its closure dies.
+            if s.state.compare_exchange(state, state + 1, SeqCst, SeqCst).is_ok() {
+                // SAFETY: see above; the leader keeps the `Job` it points to alive until `done` reaches n.
+                let f = unsafe { *(job as *const Job<'_>) };
+                run_task(f, task);
+                s.done.fetch_add(1, SeqCst);
+                idle = 0;
+            }
+            continue;
+        }
+        idle += 1;
+        if idle >= IDLE_POLLS {
+            // A loop opened after the last poll is finished by its leader, and its next loop starts a helper.
+            s.helpers.fetch_sub(1, SeqCst);
+            return;
+        }
+        core::hint::spin_loop();
+    }
+}
+
+/// Spreads `f(0..n)` over the team this thread leads, if any. Returns false (having done nothing) when there is
+/// none, or inside a task.
+pub fn for_each(n: usize, f: Job<'_>) -> bool {
+    let leading = LEADING.get();
+    if leading.is_null() || IN_TASK.get() {
+        return false;
+    }
+    // SAFETY: LEADING is set only for the duration of `Team::lead` on that team, on this thread.
+    let team = unsafe { &*(leading as *const Team<'_>) };
+    team.for_each(n, f);
+    true
+}
+
+/// Threads loops are spread over from here when this thread leads a team (outside its tasks).
+pub fn threads() -> Option<usize> {
+    let leading = LEADING.get();
+    if leading.is_null() || IN_TASK.get() {
+        return None;
+    }
+    // SAFETY: as in `for_each`.
+    Some(unsafe { &*(leading as *const Team<'_>) }.threads())
+}
+
+/// Whether this thread is inside a task of a team loop.
+pub fn in_task() -> bool {
+    IN_TASK.get()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicU32;
+
+    #[test]
+    fn every_task_runs_exactly_once_while_helpers_come_and_go() {
+        for threads in [2, 3, 4] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let team = Team::new(&pool);
+            team.lead(|| {
+                for round in 0..400 {
+                    let n = 1 + round % 37; // 1: a loop of one task runs on the leader, outside the team
+                    let hits: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(0)).collect();
+                    let nested = AtomicU32::new(0);
+                    crate::par::for_each(n, |i| {
+                        hits[i].fetch_add(1, SeqCst);
+                        // Nested loops run whole on the task's thread.
+                        crate::par::for_each(3, |_| {
+                            nested.fetch_add(1, SeqCst);
+                        });
+                        if n > 1 {
+                            assert_eq!(crate::par::threads(), 1, "inside a task");
+                        }
+                    });
+                    assert!(hits.iter().all(|h| h.load(SeqCst) == 1), "{threads} threads, round {round}: a task ran twice or never");
+                    assert_eq!(nested.load(SeqCst) as usize, 3 * n);
+                    if round % 50 == 49 {
+                        // Long enough for the helpers to leave; the next loop must start them again.
+                        std::thread::sleep(std::time::Duration::from_millis(30));
+                    }
+                }
+                assert_eq!(crate::par::threads(), threads);
+            });
+            assert_eq!(crate::par::threads(), 1, "the team is led only inside `lead`");
+        }
+    }
+
+    #[test]
+    fn helpers_take_a_share_of_the_tasks() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let team = Team::new(&pool);
+        let leader = std::thread::current().id();
+        let by_helper = AtomicU32::new(0);
+        team.lead(|| {
+            for _ in 0..200 {
+                crate::par::for_each(8, |_| {
+                    std::thread::sleep(std::time::Duration::from_micros(200));
+                    if std::thread::current().id() != leader {
+                        by_helper.fetch_add(1, SeqCst);
+                    }
+                });
+            }
+        });
+        assert!(by_helper.load(SeqCst) > 200, "helpers ran only {} of 1600 tasks", by_helper.load(SeqCst));
+    }
+}
