@@ -191,7 +191,7 @@ pub extern "C" fn wgpt_sgemm(
                             ldb, beta, c as *mut f32, ldc)
             }
         };
-        // Entering the pool costs two thread wake-ups (tens of µs): small products run right here instead.
+        // Small products run right here, without even looking at the team.
         if gemm::worth_parallel(m, n, k) {
             in_pool(run)
         } else {

@@ -7,8 +7,8 @@
 //! results are bitwise identical for 1, 2 or N threads: only *who* computes a task changes, never *how*.
 
 /// Work (roughly: floating-point operations, or multiply-adds for a GEMM) below which a call runs on the calling
-/// thread: entering the pool costs two thread wake-ups, tens of microseconds. The one threshold every export
-/// and the GEMM use.
+/// thread alone: too little to share. The element-wise ops' work estimates are calibrated against it
+/// (bench/train-ops.mjs); the GEMM has its own, lower one (`gemm::worth_parallel`).
 pub const POOL_MIN_WORK: usize = 1 << 20;
 
 /// Whether `work` is worth entering the pool for.

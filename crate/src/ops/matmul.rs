@@ -207,7 +207,7 @@ unsafe fn dbias_columns(dbias: SendPtr<f32>, dout: SendConstPtr<f32>, n: usize, 
 #[cfg(target_arch = "wasm32")]
 mod ffi {
     use super::*;
-    use crate::ffi::{export, reject_if, run};
+    use crate::ffi::{export, in_pool, reject_if, run};
     use core::slice::{from_raw_parts, from_raw_parts_mut};
 
     /// `matmul_forward`; `bias` may be 0 (no bias). Returns a `Status`.
@@ -224,9 +224,9 @@ mod ffi {
         export(|| {
             reject_if(out.is_null() || inp.is_null() || weight.is_null())?;
             let (out, inp, weight, bias) = (out as usize, inp as usize, weight as usize, bias as usize);
-            // Saturating: on wasm32 usize is 32 bits and 4·N·C·V exceeds it for an LM head (a wrapped estimate
-            // would keep the product off the pool).
-            run(2usize.saturating_mul(n).saturating_mul(c).saturating_mul(oc), || unsafe {
+            // The GEMM inside decides for itself whether to spread (`gemm::worth_parallel`), and leading the
+            // team costs nothing when it does not.
+            in_pool(|| unsafe {
                 let bias = (bias != 0).then(|| from_raw_parts(bias as *const f32, oc));
                 matmul_forward(
                     from_raw_parts_mut(out as *mut f32, n * oc),
