@@ -178,27 +178,26 @@ fn help(s: &Shared) {
     }
 }
 
-/// Spreads `f(0..n)` over the team this thread leads, if any. Returns false (having done nothing) when there is
-/// none, or inside a task.
-pub fn for_each(n: usize, f: Job<'_>) -> bool {
-    let leading = LEADING.get();
-    if leading.is_null() || IN_TASK.get() {
-        return false;
-    }
-    // SAFETY: LEADING is set only for the duration of `Team::lead` on that team, on this thread.
-    let team = unsafe { &*(leading as *const Team<'_>) };
-    team.for_each(n, f);
-    true
-}
-
-/// Threads loops are spread over from here when this thread leads a team (outside its tasks).
-pub fn threads() -> Option<usize> {
+/// The team this thread leads, outside its tasks.
+fn led<'a>() -> Option<&'a Team<'a>> {
     let leading = LEADING.get();
     if leading.is_null() || IN_TASK.get() {
         return None;
     }
-    // SAFETY: as in `for_each`.
-    Some(unsafe { &*(leading as *const Team<'_>) }.threads())
+    // SAFETY: LEADING is set only for the duration of `Team::lead` on that team, on this thread, and callers
+    // use the reference only within the call that asked.
+    Some(unsafe { &*(leading as *const Team<'a>) })
+}
+
+/// Spreads `f(0..n)` over the team this thread leads, if any. Returns false (having done nothing) when there is
+/// none, or inside a task.
+pub fn for_each(n: usize, f: Job<'_>) -> bool {
+    led().map(|team| team.for_each(n, f)).is_some()
+}
+
+/// Threads loops are spread over from here when this thread leads a team (outside its tasks).
+pub fn threads() -> Option<usize> {
+    led().map(Team::threads)
 }
 
 /// Whether this thread is inside a task of a team loop.

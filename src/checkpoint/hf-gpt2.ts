@@ -179,6 +179,16 @@ interface Slot {
   transpose: boolean;
 }
 
+const slotSize = (s: Slot): number => s.shape.reduce((a, b) => a * b, 1);
+
+/**
+ * One buffer for turning transposed tensors around, sized for the largest: the transpose's scattered writes
+ * straight into a fresh parameter array (untouched pages, far apart) ran ~5× slower than into a reused buffer
+ * that stays in cache, followed by one sequential copy.
+ */
+const transposeScratch = (expected: readonly Slot[]): Float32Array =>
+  new Float32Array(Math.max(0, ...expected.filter((s) => s.transpose).map(slotSize)));
+
 /** Every HF tensor of `dims`, in layout order. */
 function slots(dims: ModelDims): Slot[] {
   const layout = paramLayout(dims);
@@ -226,12 +236,11 @@ export function paramsToHF(dims: ModelDims, params: Float32Array): Map<string, F
   if (params.length !== total) throw new ShapeError(`paramsToHF: ${params.length} parameters, the config needs ${total}`);
   const out = new Map<string, Float32Tensor>();
   for (const s of slots(dims)) {
-    const size = s.shape.reduce((a, b) => a * b, 1);
-    const src = params.subarray(s.offset, s.offset + size);
+    const src = params.subarray(s.offset, s.offset + slotSize(s));
     let data = src;
     if (s.transpose) {
       // HF shape (in, out) = ours (out, in) transposed: our rows are s.shape[1].
-      data = new Float32Array(size);
+      data = new Float32Array(src.length);
       transposeInto(data, src, s.shape[1], s.shape[0]);
     }
     out.set(s.name, { shape: s.shape, data });
@@ -282,12 +291,11 @@ function matchHFTensors(dims: ModelDims, tensors: ReadonlyMap<string, TensorInpu
 
   const expected = slots(dims);
   const wanted = new Set(expected.map((s) => s.name));
-  const size = (s: Slot) => s.shape.reduce((a, b) => a * b, 1);
   for (const s of expected) {
     const t = byName.get(s.name);
     if (t === undefined) problems.push(`${s.name}: missing (expected shape [${s.shape.join(', ')}])`);
     else if (!sameShape(t.shape, s.shape)) problems.push(`${s.name}: shape [${t.shape.join(', ')}], expected [${s.shape.join(', ')}]`);
-    else if ('data' in t && t.data.length !== size(s)) problems.push(`${s.name}: ${t.data.length} values for shape [${s.shape.join(', ')}]`);
+    else if ('data' in t && t.data.length !== slotSize(s)) problems.push(`${s.name}: ${t.data.length} values for shape [${s.shape.join(', ')}]`);
   }
   const head = byName.get('lm_head.weight');
   if (dims.tieEmbeddings && head !== undefined) {
@@ -320,15 +328,11 @@ export function writeParamsFromHF(
   dims: ModelDims, tensors: ReadonlyMap<string, TensorInput>, source: string, sink: ParamSink, options: { allowNonFinite?: boolean } = {},
 ): void {
   const { expected, byName } = matchHFTensors(dims, tensors, source);
-  const size = (s: Slot) => s.shape.reduce((a, b) => a * b, 1);
   const nonFinite: string[] = [];
-  // Transposed tensors go through one scratch buffer, sized for the largest, then one sequential copy: the
-  // transpose's scattered writes straight into a fresh parameter array (untouched pages, far apart) ran ~5×
-  // slower than into a reused buffer that stays in cache.
-  const scratch = new Float32Array(Math.max(0, ...expected.filter((s) => s.transpose).map(size)));
+  const scratch = transposeScratch(expected);
   for (const s of expected) {
     const data = float32Of(byName.get(s.name)!);
-    const n = size(s);
+    const n = slotSize(s);
     const bad = options.allowNonFinite === true ? -1 : firstNonFinite(data);
     if (bad >= 0) nonFinite.push(`${s.name}: element ${bad} is ${data[bad]}`);
     let values = data;
@@ -355,7 +359,8 @@ function throwNonFinite(source: string, nonFinite: string[]): never {
  * will not read them again: when every tensor is F32 and the file holds them back to back in our layout's order
  * (as `saveCheckpoint` writes them), the parameters are a view of the file's data section, with the transposed
  * tensors turned back in place. Otherwise (a Hugging Face file, F16, extra tensors in between) `undefined`, and
- * nothing was modified. On a machine where first touching fresh memory is slow (virtualised page tables), not
+ * nothing was modified. A non-finite weight throws as `paramsFromHF` does, after some tensors were turned: the
+ * caller drops the bytes. On a machine where first touching fresh memory is slow (virtualised page tables), not
  * allocating and filling a second 500 MB array halves a GPT-2 checkpoint's load time.
  */
 export function paramsFromHFInPlace(
@@ -363,7 +368,6 @@ export function paramsFromHFInPlace(
 ): Float32Array | undefined {
   const { expected, byName } = matchHFTensors(dims, tensors, source);
   const total = paramLayout(dims).total;
-  const size = (s: Slot) => s.shape.reduce((a, b) => a * b, 1);
   const first = byName.get(expected[0]?.name ?? '');
   if (first === undefined || !('bytes' in first)) return undefined;
   const base = first.bytes;
@@ -375,12 +379,12 @@ export function paramsFromHFInPlace(
     if (t.bytes.byteOffset - base.byteOffset !== 4 * (s.offset - expected[0].offset)) return undefined;
   }
   const last = expected[expected.length - 1];
-  if (expected[0].offset !== 0 || last.offset + size(last) !== total || base.byteOffset + 4 * total > base.buffer.byteLength) return undefined;
+  if (expected[0].offset !== 0 || last.offset + slotSize(last) !== total || base.byteOffset + 4 * total > base.buffer.byteLength) return undefined;
   const params = new Float32Array(base.buffer, base.byteOffset, total);
   const nonFinite: string[] = [];
-  const scratch = new Float32Array(Math.max(0, ...expected.filter((s) => s.transpose).map(size)));
+  const scratch = transposeScratch(expected);
   for (const s of expected) {
-    const values = params.subarray(s.offset, s.offset + size(s));
+    const values = params.subarray(s.offset, s.offset + slotSize(s));
     const bad = options.allowNonFinite === true ? -1 : firstNonFinite(values);
     if (bad >= 0) nonFinite.push(`${s.name}: element ${bad} is ${values[bad]}`);
     if (s.transpose) {

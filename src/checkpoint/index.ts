@@ -15,7 +15,7 @@
  */
 import { CheckpointBusyError, FormatError, ShapeError, WasmGptError } from '../errors.js';
 import { paramLayout, type ModelDims } from '../model/layout.js';
-import { configFromHF, configToHF, paramsFromHF, paramsToHF } from './hf-gpt2.js';
+import { configFromHF, configToHF, paramsFromHF, paramsFromHFInPlace, paramsToHF } from './hf-gpt2.js';
 import { firstNonFinite, readSafetensors, writeSafetensors, type Float32Tensor, type SafetensorsTensor } from './safetensors.js';
 import { CHECKSUM_FILE, encodeChecksums, verifyChecksums } from './checksum.js';
 import { checkCheckpointDims, checkTrainingState } from './validate.js';
@@ -114,8 +114,16 @@ export function encodeCheckpoint(dims: ModelDims, params: Float32Array, state?: 
 export function decodeCheckpoint(
   files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>, source = 'checkpoint', options: DecodeOptions = {},
 ): Checkpoint {
-  const parts = decodeCheckpointParts(files, source, options);
-  const params = paramsFromHF(parts.dims, parts.tensors, parts.modelFile, options);
+  return checkpointFromParts(decodeCheckpointParts(files, source, options), options, false);
+}
+
+/**
+ * @internal The weights of checked `parts` as one parameter array. `ownsFile`: the caller will not read the
+ * model file's bytes again, so a file we wrote becomes the array where it lies (`paramsFromHFInPlace`).
+ */
+export function checkpointFromParts(parts: CheckpointParts, options: DecodeOptions, ownsFile: boolean): Checkpoint {
+  const params = (ownsFile ? paramsFromHFInPlace(parts.dims, parts.tensors, parts.modelFile, options) : undefined) ??
+    paramsFromHF(parts.dims, parts.tensors, parts.modelFile, options);
   return parts.state === undefined ? { dims: parts.dims, params } : { dims: parts.dims, params, state: parts.state };
 }
 

@@ -26,12 +26,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { CheckpointBusyError, FormatError, WasmGptError } from '../errors.js';
 import type { ModelDims } from '../model/layout.js';
 import {
-  CHECKPOINT_FILES, decodeCheckpointParts, encodeCheckpoint, splitTrainer, type Checkpoint, type DecodeOptions,
+  CHECKPOINT_FILES, checkpointFromParts, decodeCheckpointParts, encodeCheckpoint, splitTrainer, type Checkpoint, type DecodeOptions,
   type SaveCheckpointOptions, type TrainingState,
 } from './index.js';
 import { HF_EXTRA_FILES, decodeExtras, type CheckpointExtras } from './hf-files.js';
 import { GPT, type GPTOptions } from '../model/gpt.js';
-import { paramsFromHF, paramsFromHFInPlace } from './hf-gpt2.js';
 import type { GenerateOptions } from '../sampler/options.js';
 import type { Tokenizer } from '../tokenizer/types.js';
 
@@ -200,12 +199,9 @@ async function saveLocked(target: string, files: Map<string, Uint8Array>): Promi
  */
 export async function loadCheckpointDir(dir: string, options: DecodeOptions = {}): Promise<Checkpoint & { files: Map<string, Uint8Array>; source: string }> {
   const { files, target } = await readCheckpointDir(dir);
-  const parts = decodeCheckpointParts(files, target, options);
-  // The file's bytes are ours alone: a checkpoint we wrote becomes the parameter array where it lies.
-  const params = paramsFromHFInPlace(parts.dims, parts.tensors, parts.modelFile, options) ??
-    paramsFromHF(parts.dims, parts.tensors, parts.modelFile, options);
+  // The file's bytes are ours alone (read just now), so they may become the parameters.
+  const checkpoint = checkpointFromParts(decodeCheckpointParts(files, target, options), options, true);
   files.delete(CHECKPOINT_FILES.model);
-  const checkpoint: Checkpoint = parts.state === undefined ? { dims: parts.dims, params } : { dims: parts.dims, params, state: parts.state };
   return { ...checkpoint, files, source: target };
 }
 

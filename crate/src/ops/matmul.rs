@@ -115,7 +115,13 @@ pub fn matmul_forward(
         Some(b) => {
             debug_assert!(b.len() >= oc);
             let (dst, src) = (SendPtr(out.as_mut_ptr()), SendConstPtr(b.as_ptr()));
-            par::for_each(n.div_ceil(BIAS_ROWS), |t| unsafe { broadcast_rows(dst, src, t * BIAS_ROWS, ((t + 1) * BIAS_ROWS).min(n), oc) });
+            // Spread only with the product itself: the export always leads the team, and a small layer's bias
+            // rows are not worth a helper's start.
+            if gemm::worth_parallel(n, oc, c) {
+                par::for_each(n.div_ceil(BIAS_ROWS), |t| unsafe { broadcast_rows(dst, src, t * BIAS_ROWS, ((t + 1) * BIAS_ROWS).min(n), oc) });
+            } else {
+                unsafe { broadcast_rows(dst, src, 0, n, oc) };
+            }
             1.0
         }
         None => 0.0,
