@@ -5,15 +5,17 @@
 //! streams as possible, each long and sequential.
 //!
 //! Every element is reduced in a fixed order that depends neither on the column split nor on how many rows
-//! are computed together (sequential in p for B untransposed; 16 interleaved lanes, a fixed tree, then the
+//! are computed together (sequential in p for B untransposed; 4 interleaved lanes, a fixed tree, then the
 //! tail, for B transposed), so results do not depend on the thread count.
 
 use super::kernel::{epilogue_scalar, epilogue_vec};
 use crate::simd::{mul_add_lane, F32x4};
 use core::mem::MaybeUninit;
 
-/// Columns handled per register block when B is not transposed: 8 accumulators.
-const W: usize = 32;
+/// Columns handled per register block when B is not transposed: 2 accumulators. V8 issues a loop body's
+/// loads before its arithmetic, so the PB·W/4 vectors of B, W/4 sums and PB broadcasts of A are all live at
+/// once and must fit 15 registers: 8 + 2 + 4 here, where 32 columns (40) spilled and ran 1.15–1.3× slower.
+const W: usize = 8;
 /// Rows of B consumed per sweep when B is not transposed: PB row streams read side by side.
 const PB: usize = 4;
 /// Running sums kept per sweep (16 KiB, L1): long enough row pieces for the prefetcher, short enough to stay.
@@ -107,22 +109,35 @@ pub unsafe fn gemv_row_bn(
     }
 }
 
+/// Rows of B a one-row [`gemv_bt`] (decode) reads side by side. Plain SIMD128 is bound by issuing loads,
+/// multiplies and adds, and 4 streams (4 + 1 + 4 + 1 product temporary = 10 registers) run as fast as 6.
+/// With relaxed SIMD each step is one fused multiply-add whose result the next step waits for (4 cycles on
+/// current x86): 7 independent sums (7 + 1 + 7 = 15 registers) ran 1.27× faster than 4 from L3 (Zen 5).
+#[cfg(target_feature = "relaxed-simd")]
+pub const ONE_ROW_STREAMS: usize = 7;
+#[cfg(not(target_feature = "relaxed-simd"))]
+pub const ONE_ROW_STREAMS: usize = 4;
+
 /// `C[i, j] ← α·dot(A[i, :], B[j, :]) + β·C[i, j]` for the ROWS rows of A (row stride `lda`, contiguous
 /// along K) and `j` in `j0..j1` (B transposed: row `j` of B is column `j` of op(B)); C has row stride `ldc`.
 ///
-/// B is read one row at a time, front to back: the whole task is a single sequential stream, which the
-/// prefetcher follows at full memory bandwidth (reading 4 or 8 rows side by side, as short interleaved
-/// streams, ran at half the rate on the LM head). All ROWS rows of A use each loaded vector of B, so B is
-/// read once however many rows there are. A row's dot product is the same arithmetic for any ROWS: 16 lanes
-/// (4 vectors × 4) accumulate `p ≡ lane (mod 16)`, the vectors are added as ((v0 + v1) + (v2 + v3)), the
-/// lanes as ((l0 + l1) + (l2 + l3)), then the tail terms in order.
+/// The band is cut into S equal parts and one row of B from each part is read side by side, so every
+/// vector of A loaded serves S rows of B and every vector of B serves all ROWS rows of A: B is read once, in
+/// S sequential streams. One step holds S vectors of B, ROWS of A and S·ROWS accumulators; V8 issues a
+/// loop body's loads before its arithmetic, so all of them are live at once and must fit its 15 usable
+/// vector registers (two streams of four vectors each, the previous kernel, needed 20 and ran at ~60% of
+/// this one's speed from spills).
+///
+/// The arithmetic of one output is the same for every ROWS, S and band: 4 lanes accumulate `p ≡ lane
+/// (mod 4)` in order of p, the lanes are added as ((l0 + l1) + (l2 + l3)), then the tail terms in order.
+/// So results do not depend on the thread count, on how many rows of A come together, or on S.
 ///
 /// # Safety
 /// `a` valid for ROWS rows of `kk` reads, `b` covers rows `j0..j1` of stride `ldb` and length `kk`, `c`
 /// covers ROWS rows up to column `j1`.
-#[inline(never)]
+#[inline(never)] // see the note on `sgemm_ukernel_packed`
 #[allow(clippy::too_many_arguments)]
-pub unsafe fn gemv_rows_bt<const ROWS: usize>(
+pub unsafe fn gemv_bt<const ROWS: usize, const S: usize>(
     kk: usize,
     alpha: f32,
     a: *const f32,
@@ -135,86 +150,37 @@ pub unsafe fn gemv_rows_bt<const ROWS: usize>(
     j0: usize,
     j1: usize,
 ) {
-    const V: usize = 4;
-    let k16 = kk - kk % (4 * V);
-    for j in j0..j1 {
-        let br = b.add(j * ldb);
-        let mut acc = [[F32x4::zero(); V]; ROWS];
+    let k4 = kk - kk % 4;
+    let part = (j1 - j0) / S;
+    for j in j0..j0 + part {
+        let rows: [*const f32; S] = core::array::from_fn(|s| b.add((j + s * part) * ldb));
+        let mut acc = [[F32x4::zero(); S]; ROWS];
         let mut p = 0;
-        while p < k16 {
-            let bv: [F32x4; V] = core::array::from_fn(|v| F32x4::load(br.add(p + 4 * v)));
+        while p < k4 {
+            let bv: [F32x4; S] = core::array::from_fn(|s| F32x4::load(rows[s].add(p)));
             for i in 0..ROWS {
-                let ar = a.add(i * lda + p);
-                for v in 0..V {
-                    acc[i][v] = acc[i][v].mul_add(F32x4::load(ar.add(4 * v)), bv[v]);
+                let av = F32x4::load(a.add(i * lda + p));
+                for s in 0..S {
+                    acc[i][s] = acc[i][s].mul_add(av, bv[s]);
                 }
             }
-            p += 4 * V;
+            p += 4;
         }
         for i in 0..ROWS {
-            let [v0, v1, v2, v3] = acc[i];
-            let mut s = v0.add(v1).add(v2.add(v3)).reduce_sum();
             let ar = a.add(i * lda);
-            for q in k16..kk {
-                s += *ar.add(q) * *br.add(q);
+            for s in 0..S {
+                let mut sum = acc[i][s].reduce_sum();
+                for q in k4..kk {
+                    sum += *ar.add(q) * *rows[s].add(q);
+                }
+                let dst = c.add(i * ldc + j + s * part);
+                *dst = epilogue_scalar(sum, alpha, beta, dst);
             }
-            let dst = c.add(i * ldc + j);
-            *dst = epilogue_scalar(s, alpha, beta, dst);
         }
     }
-}
-
-/// [`gemv_rows_bt`] for one row of A (decode), reading two rows of B at once from the two halves of the band:
-/// two sequential streams keep more memory requests in flight than one, and each loaded vector of A serves
-/// both. Weights too large for the last-level cache (every matrix of a decode step, which cycles through all
-/// of them) stream ~7–10% faster this way; a matrix that stays in cache loses some, which decode never sees.
-/// Each output is the same arithmetic as `gemv_rows_bt::<1>` (same lanes, same tree, same tail), so results
-/// are identical to it bit for bit, whatever the band.
-///
-/// # Safety
-/// As [`gemv_rows_bt`] with ROWS = 1.
-#[inline(never)]
-#[allow(clippy::too_many_arguments)]
-pub unsafe fn gemv_row_bt(
-    kk: usize,
-    alpha: f32,
-    a: *const f32,
-    b: *const f32,
-    ldb: usize,
-    beta: f32,
-    c: *mut f32,
-    j0: usize,
-    j1: usize,
-) {
-    const V: usize = 4;
-    let k16 = kk - kk % (4 * V);
-    let half = (j1 - j0) / 2;
-    let finish = |acc: [F32x4; V], br: *const f32, j: usize| {
-        let [v0, v1, v2, v3] = acc;
-        let mut s = v0.add(v1).add(v2.add(v3)).reduce_sum();
-        for q in k16..kk {
-            s += *a.add(q) * *br.add(q);
-        }
-        let dst = c.add(j);
-        *dst = epilogue_scalar(s, alpha, beta, dst);
-    };
-    for j in j0..j0 + half {
-        let (bx, by) = (b.add(j * ldb), b.add((j + half) * ldb));
-        let mut x = [F32x4::zero(); V];
-        let mut y = [F32x4::zero(); V];
-        let mut p = 0;
-        while p < k16 {
-            for v in 0..V {
-                let av = F32x4::load(a.add(p + 4 * v));
-                x[v] = x[v].mul_add(av, F32x4::load(bx.add(p + 4 * v)));
-                y[v] = y[v].mul_add(av, F32x4::load(by.add(p + 4 * v)));
-            }
-            p += 4 * V;
-        }
-        finish(x, bx, j);
-        finish(y, by, j + half);
-    }
-    if (j1 - j0) % 2 == 1 {
-        gemv_rows_bt::<1>(kk, alpha, a, 0, b, ldb, beta, c, 0, j1 - 1, j1);
+    // The rows left over when the band does not split evenly, one stream.
+    let done = j0 + S * part;
+    if S > 1 && done < j1 {
+        gemv_bt::<ROWS, 1>(kk, alpha, a, lda, b, ldb, beta, c, ldc, done, j1);
     }
 }

@@ -187,7 +187,7 @@ unsafe fn sgemm_impl(
     let (a, b, c, ws_ptr) = (SendConstPtr(a), SendConstPtr(b), SendPtr(c), SendPtr(ws_ptr));
 
     if m < SMALL_M {
-        const { assert!(SMALL_M <= 4) }; // gemv_rows_bt is instantiated for 1, 2 and 3 rows
+        const { assert!(SMALL_M <= 4) }; // gemv_bt is instantiated for 1, 2 and 3 rows
         if trans_a && trans_b {
             // The dot-product form wants rows of op(A) contiguous; with trans_a they are columns of A.
             for i in 0..m {
@@ -212,9 +212,9 @@ unsafe fn sgemm_impl(
             if trans_b {
                 let (a, b, c) = (a_rows.get(), b.get(), c.get());
                 match m {
-                    1 => gemv::gemv_row_bt(k, alpha, a, b, ldb, beta, c, j0, j1),
-                    2 => gemv::gemv_rows_bt::<2>(k, alpha, a, lda_rows, b, ldb, beta, c, ldc, j0, j1),
-                    _ => gemv::gemv_rows_bt::<3>(k, alpha, a, lda_rows, b, ldb, beta, c, ldc, j0, j1),
+                    1 => gemv::gemv_bt::<1, { gemv::ONE_ROW_STREAMS }>(k, alpha, a, 0, b, ldb, beta, c, ldc, j0, j1),
+                    2 => gemv::gemv_bt::<2, 4>(k, alpha, a, lda_rows, b, ldb, beta, c, ldc, j0, j1),
+                    _ => gemv::gemv_bt::<3, 3>(k, alpha, a, lda_rows, b, ldb, beta, c, ldc, j0, j1),
                 }
             } else {
                 // Row by row (B re-read per row): in the model only the kv-cache's small P·V products come here.

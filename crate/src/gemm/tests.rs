@@ -167,9 +167,9 @@ fn kernel_ids_round_trip_and_the_probe_computes() {
 #[test]
 fn small_m_rows_do_not_depend_on_how_many_are_computed_together() {
     // Decode computes one row, beam search several: each row of a 3-row product must equal the 1-row one
-    // (the 1-row B-transposed path reads two rows of B at a time: an odd n leaves it one alone).
+    // (the B-transposed path reads 3 or 4 rows of B side by side: n not a multiple leaves some to one stream).
     let k = 771;
-    for (n, tb) in [(300, false), (300, true), (301, true), (1, true)] {
+    for (n, tb) in [(300, false), (300, true), (301, true), (302, true), (303, true), (1, true)] {
         let a = fill(11, 3 * k);
         let b = fill(12, n * k);
         let ldb = if tb { k } else { n };
@@ -182,6 +182,37 @@ fn small_m_rows_do_not_depend_on_how_many_are_computed_together() {
                 sgemm(&mut ws, false, tb, 1, n, k, 1.0, a[i * k..].as_ptr(), k, b.as_ptr(), ldb, 0.0, one.as_mut_ptr(), n)
             };
             assert_eq!(first_bit_difference(&one, &all[i * n..(i + 1) * n]), None, "row {i}, tb={tb}");
+        }
+    }
+}
+
+#[test]
+fn transposed_gemv_does_not_depend_on_streams_or_rows() {
+    // gemv_bt's stream count S and row count ROWS only change which outputs share a pass over K.
+    type Gemv = unsafe fn(usize, f32, *const f32, usize, *const f32, usize, f32, *mut f32, usize, usize, usize);
+    for &(n, k) in &[(1, 5), (7, 3), (13, 64), (130, 771), (1031, 129)] {
+        let case = Case { ta: false, tb: true, m: 3, n, k, alpha: 0.75, beta: 0.5 };
+        let (lda, ldb, ldc) = case.dims();
+        let (a, b, c0) = case.inputs();
+        let run = |f: Gemv, rows: usize| {
+            let mut c = c0.clone();
+            for i in (0..3).step_by(rows) {
+                let (a, c) = (a[i * lda..].as_ptr(), c[i * ldc..].as_mut_ptr());
+                // Two column bands, as two tasks would take them.
+                unsafe { f(k, 0.75, a, lda, b.as_ptr(), ldb, 0.5, c, ldc, 0, n / 3) };
+                unsafe { f(k, 0.75, a, lda, b.as_ptr(), ldb, 0.5, c, ldc, n / 3, n) };
+            }
+            c
+        };
+        let one = run(gemv::gemv_bt::<1, 1>, 1);
+        check_against_f64(&case, &a, &b, &c0, &one);
+        for (name, other) in [
+            ("1x4", run(gemv::gemv_bt::<1, 4>, 1)),
+            ("1x7", run(gemv::gemv_bt::<1, 7>, 1)),
+            ("3x3", run(gemv::gemv_bt::<3, 3>, 3)),
+            ("3x1", run(gemv::gemv_bt::<3, 1>, 3)),
+        ] {
+            assert_eq!(first_bit_difference(&one, &other), None, "gemv_bt {name} vs 1x1 at n={n} k={k}");
         }
     }
 }
