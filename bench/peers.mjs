@@ -14,6 +14,8 @@
 //              (63 / time of the other tokens). wasm-gpt through `Sampler.stream` (temperature 0), onnxruntime
 //              with our ONNX export (bench/onnx/gpt2.mjs) feeding present.* back as past_key_values.*. The
 //              greedy tokens must be identical (the bench fails otherwise); max |Δ| of the prefill's logits.
+//              `wasm-gpt q8` runs the same weights quantized (`gpt.quantize('q8')`): its tokens must agree
+//              between thread counts, and its logits' distance from the float32 model's is reported.
 //
 // Ratios are speeds, wasm-gpt ÷ peer (> 1: wasm-gpt is faster), each thread count against the same count.
 // Usage: node bench/peers.mjs [--quick] [--only=gemm,attention,decode] [--markdown] [--json FILE]
@@ -28,13 +30,15 @@ import { causalAttentionModel, causalMask, matmulModel } from './onnx/graphs.mjs
 const SECTIONS = ['gemm', 'attention', 'decode'];
 const WASM_GPT = 'wasm-gpt';
 const WASM_GPT_TRANS_B = 'wasm-gpt Bᵀ';
+/** wasm-gpt on the same weights quantized to q8 (`gpt.quantize('q8')`): decode only. */
+const WASM_GPT_Q8 = 'wasm-gpt q8';
 const TFJS = 'tfjs-wasm';
 const ORT = 'onnxruntime-web';
 const THREADS = [1, 2];
 const RUNS = {
   gemm: [WASM_GPT, TFJS, ORT],
   attention: [WASM_GPT, TFJS, ORT],
-  decode: [WASM_GPT, ORT],
+  decode: [WASM_GPT, WASM_GPT_Q8, ORT],
 };
 
 const args = parseArgs(undefined, { flags: ['markdown'], options: ['child'] });
@@ -228,12 +232,17 @@ async function decodeChild(engine, threads) {
   const prompt = promptIds(DECODE.promptTokens, GPT2.vocabSize);
   let result;
   let firstLogits;
-  if (engine === WASM_GPT) {
+  if (engine === WASM_GPT || engine === WASM_GPT_Q8) {
     const core = await loadWasmGpt(threads);
     const { GPT, InferenceSession, Sampler } = await import('../dist/index.js');
-    const gpt = await GPT.create(GPT2, { core });
+    let gpt = await GPT.create(GPT2, { core });
     gpt.setParameters(params);
     params = undefined;
+    if (engine === WASM_GPT_Q8) {
+      const q = gpt.quantize('q8');
+      gpt.dispose();
+      gpt = q;
+    }
     const session = new InferenceSession(gpt, { maxLength: DECODE.promptTokens });
     firstLogits = Float32Array.from(session.prefill(prompt));
     session.free();
@@ -344,10 +353,10 @@ async function main() {
   // Rows of the markdown summary: [label, metric, shape, ourEngine, peers]
   const summary = [];
   const rowsOf = (section) => [...new Set(records.filter((r) => r.section === section && r.engine).map((r) => `${r.shape}\u0000${r.metric}`))].map((k) => k.split('\u0000'));
-  const peersOf = (section) => RUNS[section].filter((e) => e !== WASM_GPT);
+  const peersOf = (section) => RUNS[section].filter((e) => e !== WASM_GPT && e !== WASM_GPT_Q8);
 
   for (const section of sections) {
-    const ours = section === 'gemm' ? [WASM_GPT, WASM_GPT_TRANS_B] : [WASM_GPT];
+    const ours = section === 'gemm' ? [WASM_GPT, WASM_GPT_TRANS_B] : section === 'decode' ? [WASM_GPT, WASM_GPT_Q8] : [WASM_GPT];
     const peers = peersOf(section);
     for (const threads of THREADS) {
       const rows = rowsOf(section).map(([shape, metric]) => {
@@ -369,8 +378,32 @@ async function main() {
 
   const problems = [...failures];
   if (sections.includes('decode')) {
-    const checks = records.filter((r) => r.check);
+    const checks = records.filter((r) => r.check && r.check !== WASM_GPT_Q8);
     const reference = checks.find((c) => c.check === WASM_GPT && c.threads === 1) ?? checks[0];
+    // q8 weights give other logits (and, on a random model, possibly other tokens): its two thread counts must
+    // agree with each other; its distance from the float32 logits is reported.
+    const q8 = records.filter((r) => r.check === WASM_GPT_Q8);
+    if (q8.length > 0) {
+      const decodeLogits = (c) => new Float32Array(new Uint8Array(Buffer.from(c.logits, 'base64')).buffer);
+      const [a, b] = q8;
+      if (b !== undefined && !(a.tokens.length === b.tokens.length && a.tokens.every((t, i) => t === b.tokens[i]))) {
+        problems.push(`decode: ${WASM_GPT_Q8} greedy tokens differ between ${a.threads} and ${b.threads} threads`);
+      }
+      if (reference) {
+        const [ql, fl] = [decodeLogits(a), decodeLogits(reference)];
+        let max = 0;
+        let sum = 0;
+        for (let i = 0; i < ql.length; i++) {
+          const d = Math.abs(ql[i] - fl[i]);
+          max = Math.max(max, d);
+          sum += d;
+        }
+        const agree = a.tokens.findIndex((t, i) => t !== reference.tokens[i]);
+        console.log(`
+${WASM_GPT_Q8}: prefill logits vs float32 max |Δ| ${max.toExponential(2)}, mean ${(sum / ql.length).toExponential(2)}; greedy tokens ${agree < 0 ? 'identical to float32\'s' : `agree with float32's for ${agree}`}${b ? `; ${b.threads}t tokens identical to ${a.threads}t` : ''}`);
+        results.add('peers', WASM_GPT_Q8, a.threads, 'decode check', 'max |logit difference| vs float32', max);
+      }
+    }
     if (reference) {
       const refLogits = new Float32Array(new Uint8Array(Buffer.from(reference.logits, 'base64')).buffer);
       console.log(`\ndecode check against ${reference.check} ${reference.threads}t: greedy tokens ${reference.tokens.slice(0, 12).join(' ')} …`);
@@ -395,7 +428,7 @@ async function main() {
         return `${M === 1 ? 'GEMV' : 'SGEMM'} ${s.shape}${s.ours === WASM_GPT_TRANS_B ? ', B as N×K (transB)' : ''}, GFLOP/s`;
       }
       if (s.section === 'attention') return `causal attention ${s.shape}, ms`;
-      return `${s.shape}: ${s.metric}`;
+      return `${s.shape}: ${s.metric}${s.ours === WASM_GPT_Q8 ? ', wasm-gpt with q8 weights' : ''}`;
     };
     const both = (f) => `${f(1)} (${f(2)})`;
     const allPeers = [TFJS, ORT];

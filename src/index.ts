@@ -9,6 +9,8 @@ export * from './tokenizer/index.js';
 export * from './data/index.js';
 export { createWasmKernels, createJsKernels, dropoutUniform, type Kernels, type WasmKernels, type JsKernels } from './kernels/index.js';
 export { GPT, type GPTOptions, type FromPretrainedOptions, type Pretrained } from './model/gpt.js';
+export { QuantizedGPT } from './model/quantized.js';
+export type { WeightDtype } from './model/layout.js';
 export { clearPretrainedCache, type DownloadProgress } from './checkpoint/pretrained.js';
 export { resolveConfig, PRESETS, GPT_DEFAULTS, type GPTConfig, type GPTConfigInput, type PresetName } from './model/config.js';
 export { INIT_SCHEMES, type InitScheme } from './model/init.js';

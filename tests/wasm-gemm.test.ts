@@ -220,7 +220,7 @@ describe('built artifacts', () => {
     const module = new WebAssembly.Module(bytes);
     const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
     const wanted = [...EXPORT_NAMES, ...OP_EXPORT_NAMES, ...(ARTIFACTS[name].threads ? THREAD_EXPORT_NAMES : [])];
-    expect(OP_EXPORT_NAMES.length).toBe(24);
+    expect(OP_EXPORT_NAMES.length).toBe(28);
     expect(wanted.filter((n) => !exported.has(n))).toEqual([]);
     expect(readMemoryImport(bytes)).toEqual({
       module: 'env', name: 'memory', shared: ARTIFACTS[name].threads, initialPages: INITIAL_PAGES, maxPages: MAX_PAGES,

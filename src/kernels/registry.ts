@@ -17,6 +17,7 @@ import { jsLayernormOps } from './js/layernorm.js';
 import { jsMatmulOps } from './js/matmul.js';
 import { jsMemoryOps } from './js/memory.js';
 import { jsOptimOps } from './js/optim.js';
+import { jsQ8Ops } from './js/q8.js';
 import { jsResidualOps } from './js/residual.js';
 import { wasmActivationOps } from './wasm/activation.js';
 import { wasmAttentionOps } from './wasm/attention.js';
@@ -28,6 +29,7 @@ import { wasmLayernormOps } from './wasm/layernorm.js';
 import { wasmMatmulOps } from './wasm/matmul.js';
 import { wasmMemoryOps } from './wasm/memory.js';
 import { wasmOptimOps } from './wasm/optim.js';
+import { wasmQ8Ops } from './wasm/q8.js';
 import { wasmResidualOps } from './wasm/residual.js';
 
 type Op = Exclude<keyof Kernels<unknown, unknown>, 'backend'>;
@@ -47,6 +49,10 @@ export const KERNELS = [
   entry({ name: 'encoder', exports: ['wgpt_positional_sinusoidal', 'wgpt_encoder_forward', 'wgpt_encoder_backward'], wasm: wasmEncoderOps, js: jsEncoderOps }),
   entry({ name: 'layernorm', exports: ['wgpt_layernorm_forward', 'wgpt_layernorm_backward'], wasm: wasmLayernormOps, js: jsLayernormOps }),
   entry({ name: 'matmul', exports: ['wgpt_matmul_forward', 'wgpt_matmul_backward'], wasm: wasmMatmulOps, js: jsMatmulOps }),
+  entry({
+    name: 'q8', exports: ['wgpt_q8_quantize', 'wgpt_q8_dequantize', 'wgpt_q8_matmul_forward', 'wgpt_q8_encoder_forward'],
+    wasm: wasmQ8Ops, js: jsQ8Ops,
+  }),
   entry({ name: 'attention', exports: ['wgpt_attention_forward', 'wgpt_attention_backward'], wasm: wasmAttentionOps, js: jsAttentionOps }),
   entry({ name: 'kvcache', exports: ['wgpt_kv_attention_forward', 'wgpt_kv_reorder'], wasm: wasmKvCacheOps, js: jsKvCacheOps }),
   entry({

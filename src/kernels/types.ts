@@ -61,6 +61,23 @@ export interface Kernels<F, I> {
    * Σ_n dout (when not null). */
   matmulBackward(dinp: F, dweight: F, dbias: F | null, dout: F, inp: F, weight: F, N: number, C: number, OC: number, accumulate: boolean): void;
 
+  // ---- q8.rs (weight-only int8 for inference: blocks of 32 along C, one scale each) -----------------
+  /**
+   * out (q8Floats(rows, cols) slots) ← inp (rows, cols) quantized: per block of 32, d = max|w| / 127 and
+   * q = round(w / d), ties away from zero. cols must be a multiple of 32. Layout: src/kernels/q8-layout.ts.
+   */
+  quantizeQ8(out: F, inp: F, rows: number, cols: number): void;
+  /** out (rows, cols) ← the values a q8 tensor stands for, q·d. */
+  dequantizeQ8(out: F, inp: F, rows: number, cols: number): void;
+  /**
+   * out (N,OC) = inp (N,C) · weightᵀ + bias with weight a q8 (OC,C) tensor: each input row is quantized to
+   * int16 in the same blocks, each block's product summed exactly in int32, and out[n,o] = Σ_b f32(sum_b) ·
+   * (d_w·d_x), in order of b, + bias. Identical for any N (a row alone or in a batch) and thread count.
+   */
+  matmulForwardQ8(out: F, inp: F, weight: F, bias: F | null, N: number, C: number, OC: number): void;
+  /** `encoderForward` over a q8 token embedding wte (V,C): out = q·d + wpe[t]. */
+  encoderForwardQ8(out: F, tokens: I, wte: F, wpe: F, B: number, T: number, C: number, V: number): void;
+
   // ---- attention.rs -------------------------------------------------------------------------------
   /**
    * Causal multi-head self-attention. qkv (B,T,3C) holds q, k, v side by side (each C = NH·hs, head h at

@@ -7,16 +7,20 @@
  */
 import { WasmGptError } from '../errors.js';
 import type { Kernels } from '../kernels/types.js';
-import type { ModelDims, ParamLayout } from './layout.js';
+import type { ModelDims, ParamLayout, WeightDtype } from './layout.js';
 
 /** One layer's windows of a parameter-layout buffer (the parameters, or their gradients). Null: no bias. */
 export interface LayerParams<F> {
+  /** How the four weight matrices are held ('q8': inference only, `matmulForwardQ8`). */
+  dtype: WeightDtype;
   ln1w: F; ln1b: F; qkvw: F; qkvb: F | null; attprojw: F; attprojb: F | null;
   ln2w: F; ln2b: F; fcw: F; fcb: F | null; fcprojw: F; fcprojb: F | null;
 }
 
 /** Every window of a parameter-layout buffer a forward or backward touches. */
 export interface ModelViews<F> {
+  dtype: WeightDtype;
+  /** The token embedding (a q8 tensor in a q8 model). */
   wte: F;
   /** Learned positions; null with sinusoidal ones. */
   wpe: F | null;
@@ -37,10 +41,13 @@ export function modelViews<F, I>(k: Kernels<F, I>, d: ModelDims, layout: ParamLa
   };
   const opt = (name: string, layer?: number) => (layout.tensors.has(name) ? view(name, layer) : null);
   const wte = view('wte');
+  const dtype = layout.dtype ?? 'f32';
   return {
+    dtype,
     wte,
     wpe: opt('wpe'),
     layers: Array.from({ length: d.nLayer }, (_, l) => ({
+      dtype,
       ln1w: view('ln1w', l), ln1b: view('ln1b', l), qkvw: view('qkvw', l), qkvb: opt('qkvb', l),
       attprojw: view('attprojw', l), attprojb: opt('attprojb', l), ln2w: view('ln2w', l), ln2b: view('ln2b', l),
       fcw: view('fcw', l), fcb: opt('fcb', l), fcprojw: view('fcprojw', l), fcprojb: opt('fcprojb', l),
@@ -86,6 +93,12 @@ export function blockOutput<F>(d: ModelDims, b: BlockBuffers<F>): F {
   return d.norm === 'pre' ? b.res3 : b.ln2;
 }
 
+/** out (N,OC) = inp (N,C) · weightᵀ + bias, on float32 or q8 weights. */
+export function linearForward<F, I>(k: Kernels<F, I>, dtype: WeightDtype, out: F, inp: F, weight: F, bias: F | null, N: number, C: number, OC: number): void {
+  if (dtype === 'q8') k.matmulForwardQ8(out, inp, weight, bias, N, C, OC);
+  else k.matmulForward(out, inp, weight, bias, N, C, OC);
+}
+
 /**
  * Block `layer` on N rows of x (N, C). `dropout` > 0 drops out each residual branch with masks from
  * (seed, site); the attention applies its own.
@@ -100,19 +113,19 @@ export function blockForward<F, I>(
 
   // attention branch: input is LN1(x) (pre-norm) or x (post-norm)
   if (pre) k.layernormForward(b.ln1, b.ln1Mean, b.ln1Rstd, x, p.ln1w, p.ln1b, N, C, eps);
-  k.matmulForward(b.qkv, pre ? b.ln1 : x, p.qkvw, p.qkvb, N, C, 3 * C);
+  linearForward(k, p.dtype, b.qkv, pre ? b.ln1 : x, p.qkvw, p.qkvb, N, C, 3 * C);
   attention.forward(b.atty, b.qkv, layer);
-  k.matmulForward(b.attproj, b.atty, p.attprojw, p.attprojb, N, C, C);
+  linearForward(k, p.dtype, b.attproj, b.atty, p.attprojw, p.attprojb, N, C, C);
   if (dropout > 0) k.dropoutForward(b.attproj, b.attproj, N * C, dropout, siteSeed(seed, dropoutSite.attnBranch(layer)), 0);
   k.residualForward(b.res2, x, b.attproj, N * C);
   if (!pre) k.layernormForward(b.ln1, b.ln1Mean, b.ln1Rstd, b.res2, p.ln1w, p.ln1b, N, C, eps);
 
   // MLP branch: input is LN2(res2) (pre-norm) or LN1(res2) (post-norm)
   if (pre) k.layernormForward(b.ln2, b.ln2Mean, b.ln2Rstd, b.res2, p.ln2w, p.ln2b, N, C, eps);
-  k.matmulForward(b.fch, pre ? b.ln2 : b.ln1, p.fcw, p.fcb, N, C, 4 * C);
+  linearForward(k, p.dtype, b.fch, pre ? b.ln2 : b.ln1, p.fcw, p.fcb, N, C, 4 * C);
   if (d.activation === 'gelu') k.geluForward(b.fchAct, b.fch, N * 4 * C);
   else k.reluForward(b.fchAct, b.fch, N * 4 * C);
-  k.matmulForward(b.fcproj, b.fchAct, p.fcprojw, p.fcprojb, N, 4 * C, C);
+  linearForward(k, p.dtype, b.fcproj, b.fchAct, p.fcprojw, p.fcprojb, N, 4 * C, C);
   if (dropout > 0) k.dropoutForward(b.fcproj, b.fcproj, N * C, dropout, siteSeed(seed, dropoutSite.mlpBranch(layer)), 0);
   k.residualForward(b.res3, pre ? b.res2 : b.ln1, b.fcproj, N * C);
   if (!pre) k.layernormForward(b.ln2, b.ln2Mean, b.ln2Rstd, b.res3, p.ln2w, p.ln2b, N, C, eps);

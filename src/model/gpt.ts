@@ -11,6 +11,7 @@ import { resolveConfig, type GPTConfig, type GPTConfigInput, type PresetName } f
 import { GPTEngine } from './engine.js';
 import { INIT_SCHEMES, initParameters, type InitScheme } from './init.js';
 import { paramLayout, type ParamLayout } from './layout.js';
+import { QuantizedGPT } from './quantized.js';
 import { checkMemory, estimateMemory, type MemoryEstimate } from './memory.js';
 import {
   decodeCheckpointParts, decodeExtras, encodeCheckpoint, splitTrainer, type Checkpoint, type CheckpointParts, type DecodeOptions,
@@ -220,6 +221,18 @@ export class GPT {
 
   get backend(): 'wasm' | 'js' {
     return this.kernels.backend;
+  }
+
+  /**
+   * An inference-only copy of this model with its weight matrices as int8 blocks (`'q8'`, the only dtype):
+   * about 0.28× the memory and decoding ~2× faster on wasm. Runs in `Sampler` and `InferenceSession`; this
+   * model stays as it was (dispose it if only the quantized one is needed). Throws `ShapeError` when nEmbd is
+   * not a multiple of 32.
+   */
+  quantize(dtype: 'q8' = 'q8'): QuantizedGPT {
+    this.#live();
+    if (dtype !== 'q8') throw new ConfigError('dtype', `GPT.quantize: dtype must be 'q8', got ${describeValue(dtype)}`);
+    return QuantizedGPT.fromFloat(this.config, this.kernels, this.params);
   }
 
   /** Number of trainable parameters (tied embeddings counted once). */

@@ -17,8 +17,8 @@ import { DisposedError, ShapeError, describeValue } from '../errors.js';
 import { checkSessionMemory } from './memory.js';
 import type { Kernels } from '../kernels/types.js';
 import type { SamplerModel } from '../sampler/model.js';
-import { blockForward, modelViews, type BlockAttention, type BlockBuffers, type ModelViews } from './block.js';
-import { paramLayout, type ModelDims } from './layout.js';
+import { blockForward, linearForward, modelViews, type BlockAttention, type BlockBuffers, type ModelViews } from './block.js';
+import { paramLayout, q8Layout, type ModelDims } from './layout.js';
 
 export interface InferenceOptions {
   /** Sequences decoded side by side: the cache's rows. Default 1. */
@@ -85,10 +85,10 @@ export class InferenceSession<F, I> {
     this.maxRows = positiveInt('maxRows', options.maxRows ?? Math.max(B, Math.min(B * this.maxLength, 1024)));
     if (this.maxRows < B) throw new ShapeError(`InferenceSession: maxRows ${this.maxRows} is less than batch ${B} (one decode step needs ${B} rows)`);
 
-    const layout = paramLayout(d);
+    const layout = model.dtype === 'q8' ? q8Layout(d) : paramLayout(d);
     const have = (model.params as { length?: number }).length;
     if (have !== undefined && have !== layout.total) {
-      throw new ShapeError(`InferenceSession: params has ${have} floats, the layout of this config needs ${layout.total}`);
+      throw new ShapeError(`InferenceSession: params has ${have} floats, the ${layout.dtype ?? 'f32'} layout of this config needs ${layout.total}`);
     }
     this.#P = modelViews(k, d, layout, model.params);
     if (this.#P.wpe !== null) {
@@ -282,7 +282,8 @@ export class InferenceSession<F, I> {
     const pre = d.norm === 'pre';
     k.writeI32(this.#tokens, tokens);
     const positions = k.view(this.#positions, pos * C, Tq * C); // positions pos..pos+Tq
-    k.encoderForward(x, this.#tokens, this.#P.wte, positions, rows, Tq, C);
+    if (this.#P.dtype === 'q8') k.encoderForwardQ8(x, this.#tokens, this.#P.wte, positions, rows, Tq, C, V);
+    else k.encoderForward(x, this.#tokens, this.#P.wte, positions, rows, Tq, C);
 
     // Every block reads x and leaves its output in x again (the aliasing of #block).
     this.#stepRows = rows;
@@ -307,7 +308,7 @@ export class InferenceSession<F, I> {
       for (let b = 0; b < rows; b++) k.write(final, k.read(k.view(x, (b * Tq + Tq - 1) * C, C)), b * C);
       hidden = final;
     }
-    k.matmulForward(logits, hidden, this.#P.head, null, rows, C, V);
+    linearForward(k, this.#P.dtype, logits, hidden, this.#P.head, null, rows, C, V);
     k.read(rows === this.batch ? logits : k.view(logits, 0, rows * V), this.#logits.subarray(0, rows * V));
   }
 }

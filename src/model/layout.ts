@@ -5,6 +5,7 @@
  * (out, in), as llm.c and PyTorch's nn.Linear store them; Hugging Face GPT-2's Conv1D layout is the
  * transpose, converted in one place when checkpoints are read or written.
  */
+import { q8Floats } from '../kernels/q8-layout.js';
 
 /** The architecture knobs the engine needs (the full user-facing config builds on this). */
 export interface ModelDims {
@@ -32,11 +33,18 @@ export interface TensorSpec {
   decay: boolean;
   /** Size of one layer's slice, for stacked tensors (0 otherwise). */
   layerStride: number;
+  /** Held as q8 blocks (`q8Layout`): offset, size and layerStride count float32 slots of them. */
+  quantized?: true;
 }
+
+/** How a model holds its weight matrices: float32, or int8 blocks of 32 with a scale each (inference only). */
+export type WeightDtype = 'f32' | 'q8';
 
 export interface ParamLayout {
   tensors: Map<string, TensorSpec>;
   total: number;
+  /** 'q8' for `q8Layout`; absent means float32. */
+  dtype?: WeightDtype;
 }
 
 export function paramLayout(d: ModelDims): ParamLayout {
@@ -71,6 +79,32 @@ export function paramLayout(d: ModelDims): ParamLayout {
     offset += size;
   }
   return { tensors, total: offset };
+}
+
+/** The tensors a q8 model holds as int8 blocks: every linear weight and the token embedding (the tied LM
+ * head). Positions, LayerNorms and biases stay float32: together < 3% of GPT-2's parameters. */
+const Q8_TENSORS = new Set(['wte', 'qkvw', 'attprojw', 'fcw', 'fcprojw', 'lm_head']);
+
+/**
+ * `paramLayout` with the matrices as q8 tensors (src/kernels/q8-layout.ts) in place of float32: the same
+ * names and order, sizes in float32 slots. Needs nEmbd to be a multiple of 32 (the blocks run along it).
+ */
+export function q8Layout(d: ModelDims): ParamLayout {
+  const tensors = new Map<string, TensorSpec>();
+  let offset = 0;
+  for (const t of paramLayout(d).tensors.values()) {
+    if (Q8_TENSORS.has(t.name)) {
+      const [rows, cols] = t.shape.slice(-2);
+      const layers = t.layerStride > 0 ? t.shape[0] : 1;
+      const stride = q8Floats(rows, cols);
+      tensors.set(t.name, { ...t, offset, size: layers * stride, layerStride: t.layerStride > 0 ? stride : 0, quantized: true });
+      offset += layers * stride;
+    } else {
+      tensors.set(t.name, { ...t, offset });
+      offset += t.size;
+    }
+  }
+  return { tensors, total: offset, dtype: 'q8' };
 }
 
 /** One activation window: per-layer ones are stacked on a leading L axis, `layerStride` floats apart. */

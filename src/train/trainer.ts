@@ -12,6 +12,7 @@
  * captured by `getState()` (plus the model's parameters), so N steps, save, load, N steps gives bitwise the
  * same losses and weights as 2N steps in one run.
  */
+import { refuseQuantized } from '../model/quantized.js';
 import { BatchLoader, type BatchLoaderState, type TokenIds } from '../data/loader.js';
 import { ConfigError, DisposedError, NonFiniteError, ShapeError, describeValue } from '../errors.js';
 import { checkIds, type GPT } from '../model/gpt.js';
@@ -166,6 +167,7 @@ export class Trainer {
 
   constructor(model: GPT, options: TrainerOptions) {
     if (options === null || typeof options !== 'object') throw new ConfigError('options', `Trainer needs an options object, got ${describeValue(options)}`);
+    refuseQuantized(model, 'Trainer');
     rejectUnknownKeys('Trainer', options, OPTION_KEYS);
     const V = model.config.vocabSize;
     this.model = model;

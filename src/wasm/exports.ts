@@ -67,6 +67,11 @@ export const EXPORTS = {
   // ops/matmul.rs (bias / dbias 0 = none)
   wgpt_matmul_forward: sig('status', 'out', 'inp', 'weight', 'bias', 'N', 'C', 'OC'),
   wgpt_matmul_backward: sig('status', 'dinp', 'dweight', 'dbias', 'dout', 'inp', 'weight', 'N', 'C', 'OC', 'accumulate'),
+  // ops/q8.rs
+  wgpt_q8_quantize: sig('status', 'out', 'inp', 'rows', 'cols'),
+  wgpt_q8_dequantize: sig('status', 'out', 'inp', 'rows', 'cols'),
+  wgpt_q8_matmul_forward: sig('status', 'out', 'inp', 'weight', 'bias', 'N', 'C', 'OC'),
+  wgpt_q8_encoder_forward: sig('status', 'out', 'tokens', 'wte', 'wpe', 'B', 'T', 'C', 'V'),
   // ops/attention.rs
   wgpt_attention_forward: sig('status', 'out', 'lse', 'qkv', 'B', 'T', 'C', 'NH', 'dropout', 'seed'),
   wgpt_attention_backward: sig('status', 'dqkv', 'dout', 'qkv', 'out', 'lse', 'B', 'T', 'C', 'NH', 'dropout', 'seed', 'accumulate'),

@@ -29,6 +29,7 @@ pub mod kvcache;
 pub mod layernorm;
 pub mod matmul;
 pub mod optim;
+pub mod q8;
 pub mod residual;
 
 #[cfg(test)]
