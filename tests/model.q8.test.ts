@@ -3,7 +3,11 @@
  * from and against the dequantized float32 model, thread-count independence, the Sampler on it, and refusals.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, GPT, InferenceSession, QuantizedGPT, Sampler, ShapeError, Trainer, initWasm } from '../src/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, FormatError, GPT, InferenceSession, QuantizedGPT, Sampler, ShapeError, Trainer, initWasm, readSafetensors } from '../src/index.js';
+import { loadCheckpoint, saveCheckpoint } from '../src/checkpoint/node.js';
 import { paramLayout, q8Layout } from '../src/model/layout.js';
 import { resolveConfig } from '../src/model/config.js';
 import { bitsEqual } from './helpers/tolerance.js';
@@ -93,5 +97,48 @@ describe('QuantizedGPT (q8)', () => {
     expect(q).toBeInstanceOf(QuantizedGPT);
     gpt.dispose();
     odd.dispose();
+  });
+
+  it('saves and loads q8 checkpoints bit for bit, and quantizes float32 checkpoints while loading', async () => {
+    for (const variant of [{}, { tieEmbeddings: false, bias: false, positional: 'sinusoidal' as const }]) {
+      const gpt = await GPT.create({ ...SMALL, ...variant }, { backend: 'wasm', threads: 1, seed: 9 });
+      const q = gpt.quantize();
+      const files = q.toCheckpoint();
+      const config = JSON.parse(new TextDecoder().decode(files.get('config.json')));
+      expect(config.quantization).toMatchObject({ quant_method: 'wasm-gpt-q8', bits: 8, block_size: 32 });
+      const st = readSafetensors(files.get('model.safetensors')!, 'model.safetensors');
+      expect(st.tensors.get('transformer.h.1.mlp.c_fc.weight')).toMatchObject({ dtype: 'I8', shape: [256, 64] });
+      expect(st.tensors.get('transformer.h.1.mlp.c_fc.weight_scale')).toMatchObject({ dtype: 'F32', shape: [256, 2] });
+      // 0.28 for the matrices; this small model's float32 positions, norms and biases bring it to ~0.31.
+      expect(files.get('model.safetensors')!.length / (gpt.parameterCount * 4)).toBeLessThan(0.33);
+      const params = q.kernels.read(q.params as never);
+      const back = await QuantizedGPT.fromCheckpoint(files, { backend: 'wasm', threads: 1 });
+      expect(bitsEqual(back.kernels.read(back.params as never), params), 'q8 file round trip').toBe(true);
+      const atLoad = await QuantizedGPT.fromCheckpoint(gpt.toCheckpoint(), { backend: 'js' });
+      expect(bitsEqual(atLoad.kernels.read(atLoad.params as never) as Float32Array, params), 'quantized while loading = quantize()').toBe(true);
+      await expect(GPT.fromCheckpoint(files)).rejects.toThrow(FormatError);
+      await expect(GPT.fromCheckpoint(files)).rejects.toThrow(/q8 checkpoint.*QuantizedGPT/);
+      for (const m of [gpt, q, back, atLoad]) m.dispose();
+    }
+  });
+
+  it('goes through a checkpoint directory in Node (saveCheckpoint, loadCheckpoint with dtype q8)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wgpt-q8-'));
+    try {
+      const gpt = await GPT.create(SMALL, { backend: 'wasm', threads: 1, seed: 4 });
+      await saveCheckpoint(join(dir, 'f32'), gpt);
+      const q = gpt.quantize();
+      await saveCheckpoint(join(dir, 'q8'), q);
+      const fromQ8 = (await loadCheckpoint(join(dir, 'q8'), { dtype: 'q8', threads: 1 })).model;
+      const fromF32 = (await loadCheckpoint(join(dir, 'f32'), { dtype: 'q8', threads: 1 })).model;
+      const want = q.kernels.read(q.params as never);
+      expect(bitsEqual(fromQ8.kernels.read(fromQ8.params as never), want)).toBe(true);
+      expect(bitsEqual(fromF32.kernels.read(fromF32.params as never), want)).toBe(true);
+      await expect(loadCheckpoint(join(dir, 'q8'))).rejects.toThrow(/dtype: 'q8'/);
+      await expect(loadCheckpoint(join(dir, 'q8'), { dtype: 'q4' as 'q8' })).rejects.toThrow(ConfigError);
+      for (const m of [gpt, q, fromQ8, fromF32]) m.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

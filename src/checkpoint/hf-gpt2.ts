@@ -172,11 +172,14 @@ const MAPPINGS: Mapping[] = [
 ];
 
 /** One HF tensor: full name (prefixed as GPT2LMHeadModel names it), HF shape, where it lives in our buffer. */
-interface Slot {
+export interface Slot {
   name: string;
   shape: number[];
   offset: number;
   transpose: boolean;
+  /** Our tensor's name and the layer (0 for tensors that are not per layer). */
+  ours: string;
+  layer: number;
 }
 
 const slotSize = (s: Slot): number => s.shape.reduce((a, b) => a * b, 1);
@@ -190,7 +193,7 @@ const transposeScratch = (expected: readonly Slot[]): Float32Array =>
   new Float32Array(Math.max(0, ...expected.filter((s) => s.transpose).map(slotSize)));
 
 /** Every HF tensor of `dims`, in layout order. */
-function slots(dims: ModelDims): Slot[] {
+export function hfSlots(dims: ModelDims): Slot[] {
   const layout = paramLayout(dims);
   const out: Slot[] = [];
   for (const m of MAPPINGS) {
@@ -201,7 +204,7 @@ function slots(dims: ModelDims): Slot[] {
     const shape = perLayer ? t.shape.slice(1) : t.shape.slice();
     if (m.transpose) shape.reverse();
     for (let i = 0; i < (perLayer ? dims.nLayer : 1); i++) {
-      out.push({ name: full.replace('{i}', String(i)), shape, offset: t.offset + i * t.layerStride, transpose: m.transpose });
+      out.push({ name: full.replace('{i}', String(i)), shape, offset: t.offset + i * t.layerStride, transpose: m.transpose, ours: m.ours, layer: i });
     }
   }
   return out;
@@ -235,7 +238,7 @@ export function paramsToHF(dims: ModelDims, params: Float32Array): Map<string, F
   const total = paramLayout(dims).total;
   if (params.length !== total) throw new ShapeError(`paramsToHF: ${params.length} parameters, the config needs ${total}`);
   const out = new Map<string, Float32Tensor>();
-  for (const s of slots(dims)) {
+  for (const s of hfSlots(dims)) {
     const src = params.subarray(s.offset, s.offset + slotSize(s));
     let data = src;
     if (s.transpose) {
@@ -289,7 +292,7 @@ function matchHFTensors(dims: ModelDims, tensors: ReadonlyMap<string, TensorInpu
     byName.set(key, t);
   }
 
-  const expected = slots(dims);
+  const expected = hfSlots(dims);
   const wanted = new Set(expected.map((s) => s.name));
   for (const s of expected) {
     const t = byName.get(s.name);

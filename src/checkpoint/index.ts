@@ -14,12 +14,14 @@
  * complete Hugging Face checkpoint: `GPT2LMHeadModel.from_pretrained(dir)` loads them.
  */
 import { CheckpointBusyError, FormatError, ShapeError, WasmGptError } from '../errors.js';
-import { paramLayout, type ModelDims } from '../model/layout.js';
+import { paramLayout, q8Layout, type ModelDims } from '../model/layout.js';
 import { configFromHF, configToHF, paramsFromHF, paramsFromHFInPlace, paramsToHF } from './hf-gpt2.js';
 import { firstNonFinite, readSafetensors, writeSafetensors, type Float32Tensor, type SafetensorsTensor } from './safetensors.js';
 import { CHECKSUM_FILE, encodeChecksums, verifyChecksums } from './checksum.js';
 import { checkCheckpointDims, checkTrainingState } from './validate.js';
 import { HF_EXTRA_FILES, encodeExtras, specialIdsToHF, type CheckpointExtras } from './hf-files.js';
+import { Q8_QUANTIZATION, q8ParamsToTensors, quantizationOf } from './q8.js';
+
 
 export { configFromHF, configToHF, paramsFromHF, paramsToHF, type HFGPT2Config, type TensorInput } from './hf-gpt2.js';
 export {
@@ -104,6 +106,23 @@ export function encodeCheckpoint(dims: ModelDims, params: Float32Array, state?: 
 }
 
 /**
+ * The files of a q8 checkpoint (./q8.ts): `params` laid out by `q8Layout(dims)` (a `QuantizedGPT`'s). No training
+ * state: a quantized model does not train.
+ */
+export function encodeQ8Checkpoint(dims: ModelDims, params: Float32Array, extras: CheckpointExtras = {}): Map<string, Uint8Array> {
+  const total = q8Layout(dims).total;
+  if (params.length !== total) throw new ShapeError(`encodeQ8Checkpoint: ${params.length} floats, the q8 layout of the config needs ${total}`);
+  const text = new TextEncoder();
+  const files = new Map<string, Uint8Array>();
+  const config = { ...configToHF(dims), ...specialIdsToHF(extras.tokenizer), quantization: Q8_QUANTIZATION };
+  files.set(CHECKPOINT_FILES.config, text.encode(JSON.stringify(config, null, 2) + '\n'));
+  files.set(CHECKPOINT_FILES.model, writeSafetensors(q8ParamsToTensors(dims, params), { format: 'pt', quantization: Q8_QUANTIZATION.quant_method }));
+  for (const [name, bytes] of encodeExtras(dims, extras)) files.set(name, bytes);
+  files.set(CHECKPOINT_FILES.checksums, encodeChecksums(files));
+  return files;
+}
+
+/**
  * Reads a checkpoint's files (`config.json` and `model.safetensors`, plus both training-state files or
  * neither, and `checksums.json` when present). `source` prefixes every file name in errors (the directory,
  * say). Checks, in order and before the parameters are allocated: the checksums, the config's keys and sizes
@@ -122,6 +141,7 @@ export function decodeCheckpoint(
  * model file's bytes again, so a file we wrote becomes the array where it lies (`paramsFromHFInPlace`).
  */
 export function checkpointFromParts(parts: CheckpointParts, options: DecodeOptions, ownsFile: boolean): Checkpoint {
+  refuseQ8(parts);
   const params = (ownsFile ? paramsFromHFInPlace(parts.dims, parts.tensors, parts.modelFile, options) : undefined) ??
     paramsFromHF(parts.dims, parts.tensors, parts.modelFile, options);
   return parts.state === undefined ? { dims: parts.dims, params } : { dims: parts.dims, params, state: parts.state };
@@ -133,6 +153,19 @@ export interface CheckpointParts {
   tensors: ReadonlyMap<string, SafetensorsTensor>;
   modelFile: string;
   state?: TrainingState;
+  /** 'q8' for a q8 checkpoint (./q8.ts), whose tensors only `writeQ8Params` reads. */
+  quantization?: 'q8';
+}
+
+/** Float32 loaders' refusal of a q8 checkpoint, with what to call instead. */
+export function refuseQ8(parts: CheckpointParts): void {
+  if (parts.quantization === 'q8') {
+    throw new FormatError(
+      `${parts.modelFile}: a q8 checkpoint (config.json has a quantization entry) loads as a QuantizedGPT: ` +
+        "QuantizedGPT.fromCheckpoint(files), or loadCheckpoint(dir, { dtype: 'q8' }) in Node",
+      { file: parts.modelFile },
+    );
+  }
 }
 
 /**
@@ -154,10 +187,19 @@ export function decodeCheckpointParts(
 
   const configFile = path(CHECKPOINT_FILES.config);
   const modelFile = path(CHECKPOINT_FILES.model);
-  const dims = configFromHF(parseJson(need(CHECKPOINT_FILES.config), configFile), configFile);
+  const configJson = parseJson(need(CHECKPOINT_FILES.config), configFile);
+  const dims = configFromHF(configJson, configFile);
+  const quantization = quantizationOf(configJson, configFile);
   const modelBytes = need(CHECKPOINT_FILES.model);
-  checkCheckpointDims(dims, configFile, modelFile, modelBytes.length);
+  // q8: a byte per weight and a float per 32 of them.
+  checkCheckpointDims(dims, configFile, modelFile, modelBytes.length, quantization === 'q8' ? 1 : undefined);
   const model = readSafetensors(modelBytes, modelFile);
+  if (quantization === 'q8') {
+    if (byName.has(CHECKPOINT_FILES.stateTensors) || byName.has(CHECKPOINT_FILES.stateMeta)) {
+      throw new FormatError(`${path(CHECKPOINT_FILES.stateMeta)}: a q8 checkpoint cannot carry a training state (a quantized model does not train)`, { file: path(CHECKPOINT_FILES.stateMeta) });
+    }
+    return { dims, tensors: model.tensors, modelFile, quantization };
+  }
 
   const stateBytes = byName.get(CHECKPOINT_FILES.stateTensors);
   const metaBytes = byName.get(CHECKPOINT_FILES.stateMeta);

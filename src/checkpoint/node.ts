@@ -23,7 +23,8 @@
 import { link, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CheckpointBusyError, FormatError, WasmGptError } from '../errors.js';
+import { CheckpointBusyError, ConfigError, FormatError, WasmGptError } from '../errors.js';
+import { QuantizedGPT } from '../model/quantized.js';
 import type { ModelDims } from '../model/layout.js';
 import {
   CHECKPOINT_FILES, checkpointFromParts, decodeCheckpointParts, encodeCheckpoint, splitTrainer, type Checkpoint, type DecodeOptions,
@@ -144,7 +145,11 @@ async function olderThan(path: string, ms: number): Promise<boolean> {
  * save into `dir` is in progress.
  */
 export async function saveCheckpointDir(dir: string, dims: ModelDims, params: Float32Array, state?: TrainingState, extras?: CheckpointExtras): Promise<void> {
-  const files = encodeCheckpoint(dims, params, state, extras);
+  await saveFilesDir(dir, encodeCheckpoint(dims, params, state, extras));
+}
+
+/** Checkpoint files into `dir`, atomically (see above). */
+async function saveFilesDir(dir: string, files: Map<string, Uint8Array>): Promise<void> {
   const target = resolve(dir);
   await mkdir(dirname(target), { recursive: true });
   const release = await acquireSaveLock(`${target}.lock`, target);
@@ -236,8 +241,13 @@ async function readCheckpointDir(dir: string): Promise<{ files: Map<string, Uint
  * training state, for exact resumption) or `{ trainer?, tokenizer?, generationConfig? }`; with a tokenizer the
  * directory is a complete Hugging Face GPT-2 folder (tokenizer.json, tokenizer_config.json, bos/eos ids).
  */
-export async function saveCheckpoint(dir: string, model: GPT, trainerOrOptions?: { getState(): TrainingState } | SaveCheckpointOptions): Promise<void> {
+export async function saveCheckpoint(dir: string, model: GPT | QuantizedGPT, trainerOrOptions?: { getState(): TrainingState } | SaveCheckpointOptions): Promise<void> {
   const { trainer, ...extras } = splitTrainer(trainerOrOptions);
+  if (model instanceof QuantizedGPT) {
+    if (trainer !== undefined) throw new WasmGptError(`saving checkpoint ${resolve(dir)}: a q8 model has no training state to save`);
+    await saveFilesDir(dir, model.toCheckpoint(extras));
+    return;
+  }
   await saveCheckpointDir(dir, model.config, model.getParameters(), trainer?.getState(), extras);
 }
 
@@ -247,13 +257,33 @@ export async function saveCheckpoint(dir: string, model: GPT, trainerOrOptions?:
  * (when the directory has tokenizer.json) and `generationConfig` are as `GPT.fromPretrained` returns them.
  * `allowNonFinite` loads NaN or infinite weights instead of refusing them; the other options go to the model.
  */
-export async function loadCheckpoint(dir: string, options: GPTOptions & DecodeOptions = {}): Promise<{
+export async function loadCheckpoint(dir: string, options: GPTOptions & DecodeOptions & { dtype: 'q8' }): Promise<{
+  model: QuantizedGPT; tokenizer?: Tokenizer; generationConfig: GenerateOptions;
+}>;
+export async function loadCheckpoint(dir: string, options?: GPTOptions & DecodeOptions & { dtype?: 'f32' }): Promise<{
   model: GPT; state?: TrainingState; tokenizer?: Tokenizer; generationConfig: GenerateOptions;
+}>;
+/**
+ * With `dtype: 'q8'`: a `QuantizedGPT`, from a q8 checkpoint as saved or from a float32 one quantized while it
+ * loads (its training state, if any, is not read). Without: a float32 `GPT` (a q8 checkpoint is refused with
+ * a FormatError saying to pass dtype 'q8').
+ */
+export async function loadCheckpoint(dir: string, options: GPTOptions & DecodeOptions & { dtype?: 'f32' | 'q8' } = {}): Promise<{
+  model: GPT | QuantizedGPT; state?: TrainingState; tokenizer?: Tokenizer; generationConfig: GenerateOptions;
 }> {
-  const { allowNonFinite, ...modelOptions } = options;
+  const { allowNonFinite, dtype, ...modelOptions } = options;
+  if (dtype !== undefined && dtype !== 'f32' && dtype !== 'q8') {
+    throw new ConfigError('dtype', `loadCheckpoint: dtype must be 'f32' or 'q8', got ${JSON.stringify(dtype)}`);
+  }
   const { files, target } = await readCheckpointDir(dir);
-  const parts = decodeCheckpointParts(files, target, { allowNonFinite });
+  if (dtype === 'q8') {
+    // Training state files are not read: a quantized model does not train.
+    files.delete(CHECKPOINT_FILES.stateTensors);
+    files.delete(CHECKPOINT_FILES.stateMeta);
+  }
+  const parts = decodeCheckpointParts(files, target, { allowNonFinite, read: dtype === 'q8' ? (name) => name !== CHECKPOINT_FILES.stateTensors && name !== CHECKPOINT_FILES.stateMeta : undefined });
   const extras = decodeExtras((name) => files.get(name), parts.dims, target);
+  if (dtype === 'q8') return { model: await QuantizedGPT.fromCheckpointParts(parts, modelOptions, { allowNonFinite }), ...extras };
   const model = await GPT.fromCheckpointParts(parts, modelOptions, { allowNonFinite });
   return { model, state: parts.state, ...extras };
 }

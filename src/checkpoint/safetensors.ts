@@ -11,7 +11,7 @@
  * may carry buffers of other dtypes (Hugging Face GPT-2's boolean `attn.bias` masks) that the reader must
  * accept but never convert. `toFloat32` converts F32, F16 and BF16.
  *
- * Writing emits F32 only, the header padded with spaces so the data section starts 8-byte aligned (what the
+ * Writing emits F32 (and I8, for q8 checkpoints), the header padded with spaces so the data section starts 8-byte aligned (what the
  * reference implementation does), and every tensor in insertion order, back to back.
  *
  * Typed arrays are platform-endian; the format is little-endian. Every engine that runs WebAssembly is
@@ -36,6 +36,12 @@ const MAX_HEADER_BYTES = 100_000_000;
 export interface Float32Tensor {
   shape: readonly number[];
   data: Float32Array;
+}
+
+/** A tensor to write: float32, or int8 (q8 checkpoints' values). */
+export interface WritableTensor {
+  shape: readonly number[];
+  data: Float32Array | Int8Array;
 }
 
 /** One tensor of a parsed file: validated, still raw bytes. */
@@ -179,12 +185,12 @@ function aligned(bytes: Uint8Array, align: number): Uint8Array {
  * `__metadata__` (Hugging Face's loader wants `{ format: 'pt' }` there).
  */
 export function writeSafetensors(
-  tensors: Iterable<[string, Float32Tensor]>,
+  tensors: Iterable<[string, WritableTensor]>,
   metadata: Record<string, string> = {},
 ): Uint8Array {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
-  const list: [string, Float32Tensor][] = [];
+  const list: [string, WritableTensor][] = [];
   let offset = 0;
   for (const [name, t] of tensors) {
     if (name === '__metadata__' || Object.hasOwn(header, name)) throw new ShapeError(`writeSafetensors: tensor name ${JSON.stringify(name)} is reserved or repeated`);
@@ -192,9 +198,10 @@ export function writeSafetensors(
     if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0) || count !== t.data.length) {
       throw new ShapeError(`writeSafetensors: tensor ${JSON.stringify(name)} has shape [${t.shape.join(', ')}] but ${t.data.length} values`);
     }
-    header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + 4 * count] };
+    const bytes = t.data.BYTES_PER_ELEMENT * count;
+    header[name] = { dtype: t.data instanceof Int8Array ? 'I8' : 'F32', shape: [...t.shape], data_offsets: [offset, offset + bytes] };
     list.push([name, t]);
-    offset += 4 * count;
+    offset += bytes;
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
   const headerLength = Math.ceil(json.length / 8) * 8;
@@ -204,11 +211,10 @@ export function writeSafetensors(
   dv.setUint32(4, 0, true);
   out.set(json, 8);
   out.fill(0x20, 8 + json.length, 8 + headerLength); // spaces: trailing whitespace is valid JSON
-  const floats = new Float32Array(out.buffer, 8 + headerLength, offset / 4);
-  let at = 0;
+  let at = 8 + headerLength;
   for (const [, t] of list) {
-    floats.set(t.data, at);
-    at += t.data.length;
+    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
+    at += t.data.byteLength;
   }
   return out;
 }

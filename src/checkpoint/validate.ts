@@ -23,17 +23,18 @@ const HF_KEYS: Record<'vocabSize' | 'blockSize' | 'nLayer' | 'nHead' | 'nEmbd', 
  * within `GPT.create`'s bound, the parameter count within what `modelFileBytes` can carry, and the model within
  * wasm32 memory. Throws `FormatError` (file and key) or `MemoryLimitError` (naming the file).
  */
-export function checkCheckpointDims(dims: ModelDims, configFile: string, modelFile: string, modelFileBytes: number): void {
+/** `minWeightBytes`: 2 for float checkpoints (F16 is the smallest dtype read), ~1 for q8 ones. */
+export function checkCheckpointDims(dims: ModelDims, configFile: string, modelFile: string, modelFileBytes: number, minWeightBytes = MIN_WEIGHT_BYTES): void {
   for (const [ours, key] of Object.entries(HF_KEYS) as [keyof typeof HF_KEYS, string][]) {
     if (dims[ours] > MAX_SIZE) {
       throw new FormatError(`${configFile}: ${key} = ${dims[ours]} is beyond what this library supports (≤ 2^24)`, { file: configFile, key });
     }
   }
   const count = paramLayout(dims).total;
-  if (count * MIN_WEIGHT_BYTES > modelFileBytes) {
+  if (count * minWeightBytes > modelFileBytes) {
     throw new FormatError(
-      `${configFile}: the config needs ${count.toLocaleString('en-US')} parameters (at least ${(count * MIN_WEIGHT_BYTES).toLocaleString('en-US')} bytes ` +
-        `even in 16 bits), but ${modelFile} has only ${modelFileBytes.toLocaleString('en-US')} bytes (vocab_size, n_positions, n_layer or n_embd is wrong, or the file is truncated)`,
+      `${configFile}: the config needs ${count.toLocaleString('en-US')} parameters (at least ${(count * minWeightBytes).toLocaleString('en-US')} bytes ` +
+        `even in ${8 * minWeightBytes} bits), but ${modelFile} has only ${modelFileBytes.toLocaleString('en-US')} bytes (vocab_size, n_positions, n_layer or n_embd is wrong, or the file is truncated)`,
       { file: configFile },
     );
   }

@@ -14,7 +14,7 @@ import { paramLayout, type ParamLayout } from './layout.js';
 import { QuantizedGPT } from './quantized.js';
 import { checkMemory, estimateMemory, type MemoryEstimate } from './memory.js';
 import {
-  decodeCheckpointParts, decodeExtras, encodeCheckpoint, splitTrainer, type Checkpoint, type CheckpointParts, type DecodeOptions,
+  decodeCheckpointParts, decodeExtras, encodeCheckpoint, refuseQ8, splitTrainer, type Checkpoint, type CheckpointParts, type DecodeOptions,
   type SaveCheckpointOptions, type TrainingState,
 } from '../checkpoint/index.js';
 import { writeParamsFromHF } from '../checkpoint/hf-gpt2.js';
@@ -93,14 +93,16 @@ function wasmSimdSupported(): boolean {
   }
 }
 
-async function kernelsFor(options: GPTOptions): Promise<AnyKernels> {
+/** @internal The kernels `options` ask for (shared cores per thread count). */
+export async function kernelsFor(options: GPTOptions): Promise<AnyKernels> {
   const backend = options.backend ?? 'wasm';
   if (backend === 'js' || (backend === 'auto' && !wasmSimdSupported())) return createJsKernels() as AnyKernels;
   const core = options.core ?? (await sharedCore(options.threads));
   return createWasmKernels(core) as AnyKernels;
 }
 
-function checkOptions(options: GPTOptions): void {
+/** @internal */
+export function checkOptions(options: GPTOptions): void {
   rejectUnknownKeys('GPT options', options, OPTION_KEYS);
   if (options.backend !== undefined && !['wasm', 'js', 'auto'].includes(options.backend)) {
     throw new ConfigError('backend', `GPT option backend must be 'wasm', 'js' or 'auto', got ${describeValue(options.backend)}`);
@@ -172,6 +174,7 @@ export class GPT {
    * model's memory: one copy, and no intermediate array of the parameters (for GPT-2, 500 MB less to allocate).
    */
   static async fromCheckpointParts(parts: CheckpointParts, options: GPTOptions, decode: DecodeOptions): Promise<GPT> {
+    refuseQ8(parts);
     checkOptions(options);
     const resolved = resolveConfig(parts.dims);
     const kernels = await kernelsFor(options);

@@ -10,8 +10,15 @@
  */
 import { ConfigError, DisposedError, ShapeError } from '../errors.js';
 import type { Kernels } from '../kernels/types.js';
-import type { GPTConfig } from './config.js';
+import { decodeCheckpointParts, encodeQ8Checkpoint, type CheckpointParts, type DecodeOptions } from '../checkpoint/index.js';
+import type { CheckpointExtras } from '../checkpoint/hf-files.js';
+import { writeParamsFromHF } from '../checkpoint/hf-gpt2.js';
+import { writeQ8Params } from '../checkpoint/q8.js';
+import { q8Floats } from '../kernels/q8-layout.js';
+import { resolveConfig, type GPTConfig } from './config.js';
+import { checkOptions, kernelsFor, type GPTOptions } from './gpt.js';
 import { paramLayout, q8Layout, type ParamLayout } from './layout.js';
+import { checkMemory } from './memory.js';
 
 type AnyKernels = Kernels<unknown, unknown>;
 
@@ -69,6 +76,75 @@ export class QuantizedGPT {
       }
     }
     return q;
+  }
+
+  /**
+   * A q8 model from checkpoint files: a q8 checkpoint (`toCheckpoint` output) loads as saved; a float32 one
+   * (ours, or Hugging Face GPT-2's F32/F16/BF16 files) is quantized while it loads, one tensor at a time
+   * through a scratch of 256 rows, so the float32 weights never exist in memory as a whole besides the file.
+   */
+  static async fromCheckpoint(
+    files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>, options: GPTOptions & DecodeOptions = {},
+  ): Promise<QuantizedGPT> {
+    const { allowNonFinite, ...modelOptions } = options;
+    return QuantizedGPT.fromCheckpointParts(decodeCheckpointParts(files, 'checkpoint', { allowNonFinite }), modelOptions, { allowNonFinite });
+  }
+
+  /** @internal `fromCheckpoint` from checked parts (the Node loader's entry). */
+  static async fromCheckpointParts(parts: CheckpointParts, options: GPTOptions, decode: DecodeOptions): Promise<QuantizedGPT> {
+    checkOptions(options);
+    const resolved = resolveConfig(parts.dims);
+    checkQuantizable(resolved, parts.modelFile);
+    const kernels = await kernelsFor(options);
+    checkMemory(resolved, 1, 1, false);
+    const q = new QuantizedGPT(resolved, kernels);
+    const k = kernels;
+    try {
+      if (parts.quantization === 'q8') {
+        writeQ8Params(resolved, parts.tensors, parts.modelFile, (offset, data) => k.write(q.params, data, offset), decode);
+      } else {
+        // Float32 tensors arrive at their float32-layout offsets: find the tensor and layer, quantize by chunks.
+        const from = [...paramLayout(resolved).tensors.values()];
+        const C = resolved.nEmbd;
+        const chunkRows = 256;
+        const scratch = k.alloc(chunkRows * 4 * C);
+        try {
+          writeParamsFromHF(resolved, parts.tensors, parts.modelFile, (offset, data) => {
+            const src = from.find((t) => offset >= t.offset && offset < t.offset + t.size)!;
+            const dst = q.layout.tensors.get(src.name)!;
+            const layer = src.layerStride > 0 ? (offset - src.offset) / src.layerStride : 0;
+            if (!dst.quantized) {
+              k.write(q.params, data, dst.offset + (offset - src.offset));
+              return;
+            }
+            const [rows, cols] = dst.shape.slice(-2);
+            const base = dst.offset + layer * dst.layerStride;
+            for (let r0 = 0; r0 < rows; r0 += chunkRows) {
+              const n = Math.min(chunkRows, rows - r0);
+              k.write(scratch, data.subarray(r0 * cols, (r0 + n) * cols));
+              // r0 is a multiple of 4, so the chunk's records are contiguous in the q8 tensor.
+              k.quantizeQ8(k.view(q.params, base + q8Floats(r0, cols), q8Floats(n, cols)), k.view(scratch, 0, n * cols), n, cols);
+            }
+          }, decode);
+        } finally {
+          k.free(scratch);
+        }
+      }
+    } catch (e) {
+      q.dispose();
+      throw e;
+    }
+    return q;
+  }
+
+  /**
+   * The checkpoint files as bytes: config.json with a `quantization` entry and model.safetensors with int8
+   * matrices and float32 scales (src/checkpoint/q8.ts), plus generation_config.json and, with `{ tokenizer }`,
+   * the tokenizer files. Loads back bit for bit with `QuantizedGPT.fromCheckpoint`; not with transformers.
+   */
+  toCheckpoint(extras: CheckpointExtras = {}): Map<string, Uint8Array> {
+    this.#live();
+    return encodeQ8Checkpoint(this.config, this.kernels.read(this.params), extras);
   }
 
   get backend(): 'wasm' | 'js' {
