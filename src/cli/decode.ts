@@ -2,6 +2,7 @@
  * The CLI's decoding flags mapped onto the `Sampler` (KV cache, every strategy). Kept as a small adapter so the
  * `sample` command and the demo share one mapping.
  */
+import type { QuantizedGPT } from '../model/quantized.js';
 import type { GPT } from '../model/gpt.js';
 import { Sampler } from '../sampler/sampler.js';
 import type { GenerateOptions } from '../sampler/options.js';
@@ -60,7 +61,7 @@ export function toGenerateOptions(prompt: string, options: Partial<DecodeOptions
  * Streams decoded text pieces (UTF-8 safe across tokens) until maxNewTokens, a stop string or the end token.
  * Beam search cannot stream (beams change until the end), so with numBeams > 1 it yields the best text once.
  */
-export async function* generateText(gpt: GPT, tokenizer: Tokenizer, prompt: string, options: Partial<DecodeOptions> = {}, signal?: AbortSignal): AsyncGenerator<string> {
+export async function* generateText(gpt: GPT | QuantizedGPT, tokenizer: Tokenizer, prompt: string, options: Partial<DecodeOptions> = {}, signal?: AbortSignal): AsyncGenerator<string> {
   const sampler = new Sampler(gpt, { tokenizer });
   try {
     const generate = toGenerateOptions(prompt, options, signal);

@@ -9,12 +9,13 @@ import { ConfigError } from '../errors.js';
 import { formatHelp, parseCommandArgs, UsageError, type Command } from './args.js';
 import { benchAvailable, benchCommand } from './commands/bench.js';
 import { infoCommand } from './commands/info.js';
+import { quantizeCommand } from './commands/quantize.js';
 import { prepareCommand } from './commands/prepare.js';
 import { sampleCommand } from './commands/sample.js';
 import { trainCommand } from './commands/train.js';
 
 // `bench` runs bench/ of a source checkout; an installed package has none, so it does not offer the command.
-const COMMANDS: Command[] = [prepareCommand, trainCommand, sampleCommand, ...(benchAvailable() ? [benchCommand] : []), infoCommand];
+const COMMANDS: Command[] = [prepareCommand, trainCommand, sampleCommand, quantizeCommand, ...(benchAvailable() ? [benchCommand] : []), infoCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

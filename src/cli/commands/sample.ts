@@ -1,16 +1,56 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCheckpointDir } from '../../checkpoint/node.js';
+import { loadCheckpoint, loadCheckpointDir } from '../../checkpoint/node.js';
 import { FormatError } from '../../errors.js';
 import { GPT } from '../../model/gpt.js';
+import type { QuantizedGPT } from '../../model/quantized.js';
 import { loadTokenizerFile } from '../../tokenizer/node-io.js';
 import type { Tokenizer } from '../../tokenizer/types.js';
 import { UsageError, type Command, type ParsedArgs } from '../args.js';
 import { generateText, type DecodeOptions } from '../decode.js';
 import type { CheckpointMeta } from '../run.js';
 
-/** The model of a checkpoint directory and its tokenizer (`tokenizer.json` beside it, else the one it was trained with). */
-export async function loadModelAndTokenizer(dir: string, options: { tokenizer?: string; backend?: 'wasm' | 'js'; threads?: number }): Promise<{ gpt: GPT; tokenizer: Tokenizer }> {
+/** Whether `dir/config.json` says the checkpoint is q8 (a quick look; the loader checks it properly). */
+export function isQ8CheckpointDir(dir: string): boolean {
+  try {
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { quantization?: unknown };
+    return config.quantization !== undefined && config.quantization !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** The tokenizer a training run recorded in `dir/training_state.json`, if any. */
+export function trainedTokenizer(dir: string): string | undefined {
+  try {
+    const file = JSON.parse(readFileSync(join(dir, 'training_state.json'), 'utf8')) as { meta?: CheckpointMeta };
+    return file.meta?.run?.tokenizer;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The model of a checkpoint directory and its tokenizer (`tokenizer.json` beside it, else the one it was
+ * trained with). `dtype: 'q8'` quantizes while loading; a q8 checkpoint loads as q8 whatever `dtype` says
+ * unless it says 'f32', which is refused.
+ */
+export async function loadModelAndTokenizer(
+  dir: string, options: { tokenizer?: string; backend?: 'wasm' | 'js'; threads?: number; dtype?: 'f32' | 'q8' },
+): Promise<{ gpt: GPT | QuantizedGPT; tokenizer: Tokenizer }> {
+  const q8File = isQ8CheckpointDir(dir);
+  if (q8File && options.dtype === 'f32') throw new UsageError(`${dir} holds a q8 checkpoint: it runs as q8 only (drop --dtype f32)`);
+  if (q8File || options.dtype === 'q8') {
+    const path = options.tokenizer ?? (existsSync(join(dir, 'tokenizer.json')) ? join(dir, 'tokenizer.json') : trainedTokenizer(dir));
+    if (path === undefined) throw new UsageError(`${dir} has no tokenizer.json; pass --tokenizer FILE`);
+    const { model } = await loadCheckpoint(dir, { dtype: 'q8', backend: options.backend ?? 'wasm', threads: options.threads });
+    const tokenizer = await loadTokenizerFile(path);
+    if (tokenizer.vocabSize !== model.config.vocabSize) {
+      model.dispose();
+      throw new FormatError(`${path}: the tokenizer has ${tokenizer.vocabSize} ids, the model in ${dir} has ${model.config.vocabSize}`);
+    }
+    return { gpt: model, tokenizer };
+  }
   const ckpt = await loadCheckpointDir(dir);
   let path = options.tokenizer;
   if (path === undefined) {
@@ -82,6 +122,7 @@ export const sampleCommand: Command = {
     seed: { type: 'string', short: 's', value: 'N', help: 'Sampling seed (default 0): same seed, same text' },
     backend: { type: 'string', value: 'wasm|js', help: 'Compute backend (default wasm)' },
     threads: { type: 'string', value: 'N', help: 'Threads for the wasm core (default: all cores)' },
+    dtype: { type: 'string', value: 'f32|q8', help: 'Weights: float32 (default), or q8 = int8 blocks, quantized while loading (~0.28× the memory, ~2× faster decode); a q8 checkpoint is always q8' },
   },
   notes: [
     'Order of the sampling filters: repetition penalty, n-gram ban → temperature → top-k → top-p → min-p → sample.',
@@ -94,7 +135,8 @@ export const sampleCommand: Command = {
     const samples = args.int('num-samples', 1, undefined, 1);
     const backend = args.choice('backend', ['wasm', 'js'] as const, 'wasm');
     const threads = args.int('threads', 1, 256);
-    const { gpt, tokenizer } = await loadModelAndTokenizer(dir, { tokenizer: args.string('tokenizer'), backend, threads });
+    const dtype = args.has('dtype') ? args.choice('dtype', ['f32', 'q8'] as const, 'f32') : undefined;
+    const { gpt, tokenizer } = await loadModelAndTokenizer(dir, { tokenizer: args.string('tokenizer'), backend, threads, dtype });
     const prompt = args.string('prompt', '');
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
