@@ -27,6 +27,14 @@ function runExample(heading: string): string {
 }
 
 describe('README', () => {
+  it('the q8 example quantizes and generates with both models', () => {
+    const out = runExample('## Quantized inference (q8)');
+    const [, f32, q8] = /^float32 ([\d.]+) MB, q8 ([\d.]+) MB$/m.exec(out) ?? [];
+    expect(Number(q8) / Number(f32)).toBeLessThan(0.32);
+    expect(out).toMatch(/^float32( \d+){8}$/m);
+    expect(out).toMatch(/^q8( \d+){8}$/m);
+  });
+
   it('the Node example trains (loss falls) and saves a checkpoint', () => {
     rmSync(`${root}out/readme-ckpt`, { recursive: true, force: true });
     const out = runExample('## Using it from Node');
