@@ -123,6 +123,11 @@ describe.skipIf(!chromiumAvailable)('the browser playground in headless Chromium
       expect(greedy.startsWith('the cat ')).toBe(true);
       expect(greedy.length).toBeGreaterThan('the cat '.length + 10);
       expect(await generateGreedy(page)).toBe(greedy);
+      // q8 weights: greedy from an int8 copy made in the worker; the status shows both memories.
+      await page.check('#q8');
+      expect((await generateGreedy(page)).startsWith('the cat ')).toBe(true);
+      expect(await text(page, '#gen-status')).toMatch(/; q8 weights [\d,]+ KiB \(float32 [\d,]+ KiB\)\.$/);
+      await page.uncheck('#q8');
       // More tokens than the model's 64-token window holds: the window slides, so all 100 arrive.
       await page.fill('#maxNewTokens', '100');
       await page.click('#generate');

@@ -90,4 +90,19 @@ describe('Sampler in a worker (Node)', () => {
     await other.dispose();
     await expect(other.generate({ prompt: [1] })).rejects.toThrow(/disposed/);
   });
+
+  it('a q8 copy made in the worker samples what the in-process q8 model samples, and saves a q8 checkpoint', async () => {
+    const q = await model.quantize('q8');
+    expect(q.dtype).toBe('q8');
+    expect(q.byteLength).toBeLessThan(0.4 * q.parameterCount * 4);
+    const qLocal = gpt.quantize('q8');
+    const sampler = await q.createSampler({ tokenizer });
+    const opts: GenerateOptions = { prompt: 'the ', temperature: 0.9, seed: 3, maxNewTokens: 20 };
+    expect(await sampler.generate(opts)).toEqual(await new Sampler(qLocal, { tokenizer }).generate(opts));
+    const files = await q.toCheckpoint();
+    expect(JSON.parse(new TextDecoder().decode(files.get('config.json'))).quantization.quant_method).toBe('wasm-gpt-q8');
+    await q.dispose();
+    await expect(q.createSampler()).rejects.toThrow(/disposed/);
+    qLocal.dispose();
+  });
 });

@@ -68,6 +68,7 @@ const el = {
   generate: $<HTMLButtonElement>('generate'),
   stopGen: $<HTMLButtonElement>('stop-gen'),
   output: $<HTMLOutputElement>('output'),
+  q8: $<HTMLInputElement>('q8'),
   genStatus: $('gen-status'),
   saveOpfs: $<HTMLButtonElement>('save-opfs'),
   loadOpfs: $<HTMLButtonElement>('load-opfs'),
@@ -377,6 +378,10 @@ function showMode(): void {
   for (const label of document.querySelectorAll<HTMLElement>('[data-mode]')) label.hidden = label.dataset.mode !== mode;
 }
 
+function kib(bytes: number): string {
+  return `${Math.round(bytes / 1024).toLocaleString('en-US')} KiB`;
+}
+
 async function generate(): Promise<void> {
   const s = session;
   if (s === undefined) return;
@@ -388,7 +393,12 @@ async function generate(): Promise<void> {
   out.replaceChildren();
   try {
     const options = generationOptions();
-    const sampler = await s.model.createSampler({ tokenizer: s.tokenizer });
+    // q8: an int8 copy of the weights made in the worker for this generation (the trained model stays float32).
+    const quantized = el.q8.checked ? await s.model.quantize('q8') : undefined;
+    const weights = quantized === undefined
+      ? `float32 weights ${kib(s.model.parameterCount * 4)}`
+      : `q8 weights ${kib(quantized.byteLength)} (float32 ${kib(s.model.parameterCount * 4)})`;
+    const sampler = await (quantized ?? s.model).createSampler({ tokenizer: s.tokenizer });
     try {
       const promptSpan = document.createElement('span');
       promptSpan.className = 'prompt';
@@ -404,7 +414,7 @@ async function generate(): Promise<void> {
         }));
         const reason = result.sequences[0]?.finishReason;
         const why = reason === 'context-full' ? ` (the model sees ${s.model.config.blockSize} tokens; beam search does not slide past them)` : '';
-        say(el.genStatus, `Beam search: ${result.sequences.length} sequence(s), the first ended by ${reason}${why}.`);
+        say(el.genStatus, `Beam search: ${result.sequences.length} sequence(s), the first ended by ${reason}${why}; ${weights}.`);
       } else {
         const text = document.createTextNode('');
         out.append(promptSpan, text);
@@ -422,10 +432,11 @@ async function generate(): Promise<void> {
           text.appendData(next.value.text);
         }
         const seconds = (performance.now() - started) / 1000;
-        say(el.genStatus, `${tokens} tokens in ${seconds.toFixed(1)} s (${Math.round(tokens / seconds)} tokens/s), ended by ${reason}.`);
+        say(el.genStatus, `${tokens} tokens in ${seconds.toFixed(1)} s (${Math.round(tokens / seconds)} tokens/s), ended by ${reason}; ${weights}.`);
       }
     } finally {
       await sampler.dispose();
+      await quantized?.dispose();
     }
   } catch (err) {
     const aborted = genAbort.signal.aborted;

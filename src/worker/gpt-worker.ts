@@ -15,6 +15,7 @@ import { isNode } from '../env.js';
 import { decodeCheckpoint } from '../checkpoint/index.js';
 import { ConfigError, WasmGptError } from '../errors.js';
 import { GPT } from '../model/gpt.js';
+import type { QuantizedGPT } from '../model/quantized.js';
 import type { GPTConfigInput, PresetName } from '../model/config.js';
 import type { InitScheme } from '../model/init.js';
 import type { MemoryEstimate } from '../model/memory.js';
@@ -28,7 +29,7 @@ import {
   type CheckpointFiles, type GenerateEventsApi, type Handle, type LoadedCheckpoint, type ModelApi, type ModelInfo,
   type SamplerApi, type SamplerInfo, type TrainerApi, type TrainerInfo, type TrainerStatus, type TrainEventsApi,
   type WireCoreOptions, type WireGenerateOptions, type WireSamplerOptions, type WireTrainOptions, type WorkerApi,
-  type WorkerModelOptions,
+  type WorkerModelOptions, type QuantizedModelApi, type QuantizedModelInfo,
 } from './protocol.js';
 import { toWireError } from './wire-error.js';
 
@@ -251,10 +252,37 @@ class ModelService implements ModelApi {
     return transferFiles(this.#gpt.toCheckpoint());
   }
 
+  quantize(dtype: 'q8'): Handle<QuantizedModelApi, QuantizedModelInfo> {
+    const q = this.#gpt.quantize(dtype);
+    const { config, parameterCount, byteLength, backend } = q;
+    return serve<QuantizedModelApi, QuantizedModelInfo>(new QuantizedModelService(q), { config, parameterCount, byteLength, backend });
+  }
+
   dispose(): void {
     this.#gpt.dispose();
   }
 
+}
+
+class QuantizedModelService implements QuantizedModelApi {
+  readonly #model: QuantizedGPT;
+
+  constructor(model: QuantizedGPT) {
+    this.#model = model;
+  }
+
+  createSampler(options: WireSamplerOptions): Handle<SamplerApi, SamplerInfo> {
+    const tokenizer = options.tokenizer === undefined ? undefined : loadTokenizer(options.tokenizer);
+    return serve<SamplerApi, SamplerInfo>(new SamplerService(new Sampler(this.#model, { tokenizer })), { hasTokenizer: tokenizer !== undefined });
+  }
+
+  toCheckpoint(): CheckpointFiles {
+    return transferFiles(this.#model.toCheckpoint());
+  }
+
+  dispose(): void {
+    this.#model.dispose();
+  }
 }
 
 function modelHandle(gpt: GPT): Handle<ModelApi, ModelInfo> {

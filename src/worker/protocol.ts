@@ -68,6 +68,21 @@ export interface LoadedCheckpoint {
   state?: TrainingState;
 }
 
+export interface QuantizedModelInfo {
+  config: GPTConfig;
+  parameterCount: number;
+  byteLength: number;
+  backend: 'wasm' | 'js';
+}
+
+/** A `QuantizedGPT` in the worker: it samples and saves; it does not train. */
+export interface QuantizedModelApi {
+  createSampler(options: WireSamplerOptions): Handle<SamplerApi, SamplerInfo>;
+  /** q8 checkpoint files, transferred. */
+  toCheckpoint(): CheckpointFiles;
+  dispose(): void;
+}
+
 export interface ModelInfo {
   config: GPTConfig;
   parameterCount: number;
@@ -88,6 +103,8 @@ export interface ModelApi {
   createSampler(options: WireSamplerOptions): Handle<SamplerApi, SamplerInfo>;
   /** The weights as checkpoint files, transferred. */
   toCheckpoint(): CheckpointFiles;
+  /** An inference-only copy with int8 weights (`GPT.quantize`), served beside this model. */
+  quantize(dtype: 'q8'): Handle<QuantizedModelApi, QuantizedModelInfo>;
   dispose(): void;
 }
 

@@ -4,7 +4,7 @@ import type { GPTConfig } from '../model/config.js';
 import type { SamplerOptions } from '../sampler/sampler.js';
 import type { TrainerOptions } from '../train/trainer.js';
 import type { Client, Link } from './link.js';
-import type { Handle, ModelApi, ModelInfo } from './protocol.js';
+import type { Handle, ModelApi, ModelInfo, QuantizedModelApi, QuantizedModelInfo } from './protocol.js';
 import { RemoteSampler } from './remote-sampler.js';
 import { RemoteTrainer, trainerCheckpoints } from './remote-trainer.js';
 import { ServedObject } from './served.js';
@@ -89,10 +89,54 @@ export class RemoteGPT implements Pick<Client<ModelApi>, 'forward' | 'loss' | 'g
   }
 
 
+  /**
+   * `GPT.quantize` in the worker: an inference-only q8 copy served beside this model (which stays as it was;
+   * dispose it if only the copy is needed).
+   */
+  async quantize(dtype: 'q8' = 'q8'): Promise<RemoteQuantizedGPT> {
+    const handle = await this.#end.call(() => this.#end.remote.quantize(dtype));
+    return new RemoteQuantizedGPT(this.#end.link, handle);
+  }
+
   /** Frees the model in the worker. Trainers created from it must not be used afterwards. */
   dispose(): Promise<void> {
     return this.#end.dispose();
   }
 
 
+}
+
+/** A `QuantizedGPT` living in the worker (`RemoteGPT.quantize`): samples and saves, does not train. */
+export class RemoteQuantizedGPT {
+  readonly dtype = 'q8' as const;
+  readonly config: GPTConfig;
+  readonly parameterCount: number;
+  readonly byteLength: number;
+  readonly backend: 'wasm' | 'js';
+  readonly #end: ServedObject<QuantizedModelApi>;
+
+  /** @internal */
+  constructor(link: Link, handle: Handle<QuantizedModelApi, QuantizedModelInfo>) {
+    this.#end = new ServedObject(link, handle, 'RemoteQuantizedGPT: this model was disposed');
+    ({ config: this.config, parameterCount: this.parameterCount, byteLength: this.byteLength, backend: this.backend } = handle.info);
+  }
+
+  /** A `Sampler` on this model, in the worker; the tokenizer is sent as its `save()` JSON. */
+  async createSampler(options: SamplerOptions = {}): Promise<RemoteSampler> {
+    const handle = await this.#end.call(async () => {
+      if (options === null || typeof options !== 'object') throw new ConfigError('options', `createSampler needs an options object, got ${describeValue(options)}`);
+      rejectUnknownKeys('createSampler', options, SAMPLER_OPTION_KEYS);
+      return this.#end.remote.createSampler({ tokenizer: options.tokenizer?.save() });
+    });
+    return new RemoteSampler(this.#end.link, this, handle);
+  }
+
+  /** The q8 checkpoint files (`QuantizedGPT.toCheckpoint`), made in the worker and transferred here. */
+  toCheckpoint(): Promise<Map<string, Uint8Array>> {
+    return this.#end.call(() => this.#end.remote.toCheckpoint());
+  }
+
+  dispose(): Promise<void> {
+    return this.#end.dispose();
+  }
 }

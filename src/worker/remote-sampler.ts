@@ -3,19 +3,19 @@ import { ConfigError, describeValue } from '../errors.js';
 import type { GenerateOptions, GenerateResult, GenerationChunk } from '../sampler/options.js';
 import type { Link } from './link.js';
 import type { GenerateEventsApi, Handle, SamplerApi, SamplerInfo, WireGenerateOptions } from './protocol.js';
-import type { RemoteGPT } from './remote-gpt.js';
+import type { RemoteGPT, RemoteQuantizedGPT } from './remote-gpt.js';
 import { ServedObject } from './served.js';
 import { callWithEvents, streamEvents } from './streams.js';
 
 /** A `Sampler` running in the worker: `generate` and `stream` as in-process, the chunks streamed back here. */
 export class RemoteSampler {
-  readonly model: RemoteGPT;
+  readonly model: RemoteGPT | RemoteQuantizedGPT;
   /** Whether it has a tokenizer (text prompts, text pieces, stop strings). */
   readonly hasTokenizer: boolean;
   readonly #end: ServedObject<SamplerApi>;
 
   /** @internal */
-  constructor(link: Link, model: RemoteGPT, handle: Handle<SamplerApi, SamplerInfo>) {
+  constructor(link: Link, model: RemoteGPT | RemoteQuantizedGPT, handle: Handle<SamplerApi, SamplerInfo>) {
     this.#end = new ServedObject(link, handle, 'RemoteSampler: this sampler was disposed');
     this.model = model;
     this.hasTokenizer = handle.info.hasTokenizer;
