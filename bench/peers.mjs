@@ -16,6 +16,8 @@
 //              greedy tokens must be identical (the bench fails otherwise); max |Δ| of the prefill's logits.
 //              `wasm-gpt q8` runs the same weights quantized (`gpt.quantize('q8')`): its tokens must agree
 //              between thread counts, and its logits' distance from the float32 model's is reported.
+//              `onnxruntime-web int8` runs the export with int8 weight products (bench/onnx/gpt2.mjs, what
+//              onnxruntime's quantize_dynamic makes of a MatMul); its tokens are reported, not required.
 //
 // Ratios are speeds, wasm-gpt ÷ peer (> 1: wasm-gpt is faster), each thread count against the same count.
 // Usage: node bench/peers.mjs [--quick] [--only=gemm,attention,decode] [--markdown] [--json FILE]
@@ -34,11 +36,13 @@ const WASM_GPT_TRANS_B = 'wasm-gpt Bᵀ';
 const WASM_GPT_Q8 = 'wasm-gpt q8';
 const TFJS = 'tfjs-wasm';
 const ORT = 'onnxruntime-web';
+/** onnxruntime-web on our export with int8 weight products (quantize_dynamic's form): decode only. */
+const ORT_INT8 = 'onnxruntime-web int8';
 const THREADS = [1, 2];
 const RUNS = {
   gemm: [WASM_GPT, TFJS, ORT],
   attention: [WASM_GPT, TFJS, ORT],
-  decode: [WASM_GPT, WASM_GPT_Q8, ORT],
+  decode: [WASM_GPT, WASM_GPT_Q8, ORT, ORT_INT8],
 };
 
 const args = parseArgs(undefined, { flags: ['markdown'], options: ['child'] });
@@ -255,7 +259,7 @@ async function decodeChild(engine, threads) {
     await core.terminate();
   } else {
     const { ort, create } = await loadOrt(threads);
-    const session = await create(exportGpt2Onnx(GPT2, params, { lastLogitsOnly: true }));
+    const session = await create(exportGpt2Onnx(GPT2, params, { lastLogitsOnly: true, int8: engine === ORT_INT8 }));
     params = undefined;
     const { nLayer: L, nHead: NH, nEmbd: C } = GPT2;
     const emptyPast = new ort.Tensor('float32', new Float32Array(0), [1, NH, 0, C / NH]);
@@ -378,7 +382,7 @@ async function main() {
 
   const problems = [...failures];
   if (sections.includes('decode')) {
-    const checks = records.filter((r) => r.check && r.check !== WASM_GPT_Q8);
+    const checks = records.filter((r) => r.check && r.check !== WASM_GPT_Q8 && r.check !== ORT_INT8);
     const reference = checks.find((c) => c.check === WASM_GPT && c.threads === 1) ?? checks[0];
     // q8 weights give other logits (and, on a random model, possibly other tokens): its two thread counts must
     // agree with each other; its distance from the float32 logits is reported.
@@ -403,6 +407,10 @@ async function main() {
 ${WASM_GPT_Q8}: prefill logits vs float32 max |Δ| ${max.toExponential(2)}, mean ${(sum / ql.length).toExponential(2)}; greedy tokens ${agree < 0 ? 'identical to float32\'s' : `agree with float32's for ${agree}`}${b ? `; ${b.threads}t tokens identical to ${a.threads}t` : ''}`);
         results.add('peers', WASM_GPT_Q8, a.threads, 'decode check', 'max |logit difference| vs float32', max);
       }
+    }
+    for (const c of records.filter((r) => r.check === ORT_INT8)) {
+      const agree = reference ? c.tokens.findIndex((t, i) => t !== reference.tokens[i]) : -2;
+      console.log(`${ORT_INT8} ${c.threads}t: greedy tokens ${agree === -1 ? 'identical to float32\'s' : `agree with float32's for ${agree}`}`);
     }
     if (reference) {
       const refLogits = new Float32Array(new Uint8Array(Buffer.from(reference.logits, 'base64')).buffer);
@@ -431,10 +439,11 @@ ${WASM_GPT_Q8}: prefill logits vs float32 max |Δ| ${max.toExponential(2)}, mean
       return `${s.shape}: ${s.metric}${s.ours === WASM_GPT_Q8 ? ', wasm-gpt with q8 weights' : ''}`;
     };
     const both = (f) => `${f(1)} (${f(2)})`;
-    const allPeers = [TFJS, ORT];
+    const allPeers = [TFJS, ORT, ...(sections.includes('decode') ? [ORT_INT8] : [])];
     console.log(`\n${header}; ${peakText}\n`);
-    console.log(`| same run, 1 thread (2 threads) | ${allPeers.map((p) => `wasm-gpt ÷ ${p}`).join(' | ')} | wasm-gpt | tfjs-wasm (XNNPACK) | onnxruntime-web (wasm EP) |`);
-    console.log(`| --- | ${allPeers.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`);
+    const names = { [TFJS]: 'tfjs-wasm (XNNPACK)', [ORT]: 'onnxruntime-web (wasm EP)', [ORT_INT8]: 'onnxruntime-web int8' };
+    console.log(`| same run, 1 thread (2 threads) | ${allPeers.map((p) => `wasm-gpt ÷ ${p}`).join(' | ')} | wasm-gpt | ${allPeers.map((p) => names[p]).join(' | ')} |`);
+    console.log(`| --- | ${allPeers.map(() => '---:').join(' | ')} | ---: | ${allPeers.map(() => '---:').join(' | ')} |`);
     for (const s of summary) {
       const digits = s.metric === 'ms' ? 2 : 1;
       const ratios = allPeers.map((p) => (s.peers.includes(p) ? both((t) => ratioText(speedRatio(value(s.ours, t, s.shape, s.metric), value(p, t, s.shape, s.metric), s.metric))) : '–'));

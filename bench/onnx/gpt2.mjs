@@ -6,6 +6,10 @@
 // past length, so the same graph serves prefill and one-token steps. Weights are wasm-gpt's flat parameter
 // array (src/model/layout.ts): linear weights are (out, in) there and are stored transposed, (in, out), as
 // MatMul's right operand; the LM head is a Gemm with transB over the token embedding itself (tied, one copy).
+// With `int8`, every weight product (the four per layer and the LM head) is what onnxruntime's quantize_dynamic
+// makes of a MatMul: symmetric per-tensor int8 weights, activations quantized per call by DynamicQuantizeLinear,
+// MatMulInteger, and the two scales applied after (onnxruntime fuses this into DynamicQuantizeMatMul); the LM
+// head then gets its own int8 (C, V) copy of wte, the embedding lookup stays float32.
 import { paramLayout } from '../../dist/model/layout.js';
 import { ElemType, GraphBuilder, float } from './onnx.mjs';
 
@@ -23,14 +27,23 @@ function transpose(src, rows, cols) {
   return out;
 }
 
+/** Symmetric per-tensor int8 of `w` (quantize_dynamic's default for weights): values and scale. */
+function int8PerTensor(w) {
+  let amax = 0;
+  for (const v of w) amax = Math.max(amax, Math.abs(v));
+  const scale = amax / 127 || 1;
+  return { q: Int8Array.from(w, (v) => Math.max(-127, Math.min(127, Math.round(v / scale)))), scale };
+}
+
 /**
  * @param {object} dims wasm-gpt model dimensions (a GPT's `config`)
  * @param {Float32Array} params the flat parameters (`gpt.getParameters()`)
- * @param {{ lastLogitsOnly?: boolean }} options logits of the last position only (what generation needs: a
- *   128-token prefill then skips 127 rows of the vocabulary product, as wasm-gpt's InferenceSession does)
+ * @param {{ lastLogitsOnly?: boolean, int8?: boolean }} options logits of the last position only (what generation
+ *   needs: a 128-token prefill then skips 127 rows of the vocabulary product, as wasm-gpt's InferenceSession
+ *   does); int8 weight products (see above)
  * @returns {Uint8Array} the ModelProto
  */
-export function exportGpt2Onnx(dims, params, { lastLogitsOnly = false } = {}) {
+export function exportGpt2Onnx(dims, params, { lastLogitsOnly = false, int8 = false } = {}) {
   for (const [key, want] of Object.entries(GPT2_SHAPE)) {
     if (dims[key] !== want) throw new Error(`exportGpt2Onnx: only GPT-2-shaped models export; ${key} is ${dims[key]}, expected ${want}`);
   }
@@ -68,10 +81,18 @@ export function exportGpt2Onnx(dims, params, { lastLogitsOnly = false } = {}) {
   let x = g.op('Add', [g.op('Gather', [wte, ids], { axis: 0 }), g.op('Gather', [wpe, positions], { axis: 0 })]);
 
   const layerNorm = (input, w, b) => g.op('LayerNormalization', [input, w, b], { axis: -1, epsilon: float(layerNormEps) });
+  const int8Zero = int8 ? g.initializer('int8.zero', [], Int8Array.of(0)) : undefined;
+  /** input · w with w (in, out) float32 given, as MatMul or (int8) as quantize_dynamic's MatMulInteger chain. */
+  const product = (input, name, w, dims2) => {
+    if (!int8) return g.op('MatMul', [input, g.initializer(name, dims2, w)]);
+    const { q, scale } = int8PerTensor(w);
+    const [xq, xScale, xZero] = g.op('DynamicQuantizeLinear', [input], {}, 3);
+    const integer = g.op('MatMulInteger', [xq, g.initializer(name, dims2, q), xZero, int8Zero]);
+    return g.op('Mul', [g.op('Cast', [integer], { to: ElemType.FLOAT }), g.op('Mul', [xScale, g.f32(scale)])]);
+  };
   const linear = (input, name, l, rows, cols) => {
-    const w = g.initializer(`${name}.${l}`, [cols, rows], transpose(layer(`${name}w`, l), rows, cols));
     const b = g.initializer(`${name}.${l}.bias`, [rows], layer(`${name}b`, l));
-    return g.op('Add', [g.op('MatMul', [input, w]), b]);
+    return g.op('Add', [product(input, `${name}.${l}`, transpose(layer(`${name}w`, l), rows, cols), [cols, rows]), b]);
   };
   const splitHeads = (t) => g.op('Transpose', [g.op('Reshape', [t, g.int64([0, 0, NH, hs])])], { perm: [0, 2, 1, 3] });
   // GPT-2's gelu_new written the way PyTorch exports it, so onnxruntime's GELU fusion can recognise it.
@@ -101,7 +122,7 @@ export function exportGpt2Onnx(dims, params, { lastLogitsOnly = false } = {}) {
   if (lastLogitsOnly) final = g.op('Slice', [final, g.int64([-1]), g.int64([Number.MAX_SAFE_INTEGER]), g.int64([1])]);
   // Gemm wants 2-D operands: flatten (batch, rows) and restore them after the product.
   const rows = g.op('Reshape', [final, g.int64([-1, C])]);
-  const flatLogits = g.op('Gemm', [rows, wte], { transB: 1 });
+  const flatLogits = int8 ? product(rows, 'lm_head.int8', transpose(tensor('wte'), V, C), [C, V]) : g.op('Gemm', [rows, wte], { transB: 1 });
   const outShape = g.op('Concat', [g.op('Slice', [g.op('Shape', [final]), g.int64([0]), g.int64([2])]), g.int64([V])], { axis: 0 });
   g.op('Reshape', [flatLogits, outShape], {}, ['logits']);
 

@@ -2,7 +2,7 @@
 // benchmark graphs use: float32/int64/bool tensors, int/float/ints/string attributes, the default domain.
 import { ProtoMessage } from './proto.mjs';
 
-export const ElemType = { FLOAT: 1, INT64: 7, BOOL: 9 };
+export const ElemType = { FLOAT: 1, UINT8: 2, INT8: 3, INT64: 7, BOOL: 9 };
 const AttrType = { FLOAT: 1, INT: 2, STRING: 3, INTS: 7 };
 /** IR version 8 goes with opsets up to 18. */
 const IR_VERSION = 8;
@@ -26,7 +26,8 @@ function attributeProto(name, value) {
 function elemTypeOf(data) {
   if (data instanceof Float32Array) return ElemType.FLOAT;
   if (data instanceof BigInt64Array) return ElemType.INT64;
-  throw new TypeError(`ONNX tensor data must be a Float32Array or BigInt64Array, got ${data?.constructor?.name}`);
+  if (data instanceof Int8Array) return ElemType.INT8;
+  throw new TypeError(`ONNX tensor data must be a Float32Array, BigInt64Array or Int8Array, got ${data?.constructor?.name}`);
 }
 
 /** TensorProto with little-endian raw_data (typed arrays are little-endian on every platform we run on). */
