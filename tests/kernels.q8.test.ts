@@ -38,9 +38,10 @@ function weights(seed: number, rows: number, cols: number): Float32Array {
   return w;
 }
 
-// (N, C, OC): N = 1..5 (decode, beams) and a prefill; OC odd, below and across groups of 4; C one block and many.
+// (N, C, OC): N = 1..5 (decode, beams) and prefills; OC odd, below and across groups of 4; C one block and many.
 const SHAPES: [number, number, number][] = [
   [1, 32, 1], [1, 64, 5], [2, 96, 7], [3, 128, 12], [4, 32, 3], [5, 160, 9], [1, 768, 33], [17, 64, 8], [1, 768, 3072],
+  [40, 128, 301], // a prefill: inputs quantized in parallel, rows two at a time plus an odd one
 ];
 
 describe('q8', () => {

@@ -212,6 +212,9 @@ struct InputScratch {
 }
 static INPUTS: Mutex<InputScratch> = Mutex::new(InputScratch { xq: Vec::new(), xs: Vec::new() });
 
+/// Input rows per task when quantizing a prefill's inputs in parallel.
+const INPUT_TASK_ROWS: usize = 16;
+
 /// Groups of 4 output rows per parallel task (128 outputs): a 768×768 layer is 6 tasks, the GPT-2 LM head 393.
 const TASK_GROUPS: usize = 32;
 
@@ -239,7 +242,22 @@ pub fn matmul_forward_q8(
         scratch.xs.resize(n * nb, 0.0);
     }
     let InputScratch { xq, xs } = &mut *scratch;
-    quantize_inputs(xq, xs, inp, n, c);
+    if n >= 2 * INPUT_TASK_ROWS && crate::gemm::worth_parallel(n, oc, c) {
+        // A prefill's inputs (128 × 3072 for GPT-2's MLP projection) are worth quantizing on every thread.
+        let (q, d, x) = (SendPtr(xq.as_mut_ptr()), SendPtr(xs.as_mut_ptr()), SendConstPtr(inp.as_ptr()));
+        par::for_each(n.div_ceil(INPUT_TASK_ROWS), move |t| unsafe {
+            let (r0, r1) = (t * INPUT_TASK_ROWS, ((t + 1) * INPUT_TASK_ROWS).min(n));
+            quantize_inputs(
+                core::slice::from_raw_parts_mut(q.get().add(r0 * c), (r1 - r0) * c),
+                core::slice::from_raw_parts_mut(d.get().add(r0 * nb), (r1 - r0) * nb),
+                core::slice::from_raw_parts(x.get().add(r0 * c), (r1 - r0) * c),
+                r1 - r0,
+                c,
+            )
+        });
+    } else {
+        quantize_inputs(xq, xs, inp, n, c);
+    }
     let (dst, w, xq, xs) = (SendPtr(out.as_mut_ptr()), SendConstPtr(weight.as_ptr()), SendConstPtr(xq.as_ptr()), SendConstPtr(xs.as_ptr()));
     let bias = bias.map(|b| SendConstPtr(b.as_ptr()));
     let groups = oc.div_ceil(GROUP_ROWS);
@@ -263,19 +281,29 @@ unsafe fn groups_forward(
     n: usize, nb: usize, oc: usize, g0: usize, g1: usize,
 ) {
     let c = nb * QK;
+    let store = |row: usize, g: usize, sums: [f32; 4]| {
+        for (lane, &sum) in sums.iter().enumerate() {
+            let o = g * GROUP_ROWS + lane;
+            if o < oc {
+                *out.add(row * oc + o) = match bias {
+                    Some(b) => sum + *b.add(o),
+                    None => sum,
+                };
+            }
+        }
+    };
     for g in g0..g1 {
         let record = (w as *const u8).add(g * nb * RECORD_BYTES);
-        for row in 0..n {
-            let sums = group_dot(record, xq.add(row * c), xs.add(row * nb), nb);
-            for lane in 0..GROUP_ROWS {
-                let o = g * GROUP_ROWS + lane;
-                if o < oc {
-                    *out.add(row * oc + o) = match bias {
-                        Some(b) => sums[lane] + *b.add(o),
-                        None => sums[lane],
-                    };
-                }
-            }
+        // Input rows two at a time share each loaded and widened weight vector (same arithmetic per row).
+        let mut row = 0;
+        while row + 2 <= n {
+            let (a, b) = group_dot2(record, xq.add(row * c), xs.add(row * nb), xq.add((row + 1) * c), xs.add((row + 1) * nb), nb);
+            store(row, g, a);
+            store(row + 1, g, b);
+            row += 2;
+        }
+        if row < n {
+            store(row, g, group_dot(record, xq.add(row * c), xs.add(row * nb), nb));
         }
     }
 }
@@ -303,6 +331,41 @@ unsafe fn group_dot(record: *const u8, xq: *const i16, xs: *const f32, nb: usize
         acc = f32x4_add(acc, f32x4_mul(f32x4_convert_i32x4(isum), scale));
     }
     [f32x4_extract_lane::<0>(acc), f32x4_extract_lane::<1>(acc), f32x4_extract_lane::<2>(acc), f32x4_extract_lane::<3>(acc)]
+}
+
+/// [`group_dot`] for two input rows at once.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+unsafe fn group_dot2(record: *const u8, xa: *const i16, sa: *const f32, xb: *const i16, sb: *const f32, nb: usize) -> ([f32; 4], [f32; 4]) {
+    use core::arch::wasm32::*;
+    let (mut acc_a, mut acc_b) = (f32x4_splat(0.0), f32x4_splat(0.0));
+    for b in 0..nb {
+        let r = record.add(b * RECORD_BYTES);
+        let (mut lo_a, mut hi_a, mut lo_b, mut hi_b) = (i32x4_splat(0), i32x4_splat(0), i32x4_splat(0), i32x4_splat(0));
+        for j in 0..8 {
+            let q = v128_load(r.add(j * 16) as *const v128);
+            let (ql, qh) = (i16x8_extend_low_i8x16(q), i16x8_extend_high_i8x16(q));
+            let va = v128_load64_splat(xa.add(b * QK + j * 4) as *const u64);
+            let vb = v128_load64_splat(xb.add(b * QK + j * 4) as *const u64);
+            lo_a = i32x4_add(lo_a, i32x4_dot_i16x8(ql, va));
+            hi_a = i32x4_add(hi_a, i32x4_dot_i16x8(qh, va));
+            lo_b = i32x4_add(lo_b, i32x4_dot_i16x8(ql, vb));
+            hi_b = i32x4_add(hi_b, i32x4_dot_i16x8(qh, vb));
+        }
+        let ws = v128_load(r.add(128) as *const v128);
+        let isum_a = i32x4_add(i32x4_shuffle::<0, 2, 4, 6>(lo_a, hi_a), i32x4_shuffle::<1, 3, 5, 7>(lo_a, hi_a));
+        let isum_b = i32x4_add(i32x4_shuffle::<0, 2, 4, 6>(lo_b, hi_b), i32x4_shuffle::<1, 3, 5, 7>(lo_b, hi_b));
+        acc_a = f32x4_add(acc_a, f32x4_mul(f32x4_convert_i32x4(isum_a), f32x4_mul(ws, v128_load32_splat(sa.add(b) as *const u32))));
+        acc_b = f32x4_add(acc_b, f32x4_mul(f32x4_convert_i32x4(isum_b), f32x4_mul(ws, v128_load32_splat(sb.add(b) as *const u32))));
+    }
+    let lanes = |v: v128| [f32x4_extract_lane::<0>(v), f32x4_extract_lane::<1>(v), f32x4_extract_lane::<2>(v), f32x4_extract_lane::<3>(v)];
+    (lanes(acc_a), lanes(acc_b))
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+unsafe fn group_dot2(record: *const u8, xa: *const i16, sa: *const f32, xb: *const i16, sb: *const f32, nb: usize) -> ([f32; 4], [f32; 4]) {
+    (group_dot(record, xa, sa, nb), group_dot(record, xb, sb, nb))
 }
 
 /// Lane by lane, the same arithmetic (native tests and the build without SIMD).
@@ -496,7 +559,7 @@ mod tests {
     #[test]
     fn rows_do_not_interact_and_threads_do_not_matter() {
         // A row's outputs are the same alone or among others (prefill = decode), for 1 or 2 threads.
-        let (n, c, oc) = (6, 512, 4 * TASK_GROUPS * 2 + 3);
+        let (n, c, oc) = (2 * INPUT_TASK_ROWS + 5, 512, 4 * TASK_GROUPS * 2 + 3); // inputs quantized in parallel too
         let (_, q) = quantized(oc, c, 9);
         let x = seeded(10, n * c);
         let all = |threads| {
