@@ -134,6 +134,9 @@ describe('QuantizedGPT (q8)', () => {
       const want = q.kernels.read(q.params as never);
       expect(bitsEqual(fromQ8.kernels.read(fromQ8.params as never), want)).toBe(true);
       expect(bitsEqual(fromF32.kernels.read(fromF32.params as never), want)).toBe(true);
+      const pretrained = (await QuantizedGPT.fromPretrained(join(dir, 'f32'), { threads: 1 })).model;
+      expect(bitsEqual(pretrained.kernels.read(pretrained.params as never), want), 'fromPretrained').toBe(true);
+      pretrained.dispose();
       await expect(loadCheckpoint(join(dir, 'q8'))).rejects.toThrow(/dtype: 'q8'/);
       await expect(loadCheckpoint(join(dir, 'q8'), { dtype: 'q4' as 'q8' })).rejects.toThrow(ConfigError);
       for (const m of [gpt, q, fromQ8, fromF32]) m.dispose();

@@ -101,6 +101,11 @@ describe('Sampler in a worker (Node)', () => {
     expect(await sampler.generate(opts)).toEqual(await new Sampler(qLocal, { tokenizer }).generate(opts));
     const files = await q.toCheckpoint();
     expect(JSON.parse(new TextDecoder().decode(files.get('config.json'))).quantization.quant_method).toBe('wasm-gpt-q8');
+    // Loaded back in the worker (and a float32 checkpoint quantized there while loading): the same text.
+    for (const back of [await w.loadQuantizedCheckpoint(files), await w.loadQuantizedCheckpoint(gpt.toCheckpoint())]) {
+      expect(await (await back.createSampler({ tokenizer })).generate(opts)).toEqual(await sampler.generate(opts));
+      await back.dispose();
+    }
     await q.dispose();
     await expect(q.createSampler()).rejects.toThrow(/disposed/);
     qLocal.dispose();

@@ -66,7 +66,7 @@ const PRETRAINED_HINTS: Record<string, string> = {
   cache_dir: "the browser's OPFS cache (cache: 'default' | 'reload' | 'no-store')",
   local_files_only: 'a directory path (Node) instead of a URL',
   revision: 'a URL that names it (…/resolve/<commit>/)',
-  torch_dtype: 'nothing: weights load as float32 (F16/BF16 files are converted)',
+  torch_dtype: "nothing: weights load as float32 (F16/BF16 files are converted); for int8 weights, QuantizedGPT.fromPretrained",
 };
 
 const sharedCores = new Map<number | undefined, Promise<WasmCore>>();
@@ -196,18 +196,7 @@ export class GPT {
    * `loadCheckpoint` to resume training).
    */
   static async fromPretrained(source: string | URL, options: FromPretrainedOptions = {}): Promise<Pretrained> {
-    if (options === null || typeof options !== 'object') throw new ConfigError('options', `fromPretrained options must be an object, got ${describeValue(options)}`);
-    for (const key of Object.keys(options)) {
-      if (PRETRAINED_KEYS.includes(key)) continue;
-      const hint = PRETRAINED_HINTS[key];
-      throw new ConfigError(key, `fromPretrained has no option '${key}'${hint ? `; use ${hint}` : ''} (known: ${PRETRAINED_KEYS.join(', ')})`);
-    }
-    const { progress, cache, ...gptOptions } = options;
-    checkOptions(gptOptions);
-    checkLoadOptions({ progress, cache });
-    const { files, source: where } = await readPretrainedFiles(source, { progress, cache });
-    const parts = decodeCheckpointParts(files, where, { read: isPretrainedFile });
-    const extras = decodeExtras((name) => files.get(name), parts.dims, where);
+    const { parts, extras, gptOptions } = await readPretrained(source, options);
     const model = await GPT.fromCheckpointParts(parts, gptOptions, {});
     return { model, tokenizer: extras.tokenizer, generationConfig: extras.generationConfig };
   }
@@ -345,6 +334,23 @@ export class GPT {
     this.#inference = new GPTEngine(this.kernels, this.config, B, T, this.params, true);
     return this.#inference;
   }
+}
+
+/** @internal `fromPretrained`'s option checks and reading, up to the weights (shared with `QuantizedGPT`). */
+export async function readPretrained(source: string | URL, options: FromPretrainedOptions) {
+  if (options === null || typeof options !== 'object') throw new ConfigError('options', `fromPretrained options must be an object, got ${describeValue(options)}`);
+  for (const key of Object.keys(options)) {
+    if (PRETRAINED_KEYS.includes(key)) continue;
+    const hint = PRETRAINED_HINTS[key];
+    throw new ConfigError(key, `fromPretrained has no option '${key}'${hint ? `; use ${hint}` : ''} (known: ${PRETRAINED_KEYS.join(', ')})`);
+  }
+  const { progress, cache, ...gptOptions } = options;
+  checkOptions(gptOptions);
+  checkLoadOptions({ progress, cache });
+  const { files, source: where } = await readPretrainedFiles(source, { progress, cache });
+  const parts = decodeCheckpointParts(files, where, { read: isPretrainedFile });
+  const extras = decodeExtras((name) => files.get(name), parts.dims, where);
+  return { parts, extras, gptOptions };
 }
 
 function isDecoded(x: unknown): x is Checkpoint {

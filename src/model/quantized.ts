@@ -16,7 +16,9 @@ import { writeParamsFromHF } from '../checkpoint/hf-gpt2.js';
 import { writeQ8Params } from '../checkpoint/q8.js';
 import { q8Floats } from '../kernels/q8-layout.js';
 import { resolveConfig, type GPTConfig } from './config.js';
-import { checkOptions, kernelsFor, type GPTOptions } from './gpt.js';
+import { checkOptions, kernelsFor, readPretrained, type FromPretrainedOptions, type GPTOptions } from './gpt.js';
+import type { GenerateOptions } from '../sampler/options.js';
+import type { Tokenizer } from '../tokenizer/types.js';
 import { paramLayout, q8Layout, type ParamLayout } from './layout.js';
 import { checkMemory } from './memory.js';
 
@@ -88,6 +90,19 @@ export class QuantizedGPT {
   ): Promise<QuantizedGPT> {
     const { allowNonFinite, ...modelOptions } = options;
     return QuantizedGPT.fromCheckpointParts(decodeCheckpointParts(files, 'checkpoint', { allowNonFinite }), modelOptions, { allowNonFinite });
+  }
+
+  /**
+   * `GPT.fromPretrained` quantizing while loading (or a q8 folder as saved): a Hub-layout GPT-2 folder (URL,
+   * or a directory in Node) → `{ model, tokenizer, generationConfig }` with a q8 model. In a browser the
+   * download is the only float32 copy; wasm memory holds the q8 weights and a scratch of 256 rows.
+   */
+  static async fromPretrained(
+    source: string | URL, options: FromPretrainedOptions = {},
+  ): Promise<{ model: QuantizedGPT; tokenizer: Tokenizer | undefined; generationConfig: GenerateOptions }> {
+    const { parts, extras, gptOptions } = await readPretrained(source, options);
+    const model = await QuantizedGPT.fromCheckpointParts(parts, gptOptions, {});
+    return { model, tokenizer: extras.tokenizer, generationConfig: extras.generationConfig };
   }
 
   /** @internal `fromCheckpoint` from checked parts (the Node loader's entry). */

@@ -15,7 +15,7 @@ import { isNode } from '../env.js';
 import { decodeCheckpoint } from '../checkpoint/index.js';
 import { ConfigError, WasmGptError } from '../errors.js';
 import { GPT } from '../model/gpt.js';
-import type { QuantizedGPT } from '../model/quantized.js';
+import { QuantizedGPT } from '../model/quantized.js';
 import type { GPTConfigInput, PresetName } from '../model/config.js';
 import type { InitScheme } from '../model/init.js';
 import type { MemoryEstimate } from '../model/memory.js';
@@ -253,9 +253,7 @@ class ModelService implements ModelApi {
   }
 
   quantize(dtype: 'q8'): Handle<QuantizedModelApi, QuantizedModelInfo> {
-    const q = this.#gpt.quantize(dtype);
-    const { config, parameterCount, byteLength, backend } = q;
-    return serve<QuantizedModelApi, QuantizedModelInfo>(new QuantizedModelService(q), { config, parameterCount, byteLength, backend });
+    return quantizedHandle(this.#gpt.quantize(dtype));
   }
 
   dispose(): void {
@@ -283,6 +281,11 @@ class QuantizedModelService implements QuantizedModelApi {
   dispose(): void {
     this.#model.dispose();
   }
+}
+
+function quantizedHandle(q: QuantizedGPT): Handle<QuantizedModelApi, QuantizedModelInfo> {
+  const { config, parameterCount, byteLength, backend } = q;
+  return serve<QuantizedModelApi, QuantizedModelInfo>(new QuantizedModelService(q), { config, parameterCount, byteLength, backend });
 }
 
 function modelHandle(gpt: GPT): Handle<ModelApi, ModelInfo> {
@@ -338,6 +341,14 @@ class WorkerService implements WorkerApi {
       if (ck.state === undefined) return transfer({ model }, [model.port]);
       const buffers = new Set(Object.values(ck.state.tensors).map((t) => t.buffer as ArrayBuffer));
       return transfer({ model, state: ck.state }, [model.port, ...buffers]);
+    });
+  }
+
+  loadQuantizedCheckpoint(files: CheckpointFiles, options: WorkerModelOptions): Promise<Handle<QuantizedModelApi, QuantizedModelInfo>> {
+    return wired(async () => {
+      checkModelOptions(options);
+      const q = await QuantizedGPT.fromCheckpoint(files, { ...options, core: await this.#loadedCore() });
+      return quantizedHandle(q);
     });
   }
 

@@ -58,6 +58,8 @@ export interface WorkerApi {
   modelFromParameters(config: GPTConfigInput | PresetName, params: Float32Array, options: WorkerModelOptions): Promise<Handle<ModelApi, ModelInfo>>;
   /** `files` arrive transferred; the training state, when the checkpoint has one, goes back transferred. */
   loadCheckpoint(files: CheckpointFiles, options: WorkerModelOptions): Promise<LoadedCheckpoint>;
+  /** `files` (a q8 or a float32 checkpoint, quantized while loading) arrive transferred. */
+  loadQuantizedCheckpoint(files: CheckpointFiles, options: WorkerModelOptions): Promise<Handle<QuantizedModelApi, QuantizedModelInfo>>;
 }
 
 /** Checkpoint files by name (config.json, model.safetensors, training_state.*), as `GPT.toCheckpoint` makes them. */

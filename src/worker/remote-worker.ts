@@ -5,7 +5,7 @@ import type { GPTConfigInput, PresetName } from '../model/config.js';
 import type { Capabilities } from '../wasm/core.js';
 import type { Link } from './link.js';
 import type { WorkerApi, WorkerModelOptions } from './protocol.js';
-import { RemoteGPT } from './remote-gpt.js';
+import { RemoteGPT, RemoteQuantizedGPT } from './remote-gpt.js';
 import { transferable, transferableFiles } from './transfer.js';
 
 /** A running gpt-worker. Create models in it; `terminate()` ends it and its thread pool. */
@@ -61,6 +61,20 @@ export class GPTWorker {
     });
     const model = new RemoteGPT(this.#link, loaded.model);
     return loaded.state === undefined ? { model } : { model, state: loaded.state };
+  }
+
+  /**
+   * `QuantizedGPT.fromCheckpoint` in the worker: a q8 checkpoint as saved, or a float32 one quantized while it
+   * loads. The files are transferred as for `loadCheckpoint`; a training state in them is not read.
+   */
+  async loadQuantizedCheckpoint(
+    files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>, options: WorkerModelOptions = {},
+  ): Promise<RemoteQuantizedGPT> {
+    const handle = await this.#link.call(async () => {
+      const { files: moved, buffers } = transferableFiles('GPTWorker.loadQuantizedCheckpoint', files);
+      return this.#remote.loadQuantizedCheckpoint(transfer(moved, buffers), options);
+    });
+    return new RemoteQuantizedGPT(this.#link, handle);
   }
 
   /** Ends the worker and its thread pool at once; pending calls reject with a `WorkerError`. */
