@@ -203,6 +203,12 @@ class SamplerService implements SamplerApi {
   }
 }
 
+/** A Sampler on `model` (float32 or q8) served on its own channel; the tokenizer arrives as its JSON. */
+function samplerHandle(model: GPT | QuantizedGPT, options: WireSamplerOptions): Handle<SamplerApi, SamplerInfo> {
+  const tokenizer = options.tokenizer === undefined ? undefined : loadTokenizer(options.tokenizer);
+  return serve<SamplerApi, SamplerInfo>(new SamplerService(new Sampler(model, { tokenizer })), { hasTokenizer: tokenizer !== undefined });
+}
+
 class ModelService implements ModelApi {
   readonly #gpt: GPT;
 
@@ -243,9 +249,7 @@ class ModelService implements ModelApi {
   }
 
   createSampler(options: WireSamplerOptions): Handle<SamplerApi, SamplerInfo> {
-    const tokenizer = options.tokenizer === undefined ? undefined : loadTokenizer(options.tokenizer);
-    const sampler = new Sampler(this.#gpt, { tokenizer });
-    return serve<SamplerApi, SamplerInfo>(new SamplerService(sampler), { hasTokenizer: tokenizer !== undefined });
+    return samplerHandle(this.#gpt, options);
   }
 
   toCheckpoint(): CheckpointFiles {
@@ -270,8 +274,7 @@ class QuantizedModelService implements QuantizedModelApi {
   }
 
   createSampler(options: WireSamplerOptions): Handle<SamplerApi, SamplerInfo> {
-    const tokenizer = options.tokenizer === undefined ? undefined : loadTokenizer(options.tokenizer);
-    return serve<SamplerApi, SamplerInfo>(new SamplerService(new Sampler(this.#model, { tokenizer })), { hasTokenizer: tokenizer !== undefined });
+    return samplerHandle(this.#model, options);
   }
 
   toCheckpoint(): CheckpointFiles {

@@ -13,6 +13,18 @@ import { rejectUnknownKeys } from '../options.js';
 
 const SAMPLER_OPTION_KEYS = new Set(['tokenizer']);
 
+/** `createSampler` of either remote model: options checked here, the tokenizer sent as its `save()` JSON. */
+async function remoteSampler(
+  end: ServedObject<Pick<ModelApi, 'createSampler' | 'dispose'>>, model: RemoteGPT | RemoteQuantizedGPT, options: SamplerOptions,
+): Promise<RemoteSampler> {
+  const handle = await end.call(async () => {
+    if (options === null || typeof options !== 'object') throw new ConfigError('options', `createSampler needs an options object, got ${describeValue(options)}`);
+    rejectUnknownKeys('createSampler', options, SAMPLER_OPTION_KEYS);
+    return end.remote.createSampler({ tokenizer: options.tokenizer?.save() });
+  });
+  return new RemoteSampler(end.link, model, handle);
+}
+
 /** A `GPT` living in the worker. Methods mirror `GPT`'s, as promises. */
 export class RemoteGPT implements Pick<Client<ModelApi>, 'forward' | 'loss' | 'getParameters' | 'init' | 'estimateMemory' | 'dispose'> {
   readonly config: GPTConfig;
@@ -64,13 +76,8 @@ export class RemoteGPT implements Pick<Client<ModelApi>, 'forward' | 'loss' | 'g
   }
 
   /** A `Sampler` on this model, in the worker; the tokenizer is sent as its `save()` JSON. */
-  async createSampler(options: SamplerOptions = {}): Promise<RemoteSampler> {
-    const handle = await this.#end.call(async () => {
-      if (options === null || typeof options !== 'object') throw new ConfigError('options', `createSampler needs an options object, got ${describeValue(options)}`);
-      rejectUnknownKeys('createSampler', options, SAMPLER_OPTION_KEYS);
-      return this.#end.remote.createSampler({ tokenizer: options.tokenizer?.save() });
-    });
-    return new RemoteSampler(this.#end.link, this, handle);
+  createSampler(options: SamplerOptions = {}): Promise<RemoteSampler> {
+    return remoteSampler(this.#end, this, options);
   }
 
   /**
@@ -122,13 +129,8 @@ export class RemoteQuantizedGPT {
   }
 
   /** A `Sampler` on this model, in the worker; the tokenizer is sent as its `save()` JSON. */
-  async createSampler(options: SamplerOptions = {}): Promise<RemoteSampler> {
-    const handle = await this.#end.call(async () => {
-      if (options === null || typeof options !== 'object') throw new ConfigError('options', `createSampler needs an options object, got ${describeValue(options)}`);
-      rejectUnknownKeys('createSampler', options, SAMPLER_OPTION_KEYS);
-      return this.#end.remote.createSampler({ tokenizer: options.tokenizer?.save() });
-    });
-    return new RemoteSampler(this.#end.link, this, handle);
+  createSampler(options: SamplerOptions = {}): Promise<RemoteSampler> {
+    return remoteSampler(this.#end, this, options);
   }
 
   /** The q8 checkpoint files (`QuantizedGPT.toCheckpoint`), made in the worker and transferred here. */

@@ -61,8 +61,12 @@ export function jsQ8Ops(): Pick<JsKernels, 'quantizeQ8' | 'dequantizeQ8' | 'matm
         for (let o = 0; o < OC; o++) {
           let acc = 0;
           for (let b = 0; b < nb; b++) {
+            // Row o's values of block b: quad j at record + 16·j + 4·(o mod 4), 4 bytes each.
+            const at = q8ValueOffset(o, b * Q8_BLOCK, C);
             let isum = 0;
-            for (let k = b * Q8_BLOCK; k < (b + 1) * Q8_BLOCK; k++) isum += bytes[q8ValueOffset(o, k, C)] * xq[k];
+            for (let j = 0; j < Q8_BLOCK / 4; j++) {
+              for (let e = 0; e < 4; e++) isum += bytes[at + 16 * j + e] * xq[b * Q8_BLOCK + 4 * j + e];
+            }
             acc = fround(acc + fround(fround(isum) * fround(weight[q8ScaleOffset(o, b, C)] * xs[b])));
           }
           out[n * OC + o] = bias === null ? acc : acc + bias[o];
