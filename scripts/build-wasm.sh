@@ -17,8 +17,12 @@ common_flags="-C target-feature=+simd128,+bulk-memory,+mutable-globals,+sign-ext
 common_flags+=" -C link-arg=--import-memory -C link-arg=--initial-memory=$INITIAL_MEMORY"
 common_flags+=" -C link-arg=--max-memory=$MAX_MEMORY -C link-arg=-zstack-size=$STACK_SIZE"
 
+# `build-wasm.sh simd threads_simd` rebuilds just those artifacts (kernel work); no argument builds all four.
+wanted=" ${*:-threads_simd simd threads_relaxed_simd relaxed_simd} "
+
 build() { # name features extra-rustflags
   local name="$1" features="$2" extra="$3"
+  [[ "$wanted" == *" $name "* ]] || return 0
   local target_dir="$wgpt_root/crate/target/$name"
   echo "wasm-gpt: building $name with the $WGPT_TOOLCHAIN toolchain" >&2
   (cd "$wgpt_root/crate" && RUSTFLAGS="$common_flags $extra" CARGO_TARGET_DIR="$target_dir" \

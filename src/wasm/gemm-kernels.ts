@@ -24,7 +24,7 @@ const PREFERENCE: GemmKernelName[] = ['4x8', '2x16', '6x8'];
 type ProbeExports = Pick<CoreExports, 'wgpt_gemm_kernel_probe' | 'wgpt_gemm_kernel_probe_flops'>;
 
 export interface ProbeOptions {
-  /** Stop after this long even if the timings have not settled (default 60 ms). */
+  /** Stop after this long even if the timings have not settled (default 150 ms). */
   budgetMs?: number;
   /** Clock (tests inject one). */
   now?: () => number;
@@ -35,13 +35,15 @@ export interface ProbeOptions {
  *
  * Engines first run wasm in a baseline compiler, where every shape spills and they all look alike, and swap in
  * optimised code a few to a few tens of ms later (the switch is 2–4× faster). So passes continue until that
- * jump has been seen and then no shape's best time has improved for three passes (about 15 ms in an idle
- * Node), or until the budget runs out (then only shapes that did jump are compared; with none, 4×8, the
- * shape that does not spill on any engine we know of). Best-of-passes, not the mean: interference from other
+ * jump has been seen for every shape and then no shape's best time has improved for three passes (40–80 ms
+ * after instantiation in Node on a 2-core Zen 5), or until the budget runs out. Then the default stands, 4×8,
+ * the shape that does not spill on any engine we know of: comparing an optimised shape with one still in the
+ * baseline tier says nothing (seen: 6×8 optimised first, "won" at 26 GFLOP/s against 4×8's baseline 11, and
+ * the products then ran at half the speed 4×8 gives). Best-of-passes, not the mean: interference from other
  * processes only ever slows a pass.
  */
 export function probeGemmKernels(exports: ProbeExports, options: ProbeOptions = {}): { best: GemmKernelName; gflops: GemmKernelProbe } {
-  const { budgetMs = 60, now = () => performance.now() } = options;
+  const { budgetMs = 150, now = () => performance.now() } = options;
   // ~0.25 ms per sample once optimised: long against timer granularity in Node and isolated pages
   // (≤ 0.1 ms), short enough that a pass of all shapes stays under a millisecond.
   const targetSampleMs = 0.25;
@@ -80,11 +82,10 @@ export function probeGemmKernels(exports: ProbeExports, options: ProbeOptions = 
   for (const name of GEMM_KERNEL_NAMES) {
     gflops[name] = exports.wgpt_gemm_kernel_probe_flops(GEMM_KERNELS[name]) / bestMs.get(name)! / 1e6;
   }
-  // Only shapes seen leaving the baseline tier are compared: baseline-tier rates are alike for every shape
-  // and say nothing about the optimised code. When none was seen (budget spent on a busy machine, or code
-  // optimised from the start) the default stands. Near-ties go to the shape listed first in PREFERENCE:
-  // within 3% the probe cannot tell them apart, and in whole products 4×8 edges out 2×16.
+  // Shapes are compared only once all were seen leaving the baseline tier (see above); otherwise (budget spent
+  // on a busy machine, or code optimised from the start) the default stands. Near-ties go to the shape listed
+  // first in PREFERENCE: within 3% the probe cannot tell them apart, and in whole products 4×8 edges out 2×16.
   let best = PREFERENCE[0];
-  for (const name of PREFERENCE) if (jumped(name) && (!jumped(best) || gflops[name]! > gflops[best]! * 1.03)) best = name;
+  if (GEMM_KERNEL_NAMES.every(jumped)) for (const name of PREFERENCE) if (gflops[name]! > gflops[best]! * 1.03) best = name;
   return { best, gflops };
 }

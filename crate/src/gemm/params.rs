@@ -22,6 +22,18 @@ pub const NB: usize = 64;
 /// Below this many rows a product is treated as a batch of matrix-vector products (no packing: each
 /// element of B is used fewer than MR times, so copying B would cost more than it saves).
 pub const SMALL_M: usize = 4;
+/// Shortest reduction for which a B-transposed product with `SMALL_M` rows or more takes the dot-product
+/// path instead of packing: each output ends with a horizontal sum and its epilogue, which short rows do not
+/// amortise (Zen 5, 256 rows × 768 columns, dot ÷ packed: K = 64 0.73×, 128 0.92×, 192 1.04×, 256 1.10×,
+/// 384 1.13×, 768 1.20×; 4–8 rows at K = 64 roughly even).
+pub const DOT_MIN_K: usize = 192;
+/// Rows of op(A) per task in the B-transposed (dot-product) path; products up to this tall are one row block.
+pub const SMALL_M_BT: usize = 8;
+/// Rows per task when a B-transposed product is taller than [`SMALL_M_BT`].
+pub const GEMV_ROW_BLOCK: usize = 64;
+/// Floats of B each column chunk of a multi-pass (4–8 row) matrix-vector product covers: 256 KiB, so the
+/// passes after the first read B from L2, not from memory.
+pub const GEMV_CHUNK_FLOATS: usize = 1 << 16;
 /// Column bands per thread in the matrix-vector path (one band when running on one thread).
 pub const GEMV_TASKS_PER_THREAD: usize = 4;
 

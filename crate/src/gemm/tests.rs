@@ -123,7 +123,7 @@ fn first_bit_difference(x: &[f32], y: &[f32]) -> Option<usize> {
 fn every_tile_shape_matches_reference_and_is_bitwise_identical_to_the_others() {
     let mut shapes = shapes();
     // Several KC slabs, several NB column blocks and an NC block boundary (n > 4096) as well.
-    shapes.extend([(50, 70, 600), (23, 4100, 20), (131, 200, 513)]);
+    shapes.extend([(50, 70, 600), (23, 4100, 20), (131, 200, 513), (65, 33, 40)]);
     for &(m, n, k) in &shapes {
         for &(ta, tb) in &[(false, false), (false, true), (true, false), (true, true)] {
             for &(alpha, beta) in &[(1.0, 0.0), (0.75, 0.5)] {
@@ -166,22 +166,25 @@ fn kernel_ids_round_trip_and_the_probe_computes() {
 
 #[test]
 fn small_m_rows_do_not_depend_on_how_many_are_computed_together() {
-    // Decode computes one row, beam search several: each row of a 3-row product must equal the 1-row one
-    // (the B-transposed path reads 3 or 4 rows of B side by side: n not a multiple leaves some to one stream).
+    // Decode computes one row, beam search several: each row of an m-row product must equal the 1-row one
+    // (the B-transposed path reads 3 or 4 rows of B side by side: n not a multiple leaves some to one stream;
+    // more rows run as 2- and 3-row passes over column chunks (k = 771: 96 columns) in blocks of 64 rows).
     let k = 771;
-    for (n, tb) in [(300, false), (300, true), (301, true), (302, true), (303, true), (1, true)] {
-        let a = fill(11, 3 * k);
+    let cases = [(3, 300, false), (3, 300, true), (3, 301, true), (3, 302, true), (3, 303, true), (3, 1, true)];
+    let more_rows = [4, 5, 6, 7, 8, 9, 65, 130].map(|m| (m, 301, true));
+    for (m, n, tb) in cases.into_iter().chain(more_rows) {
+        let a = fill(11, m * k);
         let b = fill(12, n * k);
         let ldb = if tb { k } else { n };
         let mut ws = Workspace::new();
-        let mut all = vec![0.0f32; 3 * n];
-        unsafe { sgemm(&mut ws, false, tb, 3, n, k, 1.0, a.as_ptr(), k, b.as_ptr(), ldb, 0.0, all.as_mut_ptr(), n) };
-        for i in 0..3 {
+        let mut all = vec![0.0f32; m * n];
+        unsafe { sgemm(&mut ws, false, tb, m, n, k, 1.0, a.as_ptr(), k, b.as_ptr(), ldb, 0.0, all.as_mut_ptr(), n) };
+        for i in 0..m {
             let mut one = vec![0.0f32; n];
             unsafe {
                 sgemm(&mut ws, false, tb, 1, n, k, 1.0, a[i * k..].as_ptr(), k, b.as_ptr(), ldb, 0.0, one.as_mut_ptr(), n)
             };
-            assert_eq!(first_bit_difference(&one, &all[i * n..(i + 1) * n]), None, "row {i}, tb={tb}");
+            assert_eq!(first_bit_difference(&one, &all[i * n..(i + 1) * n]), None, "row {i} of {m}, tb={tb}");
         }
     }
 }
@@ -293,7 +296,7 @@ fn bitwise_identical_for_any_thread_count() {
         assert!(first_bit_difference(&c, &led).is_none(), "{kernel:?}: team and rayon pool differ on {threads} threads");
         c
     };
-    for &(m, n, k) in &[(1, 3000, 700), (1, 50257, 40), (2, 1000, 513), (3, 50, 2000), (1, 17, 33), (200, 300, 600), (101, 5000, 31), (64, 64, 64)] {
+    for &(m, n, k) in &[(1, 3000, 700), (1, 50257, 40), (2, 1000, 513), (3, 50, 2000), (1, 17, 33), (5, 3000, 700), (8, 1000, 513), (200, 300, 600), (101, 5000, 31), (64, 64, 64)] {
         for &(ta, tb) in &[(false, false), (true, true), (false, true), (true, false)] {
             let case = Case { ta, tb, m, n, k, alpha: 0.75, beta: 0.5 };
             let one = run(1, Kernel::K6x8, &case);
