@@ -224,19 +224,14 @@ unsafe fn sgemm_impl(
         } else {
             (a, lda)
         };
-        // A few column bands per thread (balance when another process takes a core), one band on one thread
-        // (a single stream through B); taller products are cut into row blocks as well, so a narrow one still
-        // has tasks for every thread. The split never changes results (each output is computed whole by one
-        // task). Band edges sit on 64-byte lines of C so no two threads write one line.
-        let threads = if parallel { par::threads() } else { 1 };
-        let col_tasks = if threads > 1 { (GEMV_TASKS_PER_THREAD * threads).min(n.div_ceil(16)) } else { 1 };
+        // Column bands (see ColumnBands); taller products are cut into row blocks as well, so a narrow one still
+        // has tasks for every thread.
+        let bands = ColumnBands::new(n, c.get(), parallel);
         let row_block = if m <= SMALL_M_BT { m } else { GEMV_ROW_BLOCK };
         let row_tasks = m.div_ceil(row_block);
-        let skew = (c.get() as usize / 4) % 16;
-        let edge = |t: usize| if t == 0 { 0 } else if t == col_tasks { n } else { (round_up(t * n / col_tasks + skew, 16) - skew).min(n) };
-        run(row_tasks * col_tasks, &|t| {
-            let (rt, ct) = (t / col_tasks, t % col_tasks);
-            let (j0, j1) = (edge(ct), edge(ct + 1));
+        run(row_tasks * bands.count, &|t| {
+            let (rt, ct) = (t / bands.count, t % bands.count);
+            let (j0, j1) = bands.range(ct);
             if j0 >= j1 {
                 return;
             }
@@ -249,12 +244,9 @@ unsafe fn sgemm_impl(
     }
     if path == Path::Rows {
         // Row by row (B re-read per row): in the model only the kv-cache's small P·V products come here.
-        let threads = if parallel { par::threads() } else { 1 };
-        let tasks = if threads > 1 { (GEMV_TASKS_PER_THREAD * threads).min(n.div_ceil(16)) } else { 1 };
-        let skew = (c.get() as usize / 4) % 16;
-        let edge = |t: usize| if t == 0 { 0 } else if t == tasks { n } else { (round_up(t * n / tasks + skew, 16) - skew).min(n) };
-        run(tasks, &|t| {
-            let (j0, j1) = (edge(t), edge(t + 1));
+        let bands = ColumnBands::new(n, c.get(), parallel);
+        run(bands.count, &|t| {
+            let (j0, j1) = bands.range(t);
             if j0 >= j1 {
                 return;
             }
@@ -359,6 +351,39 @@ unsafe fn blocked<const TMR: usize, const NV: usize, const TNR: usize>(
             }
         });
         j0 += nc;
+    }
+}
+
+/// How the matrix-vector paths split the n columns of C among tasks: a few bands per thread (balance when
+/// another process takes a core), one band on one thread (a single stream through B). The split never changes
+/// results (each output is computed whole by one task). Band edges sit on 64-byte lines of C so no two
+/// threads write one line.
+struct ColumnBands {
+    count: usize,
+    n: usize,
+    skew: usize,
+}
+
+impl ColumnBands {
+    fn new(n: usize, c: *const f32, parallel: bool) -> Self {
+        let threads = if parallel { par::threads() } else { 1 };
+        let count = if threads > 1 { (GEMV_TASKS_PER_THREAD * threads).min(n.div_ceil(16)) } else { 1 };
+        ColumnBands { count, n, skew: (c as usize / 4) % 16 }
+    }
+
+    fn edge(&self, t: usize) -> usize {
+        if t == 0 {
+            0
+        } else if t == self.count {
+            self.n
+        } else {
+            (round_up(t * self.n / self.count + self.skew, 16) - self.skew).min(self.n)
+        }
+    }
+
+    /// Columns `j0..j1` of band `t`.
+    fn range(&self, t: usize) -> (usize, usize) {
+        (self.edge(t), self.edge(t + 1))
     }
 }
 

@@ -31,7 +31,7 @@ pub const DOT_MIN_K: usize = 192;
 pub const SMALL_M_BT: usize = 8;
 /// Rows per task when a B-transposed product is taller than [`SMALL_M_BT`].
 pub const GEMV_ROW_BLOCK: usize = 64;
-/// Floats of B each column chunk of a multi-pass (4–8 row) matrix-vector product covers: 256 KiB, so the
+/// Floats of B each column chunk of a multi-pass (4 or more rows) dot-product covers: 256 KiB, so the
 /// passes after the first read B from L2, not from memory.
 pub const GEMV_CHUNK_FLOATS: usize = 1 << 16;
 /// Column bands per thread in the matrix-vector path (one band when running on one thread).
