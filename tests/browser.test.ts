@@ -137,9 +137,11 @@ describe.skipIf(!chromiumAvailable)('in headless Chromium', () => {
     expect(r.losses[0]).toBeCloseTo(Math.log(32), 0);
     expect(mean(r.losses.slice(-5))).toBeLessThan(r.losses[0] - 1);
     // The page's thread kept running its 10 ms timer through training: never blocked for long, although
-    // training itself took much longer than the largest gap.
+    // training itself took longer than the largest gap. (Twice, not more: on a fast CPU the 60 steps take
+    // ~400 ms, and another process on the second core can delay one tick by 100 ms; a blocked page would
+    // show one gap as long as the whole training.)
     expect(r.maxGap).toBeLessThan(250);
-    expect(r.trainMs).toBeGreaterThan(4 * r.maxGap);
+    expect(r.trainMs).toBeGreaterThan(2 * r.maxGap);
     expect(r.ticks).toBeGreaterThan(r.trainMs / 10 / 4);
     expect(r.abortedRun.aborted).toBe(true);
     expect(r.abortedRun.steps).toBeGreaterThanOrEqual(2);

@@ -5,7 +5,8 @@
 //! streams as possible, each long and sequential.
 //!
 //! Every element is reduced in a fixed order that depends neither on the column split nor on how many rows
-//! are computed together (sequential in p for B untransposed; 4 interleaved lanes, a fixed tree, then the
+//! are computed together (for B untransposed, sequential in p within each KC-deep slab, the
+//! caller adding up the slabs in order as the packed path does; 4 interleaved lanes, a fixed tree, then the
 //! tail, for B transposed), so results do not depend on the thread count.
 
 use super::kernel::{epilogue_scalar, epilogue_vec};

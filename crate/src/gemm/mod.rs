@@ -59,7 +59,8 @@ pub fn worth_parallel(m: usize, n: usize, k: usize) -> bool {
 /// How a product is computed.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Path {
-    /// Fewer than `SMALL_M` rows, B untransposed: row by row through B ([`gemv::gemv_row_bn`]).
+    /// Fewer than `SMALL_M` rows, B untransposed: matrix-vector products straight from B, slab by slab
+    /// ([`rows_bn`]).
     Rows,
     /// B transposed, the dot-product form ([`gemv_bt_rows`]): rows of op(A) against rows of B, both contiguous
     /// in k (op(A) copied so first when A is stored transposed). Few rows, or a reduction long enough to
@@ -87,7 +88,8 @@ pub fn workspace_len(m: usize, n: usize, k: usize, trans_a: bool, trans_b: bool)
         return 0;
     }
     match path(m, k, trans_b) {
-        Path::Rows => 0,
+        // Each slab's sums, when slabs are spread over threads (see rows_bn).
+        Path::Rows => if worth_parallel(m, n, k) { k.div_ceil(KC) * m * n } else { 0 },
         // Room for op(A) when A is stored transposed.
         Path::Dot => if trans_a { m * k } else { 0 },
         // Enough for every tile shape: rows rounded to a multiple of 12 (= lcm of 2, 4, 6), columns of 16.
@@ -243,18 +245,7 @@ unsafe fn sgemm_impl(
         return;
     }
     if path == Path::Rows {
-        // Row by row (B re-read per row): in the model only the kv-cache's small P·V products come here.
-        let bands = ColumnBands::new(n, c.get(), parallel);
-        run(bands.count, &|t| {
-            let (j0, j1) = bands.range(t);
-            if j0 >= j1 {
-                return;
-            }
-            for i in 0..m {
-                let (a_row, inc) = if trans_a { (a.get().add(i), lda) } else { (a.get().add(i * lda), 1) };
-                gemv::gemv_row_bn(k, alpha, a_row, inc, b.get(), ldb, beta, c.get().add(i * ldc), j0, j1);
-            }
-        });
+        rows_bn(parallel, trans_a, m, n, k, alpha, a.get(), lda, b.get(), ldb, beta, c.get(), ldc, ws_ptr.get(), &run);
         return;
     }
 
@@ -367,8 +358,12 @@ struct ColumnBands {
 impl ColumnBands {
     fn new(n: usize, c: *const f32, parallel: bool) -> Self {
         let threads = if parallel { par::threads() } else { 1 };
-        let count = if threads > 1 { (GEMV_TASKS_PER_THREAD * threads).min(n.div_ceil(16)) } else { 1 };
-        ColumnBands { count, n, skew: (c as usize / 4) % 16 }
+        Self::with_count(n, c, if threads > 1 { GEMV_TASKS_PER_THREAD * threads } else { 1 })
+    }
+
+    /// At most `count` bands (no band narrower than 16 columns).
+    fn with_count(n: usize, c: *const f32, count: usize) -> Self {
+        ColumnBands { count: count.clamp(1, n.div_ceil(16).max(1)), n, skew: (c as usize / 4) % 16 }
     }
 
     fn edge(&self, t: usize) -> usize {
@@ -385,6 +380,97 @@ impl ColumnBands {
     fn range(&self, t: usize) -> (usize, usize) {
         (self.edge(t), self.edge(t + 1))
     }
+}
+
+/// The B-untransposed path for fewer than `SMALL_M` rows (`C` row i ← α·op(A) row i · B + β·C row i).
+///
+/// The reduction is cut into the packed path's KC-deep slabs and put together the same way: slab 0's sums go
+/// through the α/β epilogue, each later slab's α·sum is added in order. So a row of a 1–3-row product equals
+/// the same row of any taller product bit for bit, and the result does not depend on who computed a slab.
+///
+/// On one thread each slab is added into C as it is done. With more, the slabs themselves are the tasks (cut
+/// into column bands only when there are too few of them to go round): a task reads KC consecutive rows of
+/// B, one contiguous region when B is dense, where column bands alone gave each thread short pieces of every
+/// row (two threads ran ~1.35× one on 1·768·3072). Tasks leave their slab's sums in the workspace
+/// (`slabs·m·n` floats) and a second pass adds them up.
+///
+/// # Safety
+/// As [`sgemm`]; `ws` holds [`workspace_len`] floats.
+#[allow(clippy::too_many_arguments)]
+unsafe fn rows_bn(
+    parallel: bool,
+    trans_a: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f32,
+    a: *const f32,
+    lda: usize,
+    b: *const f32,
+    ldb: usize,
+    beta: f32,
+    c: *mut f32,
+    ldc: usize,
+    ws: *mut f32,
+    run: &dyn Fn(usize, &(dyn Fn(usize) + Sync)),
+) {
+    // Row i of op(A) starts at a_row(i) and steps by inc along k.
+    let (inc, row_step) = if trans_a { (lda, 1) } else { (1, lda) };
+    let slabs = k.div_ceil(KC);
+    let slab = |s: usize| (s * KC, KC.min(k - s * KC));
+    let threads = if parallel { par::threads() } else { 1 };
+    if threads == 1 {
+        for i in 0..m {
+            for s in 0..slabs {
+                let (p0, kc) = slab(s);
+                let beta_slab = if s == 0 { beta } else { 1.0 };
+                gemv::gemv_row_bn(kc, alpha, a.add(i * row_step + p0 * inc), inc, b.add(p0 * ldb), ldb, beta_slab, c.add(i * ldc), 0, n);
+            }
+        }
+        return;
+    }
+
+    let (a, b, c, ws) = (SendConstPtr(a), SendConstPtr(b), SendPtr(c), SendPtr(ws));
+    let sums = |s: usize, i: usize| ws.get().add((s * m + i) * n);
+    let bands = ColumnBands::with_count(n, ws.get(), (ROWS_TASKS_PER_THREAD * threads).div_ceil(slabs));
+    run(slabs * bands.count, &|t| {
+        let (s, band) = (t / bands.count, t % bands.count);
+        let ((p0, kc), (j0, j1)) = (slab(s), bands.range(band));
+        for i in 0..m {
+            let a_row = a.get().add(i * row_step + p0 * inc);
+            gemv::gemv_row_bn(kc, 1.0, a_row, inc, b.get().add(p0 * ldb), ldb, 0.0, sums(s, i), j0, j1);
+        }
+    });
+    // Adding up is slabs·m·n additions: below the pool's threshold (up to the LM head's 3·50257) the caller
+    // does it alone rather than pay a second hand-off.
+    let out = ColumnBands::new(n, c.get(), par::worth_pool(slabs * m * n));
+    let sum_band = |t: usize| {
+        let (j0, j1) = out.range(t);
+        for i in 0..m {
+            let c_row = c.get().add(i * ldc);
+            let mut j = j0;
+            while j + 4 <= j1 {
+                let dst = c_row.add(j);
+                let mut v = kernel::epilogue_vec(F32x4::load(sums(0, i).add(j)), alpha, beta, dst);
+                for s in 1..slabs {
+                    let x = F32x4::load(sums(s, i).add(j));
+                    v = v.add(if alpha == 1.0 { x } else { x.mul(F32x4::splat(alpha)) });
+                }
+                v.store(dst);
+                j += 4;
+            }
+            for j in j..j1 {
+                let dst = c_row.add(j);
+                let mut v = kernel::epilogue_scalar(*sums(0, i).add(j), alpha, beta, dst);
+                for s in 1..slabs {
+                    let x = *sums(s, i).add(j);
+                    v += if alpha == 1.0 { x } else { x * alpha };
+                }
+                *dst = v;
+            }
+        }
+    };
+    if out.count > 1 { run(out.count, &sum_band) } else { sum_band(0) }
 }
 
 /// The dot-product form (B transposed) for `rows` rows of op(A) and columns `j0..j1`: up to 3 rows in one

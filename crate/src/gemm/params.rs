@@ -34,6 +34,9 @@ pub const GEMV_ROW_BLOCK: usize = 64;
 /// Floats of B each column chunk of a multi-pass (4 or more rows) dot-product covers: 256 KiB, so the
 /// passes after the first read B from L2, not from memory.
 pub const GEMV_CHUNK_FLOATS: usize = 1 << 16;
+/// Tasks per thread the B-untransposed small-M path aims for (slabs of B, cut into column bands only when
+/// there are fewer slabs than this many per thread): enough to even out two threads when K = 768 (3 slabs).
+pub const ROWS_TASKS_PER_THREAD: usize = 2;
 /// Column bands per thread in the matrix-vector path (one band when running on one thread).
 pub const GEMV_TASKS_PER_THREAD: usize = 4;
 

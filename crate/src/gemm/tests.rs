@@ -172,7 +172,9 @@ fn small_m_rows_do_not_depend_on_how_many_are_computed_together() {
     let k = 771;
     let cases = [(3, 300, false), (3, 300, true), (3, 301, true), (3, 302, true), (3, 303, true), (3, 1, true)];
     let more_rows = [4, 5, 6, 7, 8, 9, 65, 130].map(|m| (m, 301, true));
-    for (m, n, tb) in cases.into_iter().chain(more_rows) {
+    // B untransposed: fewer than 4 rows go straight through B slab by slab, more are packed; same bits.
+    let packed_rows = [4, 7, 65].map(|m| (m, 300, false));
+    for (m, n, tb) in cases.into_iter().chain(more_rows).chain(packed_rows) {
         let a = fill(11, m * k);
         let b = fill(12, n * k);
         let ldb = if tb { k } else { n };
@@ -185,6 +187,38 @@ fn small_m_rows_do_not_depend_on_how_many_are_computed_together() {
                 sgemm(&mut ws, false, tb, 1, n, k, 1.0, a[i * k..].as_ptr(), k, b.as_ptr(), ldb, 0.0, one.as_mut_ptr(), n)
             };
             assert_eq!(first_bit_difference(&one, &all[i * n..(i + 1) * n]), None, "row {i} of {m}, tb={tb}");
+        }
+    }
+}
+
+#[test]
+fn untransposed_b_rows_equal_packed_rows_with_alpha_beta_and_threads() {
+    // The 1–3-row path adds KC-deep slabs as the packed path does, α/β included: row i of any product equals
+    // row i of a taller one, on 1 thread or spread over slabs and column bands (k = 771: three slabs and a tail).
+    let (k, n, alpha, beta) = (771, 401, 0.75f32, 0.5f32);
+    for ta in [false, true] {
+        let case = Case { ta, tb: false, m: 6, n, k, alpha, beta };
+        let (lda, ldb, ldc) = case.dims();
+        let (a, b, c0) = case.inputs();
+        let mut tall = c0.clone();
+        case.run_fast(&a, &b, &mut tall);
+        check_against_f64(&case, &a, &b, &c0, &tall);
+        for rows in 1..4 {
+            let mut ws = Workspace::new();
+            let mut c = c0.clone();
+            let run = |c: &mut [f32], ws: &mut Workspace| unsafe {
+                // Parallel-sized (≥ PARALLEL_MIN_MACS), so with threads the slabs become tasks.
+                sgemm(ws, ta, false, rows, n, k, alpha, a.as_ptr(), lda, b.as_ptr(), ldb, beta, c.as_mut_ptr(), ldc)
+            };
+            run(&mut c, &mut ws);
+            assert_eq!(first_bit_difference(&c[..rows * ldc], &tall[..rows * ldc]), None, "{rows} rows, ta={ta}");
+            #[cfg(feature = "threads")]
+            for threads in [2, 3] {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                let mut led = c0.clone();
+                crate::team::Team::new(&pool).lead(|| run(&mut led, &mut ws));
+                assert_eq!(first_bit_difference(&led[..rows * ldc], &tall[..rows * ldc]), None, "{rows} rows, {threads} threads");
+            }
         }
     }
 }
