@@ -111,6 +111,38 @@ mod imp {
                 F32x4(f32x4_pmin(self.0, o.0))
             }
         }
+        /// Lane-wise max for a running maximum whose NaNs a later step catches anyway (a shift before an exp
+        /// through [`Self::clamp_keep_nan`]): a NaN lane may or may not win. One `relaxed_max` (`maxps` on
+        /// x86) on the relaxed build, `pmax` (as [`Self::max_keep_nan`]) on the SIMD128 one. Exact for
+        /// numbers; of +0 and −0 either may come back.
+        #[inline(always)]
+        pub fn max_fast(self, o: Self) -> Self {
+            #[cfg(target_feature = "relaxed-simd")]
+            {
+                F32x4(f32x4_relaxed_max(self.0, o.0))
+            }
+            #[cfg(not(target_feature = "relaxed-simd"))]
+            {
+                F32x4(f32x4_pmax(self.0, o.0))
+            }
+        }
+        /// Lane-wise clamp to [lo, hi] (lo, hi not NaN) that keeps a NaN lane NaN. The SIMD128 build is
+        /// `max_keep_nan(lo).min_keep_nan(hi)`. The relaxed build clamps with `relaxed_max`/`relaxed_min`
+        /// (one instruction each, but x86 returns the bound for a NaN) and ORs the lane's unordered mask
+        /// back in, which turns a NaN lane into all ones (a NaN) and leaves the others alone: two compares and
+        /// two blends became one compare and one OR (cross-entropy 1.3× faster on a Xeon).
+        #[inline(always)]
+        pub fn clamp_keep_nan(self, lo: Self, hi: Self) -> Self {
+            #[cfg(target_feature = "relaxed-simd")]
+            {
+                let c = f32x4_relaxed_min(f32x4_relaxed_max(self.0, lo.0), hi.0);
+                F32x4(v128_or(c, f32x4_ne(self.0, self.0)))
+            }
+            #[cfg(not(target_feature = "relaxed-simd"))]
+            {
+                self.max_keep_nan(lo).min_keep_nan(hi)
+            }
+        }
         /// Max of lanes, ((l0 ∨ l1) ∨ (l2 ∨ l3)) with [`super::max_keep_nan`].
         #[inline(always)]
         pub fn reduce_max(self) -> f32 {
@@ -231,6 +263,14 @@ mod imp {
             self.map2(o, super::min_keep_nan)
         }
         #[inline(always)]
+        pub fn max_fast(self, o: Self) -> Self {
+            self.max_keep_nan(o)
+        }
+        #[inline(always)]
+        pub fn clamp_keep_nan(self, lo: Self, hi: Self) -> Self {
+            self.max_keep_nan(lo).min_keep_nan(hi)
+        }
+        #[inline(always)]
         pub fn reduce_max(self) -> f32 {
             let l = self.0;
             let m = super::max_keep_nan;
@@ -296,8 +336,10 @@ pub fn mul_add_lane(acc: f32, a: f32, b: f32) -> f32 {
 // the cross-entropy. The relaxed build therefore spells both as `i32x4.relaxed_laneselect` of a compare,
 // vector and scalar alike. With a compare's all-ones/all-zeros lanes as the mask, laneselect is exactly
 // `v128.bitselect` on every engine, and V8 emits one blend for it instead of bitselect's three logic ops.
-// Still one instruction more than pmax: exp-heavy ops (softmax, cross-entropy, GELU) run ~0.8–0.9× as fast
-// as in the SIMD128 build (README "Relaxed SIMD"). The SIMD128 build keeps pmax/pmin.
+// Still one instruction more than pmax, and a blend is 3 µops on recent Intel cores: where the NaN can be
+// restored later, the relaxed build uses the relaxed instructions after all (`max_fast`, `clamp_keep_nan`:
+// exp's clamp and the running max before it), which took cross-entropy from 0.71× to 0.94× the SIMD128
+// build's speed on a Xeon and attention's forward from 1.05× to 1.15×. The SIMD128 build keeps pmax/pmin.
 
 /// `if a < b { b } else { a }` (wasm's `f32x4.pmax` per lane): keeps a NaN in `a`.
 #[inline(always)]
@@ -320,6 +362,26 @@ pub fn min_keep_nan(a: f32, b: f32) -> f32 {
         b
     } else {
         a
+    }
+}
+
+/// Scalar twin of [`F32x4::max_fast`] (the same instruction on one lane on the relaxed build).
+#[inline(always)]
+pub fn max_fast(a: f32, b: f32) -> f32 {
+    if cfg!(all(target_arch = "wasm32", target_feature = "relaxed-simd")) {
+        F32x4::splat(a).max_fast(F32x4::splat(b)).lane(0)
+    } else {
+        max_keep_nan(a, b)
+    }
+}
+
+/// Scalar twin of [`F32x4::clamp_keep_nan`], bit for bit (NaN included).
+#[inline(always)]
+pub fn clamp_keep_nan(x: f32, lo: f32, hi: f32) -> f32 {
+    if cfg!(all(target_arch = "wasm32", target_feature = "relaxed-simd")) {
+        F32x4::splat(x).clamp_keep_nan(F32x4::splat(lo), F32x4::splat(hi)).lane(0)
+    } else {
+        min_keep_nan(max_keep_nan(x, lo), hi)
     }
 }
 
@@ -349,7 +411,7 @@ const EXP_P: [f32; 6] = [1.987_569_1e-4, 1.398_2e-3, 8.333_452e-3, 4.166_579_6e-
 /// e^x, vector form (see the note above).
 #[inline(always)]
 pub fn exp_f32x4(x: F32x4) -> F32x4 {
-    let x = x.max_keep_nan(F32x4::splat(EXP_LO)).min_keep_nan(F32x4::splat(EXP_HI));
+    let x = x.clamp_keep_nan(F32x4::splat(EXP_LO), F32x4::splat(EXP_HI));
     let n = x.mul(F32x4::splat(LOG2E)).round_ties_even();
     let r = x.sub(n.mul(F32x4::splat(LN2_HI))).sub(n.mul(F32x4::splat(LN2_LO)));
     let mut p = F32x4::splat(EXP_P[0]);
@@ -363,7 +425,7 @@ pub fn exp_f32x4(x: F32x4) -> F32x4 {
 /// e^x, scalar twin of [`exp_f32x4`] (bitwise identical per lane).
 #[inline(always)]
 pub fn exp_scalar(x: f32) -> f32 {
-    let x = min_keep_nan(max_keep_nan(x, EXP_LO), EXP_HI);
+    let x = clamp_keep_nan(x, EXP_LO, EXP_HI);
     let n = (x * LOG2E).round_ties_even();
     let r = (x - n * LN2_HI) - n * LN2_LO;
     let mut p = EXP_P[0];
@@ -387,7 +449,7 @@ const EXP2_P: [f32; 5] = [1.326_472_7e-3, 9.671_513e-3, 5.550_733_6e-2, 2.402_22
 /// instead of [`exp_f32x4`].
 #[inline(always)]
 pub fn exp2_f32x4(x: F32x4) -> F32x4 {
-    let x = x.max_keep_nan(F32x4::splat(EXP2_LO)).min_keep_nan(F32x4::splat(EXP2_HI));
+    let x = x.clamp_keep_nan(F32x4::splat(EXP2_LO), F32x4::splat(EXP2_HI));
     let n = x.round_ties_even();
     let r = x.sub(n);
     let mut p = F32x4::splat(EXP2_P[0]);
@@ -400,7 +462,7 @@ pub fn exp2_f32x4(x: F32x4) -> F32x4 {
 /// 2^x, scalar twin of [`exp2_f32x4`] (bitwise identical per lane).
 #[inline(always)]
 pub fn exp2_scalar(x: f32) -> f32 {
-    let x = min_keep_nan(max_keep_nan(x, EXP2_LO), EXP2_HI);
+    let x = clamp_keep_nan(x, EXP2_LO, EXP2_HI);
     let n = x.round_ties_even();
     let r = x - n;
     let mut p = EXP2_P[0];

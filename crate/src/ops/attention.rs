@@ -26,7 +26,7 @@
 use super::dropout;
 use crate::gemm;
 use crate::par::{self, SendConstPtr, SendPtr};
-use crate::simd::{exp2_f32x4, exp_f32x4, exp_scalar, max_keep_nan, F32x4};
+use crate::simd::{exp2_f32x4, exp_f32x4, exp_scalar, max_fast, F32x4};
 use std::sync::Mutex;
 
 /// Dropout multiplier of probability (bh, t, j): 0 or 1/(1−p), decided exactly as `dropout.rs` and
@@ -423,9 +423,9 @@ unsafe fn softmax_panel(p: *mut f32, qa: usize, rows: usize, zero_to: usize, t_:
     for j in 0..live1 {
         let row = p.add(j * FWD_BLOCK);
         if j < live0 {
-            m0 = m0.max_keep_nan(F32x4::load(row));
+            m0 = m0.max_fast(F32x4::load(row));
         }
-        m1 = m1.max_keep_nan(F32x4::load(row.add(4)));
+        m1 = m1.max_fast(F32x4::load(row.add(4)));
     }
     let (mut s0, mut s1) = (F32x4::zero(), F32x4::zero());
     for j in 0..live0 {
@@ -481,12 +481,12 @@ pub(crate) unsafe fn softmax_causal_row(row: *mut f32, n: usize, len: usize) -> 
     let mut mv = F32x4::splat(f32::NEG_INFINITY);
     let mut j = 0;
     while j < n4 {
-        mv = mv.max_keep_nan(F32x4::load(row.add(j)));
+        mv = mv.max_fast(F32x4::load(row.add(j)));
         j += 4;
     }
     let mut m = mv.reduce_max();
     for j in n4..n {
-        m = max_keep_nan(m, *row.add(j));
+        m = max_fast(m, *row.add(j));
     }
     let mvec = F32x4::splat(m);
     let mut acc = F32x4::zero();

@@ -15,7 +15,7 @@
 //! before touching memory and return `Status::InvalidArgument`.
 
 use crate::par::{self, SendConstPtr, SendPtr};
-use crate::simd::{exp_f32x4, exp_scalar, max_keep_nan, F32x4};
+use crate::simd::{exp_f32x4, exp_scalar, max_fast, F32x4};
 
 /// Logits per parallel task (rows per task = this / V, at least 1).
 const TASK_ELEMS: usize = 1 << 14;
@@ -128,16 +128,17 @@ unsafe fn forward_rows(
     let v4 = v & !3;
     for r in r0..r1 {
         let row = logits.get().add(r * v);
-        // Max first, so every exponent is ≤ 0 and the sum cannot overflow.
+        // Max first, so every exponent is ≤ 0 and the sum cannot overflow. A NaN logit the running max drops
+        // (relaxed build) still makes its exp, the sum and the loss NaN.
         let mut mx = F32x4::splat(f32::NEG_INFINITY);
         let mut j = 0;
         while j < v4 {
-            mx = mx.max_keep_nan(F32x4::load(row.add(j)));
+            mx = mx.max_fast(F32x4::load(row.add(j)));
             j += 4;
         }
         let mut max = mx.reduce_max();
         for j in v4..v {
-            max = max_keep_nan(max, *row.add(j));
+            max = max_fast(max, *row.add(j));
         }
         let (m4, mut acc) = (F32x4::splat(max), F32x4::zero());
         let mut j = 0;
