@@ -336,7 +336,7 @@ pub fn mul_add_lane(acc: f32, a: f32, b: f32) -> f32 {
 // the cross-entropy. The relaxed build therefore spells both as `i32x4.relaxed_laneselect` of a compare,
 // vector and scalar alike. With a compare's all-ones/all-zeros lanes as the mask, laneselect is exactly
 // `v128.bitselect` on every engine, and V8 emits one blend for it instead of bitselect's three logic ops.
-// Still one instruction more than pmax, and a blend is 3 µops on recent Intel cores: where the NaN can be
+// Still one instruction more than pmax, and a blend is several µops on recent Intel cores: where the NaN can be
 // restored later, the relaxed build uses the relaxed instructions after all (`max_fast`, `clamp_keep_nan`:
 // exp's clamp and the running max before it), which took cross-entropy from 0.71× to 0.94× the SIMD128
 // build's speed on a Xeon and attention's forward from 1.05× to 1.15×. The SIMD128 build keeps pmax/pmin.
