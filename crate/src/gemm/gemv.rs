@@ -9,7 +9,7 @@
 //! caller adding up the slabs in order as the packed path does; 4 interleaved lanes, a fixed tree, then the
 //! tail, for B transposed), so results do not depend on the thread count.
 
-use super::kernel::{epilogue_scalar, epilogue_vec};
+use super::kernel::{epilogue_row, epilogue_scalar};
 use crate::simd::{mul_add_lane, F32x4};
 use core::mem::MaybeUninit;
 
@@ -95,17 +95,7 @@ pub unsafe fn gemv_row_bn(
             }
             p0 += pb;
         }
-        let mut j = 0;
-        while j + 4 <= width {
-            let dst = c.add(c0 + j);
-            epilogue_vec(F32x4::load(acc.add(j)), alpha, beta, dst).store(dst);
-            j += 4;
-        }
-        while j < width {
-            let dst = c.add(c0 + j);
-            *dst = epilogue_scalar(*acc.add(j), alpha, beta, dst);
-            j += 1;
-        }
+        epilogue_row(acc, alpha, beta, c.add(c0), width);
         c0 += width;
     }
 }

@@ -150,6 +150,26 @@ unsafe fn ukernel<const TMR: usize, const NV: usize>(
     }
 }
 
+/// `c[j] ← α·sums[j] + β·c[j]` for `j < width`: [`epilogue_vec`] over whole vectors, [`epilogue_scalar`] on the
+/// tail (the same arithmetic, so an element's bits do not depend on where the tail starts).
+///
+/// # Safety
+/// `sums` valid for `width` reads, `c` for `width` reads and writes.
+#[inline(always)]
+pub(super) unsafe fn epilogue_row(sums: *const f32, alpha: f32, beta: f32, c: *mut f32, width: usize) {
+    let mut j = 0;
+    while j + 4 <= width {
+        let dst = c.add(j);
+        epilogue_vec(F32x4::load(sums.add(j)), alpha, beta, dst).store(dst);
+        j += 4;
+    }
+    while j < width {
+        let dst = c.add(j);
+        *dst = epilogue_scalar(*sums.add(j), alpha, beta, dst);
+        j += 1;
+    }
+}
+
 /// α·ab + β·c, lane by lane; must stay arithmetically identical to [`epilogue_scalar`].
 #[inline(always)]
 pub(super) unsafe fn epilogue_vec(ab: F32x4, alpha: f32, beta: f32, dst: *const f32) -> F32x4 {

@@ -392,7 +392,7 @@ impl ColumnBands {
 /// into column bands only when there are too few of them to go round): a task reads KC consecutive rows of
 /// B, one contiguous region when B is dense, where column bands alone gave each thread short pieces of every
 /// row (two threads ran ~1.35× one on 1·768·3072). Tasks leave their slab's sums in the workspace
-/// (`slabs·m·n` floats) and a second pass adds them up.
+/// (`slabs·m·n` floats) and a second pass adds them into C slab by slab, through the packed path's epilogue.
 ///
 /// # Safety
 /// As [`sgemm`]; `ws` holds [`workspace_len`] floats.
@@ -447,26 +447,9 @@ unsafe fn rows_bn(
     let sum_band = |t: usize| {
         let (j0, j1) = out.range(t);
         for i in 0..m {
-            let c_row = c.get().add(i * ldc);
-            let mut j = j0;
-            while j + 4 <= j1 {
-                let dst = c_row.add(j);
-                let mut v = kernel::epilogue_vec(F32x4::load(sums(0, i).add(j)), alpha, beta, dst);
-                for s in 1..slabs {
-                    let x = F32x4::load(sums(s, i).add(j));
-                    v = v.add(if alpha == 1.0 { x } else { x.mul(F32x4::splat(alpha)) });
-                }
-                v.store(dst);
-                j += 4;
-            }
-            for j in j..j1 {
-                let dst = c_row.add(j);
-                let mut v = kernel::epilogue_scalar(*sums(0, i).add(j), alpha, beta, dst);
-                for s in 1..slabs {
-                    let x = *sums(s, i).add(j);
-                    v += if alpha == 1.0 { x } else { x * alpha };
-                }
-                *dst = v;
+            for s in 0..slabs {
+                let beta_slab = if s == 0 { beta } else { 1.0 };
+                kernel::epilogue_row(sums(s, i).add(j0), alpha, beta_slab, c.get().add(i * ldc + j0), j1 - j0);
             }
         }
     };
