@@ -3,10 +3,11 @@ import { initWasm, WasmCore, type ArtifactName } from '../src/index.js';
 import { GEMM_KERNEL_NAMES, GEMM_KERNELS, probeGemmKernels, type GemmKernelName } from '../src/wasm/gemm-kernels.js';
 import { bitsEqual, expectWithinBound, gemmReference64, seeded } from './helpers/tolerance.js';
 
-// Edges of every tile shape (6×8, 4×8, 2×16), of KC = 256 slabs, MC = 48 rows and NB = 64 columns per task.
+// Edges of every tile shape (6×8, 4×8, 2×16), of KC = 256 slabs, MC = 48 rows and NB = 64 columns per task;
+// the last two have over 1 MiB of B, which each task packs its own band of (a narrower last band; B transposed).
 const SHAPES: [number, number, number][] = [
   [4, 8, 8], [5, 17, 3], [6, 16, 256], [7, 33, 257], [13, 129, 31], [47, 65, 300], [49, 257, 513], [97, 40, 8],
-  [256, 200, 600],
+  [256, 200, 600], [37, 520, 600], [37, 2100, 130],
 ];
 const TRANSPOSES = [[false, false], [false, true], [true, false], [true, true]] as const;
 

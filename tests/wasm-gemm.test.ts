@@ -133,7 +133,8 @@ describe('results do not depend on the thread count', () => {
   it('is bitwise identical for the single-thread build and 1, 2, 3 worker threads', () => {
     expect(cores.map((c) => c.capabilities().threadCount)).toEqual([1, 1, 2, 3]);
     let seed = 500;
-    for (const [m, n, k] of [[1, 3000, 700], [2, 1000, 513], [200, 300, 600], [101, 5000, 31], [64, 64, 64]]) {
+    // 37·520·600: tasks pack their own columns of B on 1 and 2 threads, share one packed B on 3 (too few bands).
+    for (const [m, n, k] of [[1, 3000, 700], [2, 1000, 513], [200, 300, 600], [101, 5000, 31], [64, 64, 64], [37, 520, 600]]) {
       for (const [transA, transB] of TRANSPOSES) {
         const g = { m, n, k, transA, transB, alpha: 0.75, beta: 0.5 };
         const { a, b, c } = operands(g, seed++);

@@ -1,11 +1,14 @@
 //! Single-precision GEMM: `C ← α·op(A)·op(B) + β·C`, row-major, all four transpose combinations.
 //!
-//! Structure (Goto/BLIS): op(A) is packed once into MR-row slivers and op(B), NC columns at a time, into
-//! NR-column slivers, both cut into KC-deep slabs. The output is then cut into MC×NB tasks run in parallel;
-//! each walks the slabs in order (LOOP 3), its B slivers (LOOP 2, KC×NR in L1) and its A slivers (LOOP 1,
-//! MC×KC in L2), calling the MR×NR micro-kernel, whose shape is picked at load time ([`select`]). Fewer than
-//! `SMALL_M` rows, and products with B transposed (weights stored out×in, the model's layout) and K ≥
-//! `DOT_MIN_K`, take the matrix-vector path: its dot-product form runs closer to the SIMD peak than packed tiles.
+//! Structure (Goto/BLIS): op(A) is packed into MR-row slivers and op(B) into NR-column slivers, both cut into
+//! KC-deep slabs: B once for all tasks when it is small (or has too few NB-wide column bands to go round), else
+//! by each task for its own band, a slab at a time, into a buffer that stays in its core's cache (see
+//! `BlockedPlan`). C is cut into tasks of NB columns by MC rows (shared B) or by up to 512 rows (own B); each
+//! walks the slabs in order (LOOP 3), MC rows at a time, its B slivers (LOOP 2, KC×NR in L1) and the rows' A
+//! slivers (LOOP 1, MC×KC in L2), calling the MR×NR micro-kernel, whose shape is picked at load time
+//! ([`select`]). Fewer than `SMALL_M` rows, and products with B transposed (weights stored out×in, the model's
+//! layout) and K ≥ `DOT_MIN_K`, take the matrix-vector path: its dot-product form runs closer to the SIMD peak
+//! than packed tiles.
 //!
 //! Determinism: every element of C is produced by the same sequence of operations whatever the thread count
 //! and the tile shape (slabs are visited in order, tasks never split the reduction, every shape reduces an
@@ -21,6 +24,7 @@ pub mod select;
 
 use crate::par::{self, SendConstPtr, SendPtr};
 use crate::simd::F32x4;
+use core::sync::atomic::{AtomicU64, Ordering};
 use params::*;
 
 pub use kernel::{sgemm_ukernel_6x8_rows, sgemm_ukernel_6x8_strided};
@@ -92,8 +96,8 @@ pub fn workspace_len(m: usize, n: usize, k: usize, trans_a: bool, trans_b: bool)
         Path::Rows => if worth_parallel(m, n, k) { k.div_ceil(KC) * m * n } else { 0 },
         // Room for op(A) when A is stored transposed.
         Path::Dot => if trans_a { m * k } else { 0 },
-        // Enough for every tile shape: rows rounded to a multiple of 12 (= lcm of 2, 4, 6), columns of 16.
-        Path::Blocked => round_up(m, 12) * k + k * round_up(n.min(NC), 16),
+        // Packed op(A) for every tile shape (rows rounded to 12 = lcm of 2, 4, 6), then the op(B) buffers.
+        Path::Blocked => round_up(m, 12) * k + BlockedPlan::new(m, n, k, worth_parallel(m, n, k)).b_len(n, k),
     }
 }
 
@@ -276,8 +280,7 @@ unsafe fn blocked<const TMR: usize, const NV: usize, const TNR: usize>(
     ldc: usize,
     ws: *mut f32,
 ) {
-    const { assert!(TNR == 4 * NV && MC % TMR == 0 && NB % TNR == 0 && NC % TNR == 0) };
-    let tnr = TNR;
+    const { assert!(TNR == 4 * NV && MC % TMR == 0 && NB % TNR == 0) };
     let run = |tasks: usize, f: &(dyn Fn(usize) + Sync)| {
         if parallel {
             par::for_each(tasks, f)
@@ -286,62 +289,139 @@ unsafe fn blocked<const TMR: usize, const NV: usize, const TNR: usize>(
         }
     };
     let (a, b, c, ws_ptr) = (SendConstPtr(a), SendConstPtr(b), SendPtr(c), SendPtr(ws));
-    // Pack all of op(A) and a KC-slab-major copy of op(B) (NC columns at a time), then let every task run the
-    // whole reduction for its MC×NB block of C: two fork-joins per NC block instead of three per slab, and
-    // C's block stays in cache across slabs. Slab s of A starts at mp·p0; panel i of it at i·TMR·kc.
+    let plan = BlockedPlan::new(m, n, k, parallel);
+    // All of op(A) is packed first (every column band reads all of it): slab s starts at mp·p0, panel i of it at
+    // i·TMR·kc. So is all of op(B) when it is shared (same layout, np columns wide); otherwise each task packs its
+    // own band of it, a slab at a time, into a buffer of its thread's (see BlockedPlan).
     let mp = round_up(m, TMR);
+    let np = round_up(n, TNR);
     let a_panels = mp / TMR;
+    let b_panels = if plan.own_b { 0 } else { np / TNR };
     let slabs = k.div_ceil(KC);
-    let ap = ws_ptr;
-    let bp = SendPtr(ws_ptr.get().add(mp * k));
-    let row_tasks = m.div_ceil(MC);
+    let (ap, bp) = (ws_ptr, SendPtr(ws_ptr.get().add(mp * k)));
+    run(slabs * (a_panels + b_panels), &|t| {
+        let (s, panel) = (t / (a_panels + b_panels), t % (a_panels + b_panels));
+        let (p0, kc) = (s * KC, KC.min(k - s * KC));
+        if panel < a_panels {
+            pack::pack_a_panel::<TMR>(ap.get().add(mp * p0 + panel * TMR * kc), a.get(), lda, trans_a, m, panel * TMR, p0, kc);
+        } else {
+            let panel = panel - a_panels;
+            pack::pack_b_panel::<TNR>(bp.get().add(np * p0 + panel * TNR * kc), b.get(), ldb, trans_b, n, panel * TNR, p0, kc);
+        }
+    });
 
-    let mut j0 = 0;
-    while j0 < n {
-        let nc = NC.min(n - j0);
-        let np = round_up(nc, tnr);
-        let b_panels = np / tnr;
-        let pack_a = j0 == 0;
-        let a_jobs = if pack_a { slabs * a_panels } else { 0 };
-        run(a_jobs + slabs * b_panels, &|t| {
-            if t < a_jobs {
-                let (s, panel) = (t / a_panels, t % a_panels);
-                let (p0, kc) = (s * KC, KC.min(k - s * KC));
-                pack::pack_a_panel::<TMR>(ap.get().add(mp * p0 + panel * TMR * kc), a.get(), lda, trans_a, m, panel * TMR, p0, kc);
-            } else {
-                let t = t - a_jobs;
-                let (s, panel) = (t / b_panels, t % b_panels);
-                let (p0, kc) = (s * KC, KC.min(k - s * KC));
-                let dst = bp.get().add(np * p0 + panel * tnr * kc);
-                pack::pack_b_panel::<TNR>(dst, b.get(), ldb, trans_b, n, j0 + panel * tnr, p0, kc);
-            }
-        });
-
-        let col_tasks = nc.div_ceil(NB);
-        run(row_tasks * col_tasks, &|t| {
-            let (it, jt) = (t / col_tasks, t % col_tasks);
-            let (i_lo, i_hi) = (it * MC, ((it + 1) * MC).min(m));
-            let (jj_lo, jj_hi) = (jt * NB, ((jt + 1) * NB).min(nc));
-            for s in 0..slabs {
-                let (p0, kc) = (s * KC, KC.min(k - s * KC));
-                let beta_slab = if s == 0 { beta } else { 1.0 };
-                let mut jj = jj_lo;
-                while jj < jj_hi {
-                    let nr = tnr.min(jj_hi - jj);
-                    let b_sliver = bp.get().add(np * p0 + (jj / tnr) * tnr * kc);
-                    let mut i = i_lo;
-                    while i < i_hi {
-                        let mr = TMR.min(i_hi - i);
-                        let a_sliver = ap.get().add(mp * p0 + (i / TMR) * TMR * kc);
-                        let c_tile = c.get().add(i * ldc + j0 + jj);
-                        kernel::sgemm_ukernel_packed::<TMR, NV>(kc, alpha, a_sliver, b_sliver, beta_slab, c_tile, ldc, mr, nr);
-                        i += TMR;
+    let slots = BufferSlots::new(if plan.own_b { plan.slots } else { 0 });
+    let group_rows = plan.group_rows(m);
+    let row_tasks = m.div_ceil(group_rows);
+    let bands = n.div_ceil(NB);
+    run(row_tasks * bands, &|t| {
+        let (it, band) = (t / bands, t % bands);
+        let (i_lo, i_hi) = (it * group_rows, ((it + 1) * group_rows).min(m));
+        let (j_lo, j_hi) = (band * NB, ((band + 1) * NB).min(n));
+        let slot = if plan.own_b { slots.acquire() } else { 0 };
+        let own = bp.get().add(slot * KC * NB);
+        for s in 0..slabs {
+            let (p0, kc) = (s * KC, KC.min(k - s * KC));
+            let beta_slab = if s == 0 { beta } else { 1.0 };
+            // The band's slivers, one after another: q·TNR·kc from `piece`.
+            let piece = if plan.own_b {
+                if !trans_b && (j_hi - j_lo) % TNR == 0 {
+                    pack::pack_b_band::<TNR>(own, b.get(), ldb, j_lo, j_hi - j_lo, p0, kc);
+                } else {
+                    for (q, j) in (j_lo..j_hi).step_by(TNR).enumerate() {
+                        pack::pack_b_panel::<TNR>(own.add(q * TNR * kc), b.get(), ldb, trans_b, n, j, p0, kc);
                     }
-                    jj += tnr;
+                }
+                own
+            } else {
+                bp.get().add(np * p0 + j_lo * kc)
+            };
+            // MC rows at a time: their A slivers (MC×KC) stay in cache while every B sliver passes over them.
+            for ib in (i_lo..i_hi).step_by(MC) {
+                let ib_hi = (ib + MC).min(i_hi);
+                for (q, j) in (j_lo..j_hi).step_by(TNR).enumerate() {
+                    let nr = TNR.min(j_hi - j);
+                    let b_sliver = piece.add(q * TNR * kc);
+                    for i in (ib..ib_hi).step_by(TMR) {
+                        let mr = TMR.min(ib_hi - i);
+                        let a_sliver = ap.get().add(mp * p0 + (i / TMR) * TMR * kc);
+                        let c_tile = c.get().add(i * ldc + j);
+                        kernel::sgemm_ukernel_packed::<TMR, NV>(kc, alpha, a_sliver, b_sliver, beta_slab, c_tile, ldc, mr, nr);
+                    }
                 }
             }
-        });
-        j0 += nc;
+        }
+        if plan.own_b {
+            slots.release(slot);
+        }
+    });
+}
+
+/// Whether [`blocked`] packs op(B) once for all tasks or lets each task pack its own columns.
+///
+/// Shared (all of op(B) packed up front, C cut into MC×NB tasks): every row block reads each piece of packed B
+/// from wherever it landed, so this suits a B that stays in cache (up to 1 MiB), too few column bands to go
+/// round, or a tall product. Own (tasks are NB-wide column bands over up to 512 rows, each packing its band a
+/// slab at a time into a KC×NB buffer of its thread's): op(B) goes from memory straight into the cache of the
+/// core that uses it, and packing runs inside the tasks instead of as a pass every thread waits for. Same
+/// process, Xeon, own ÷ shared, 1 thread (2 threads): 256·768·3072 1.00–1.06 (1.06–1.13), 256·3072·768
+/// 1.01–1.07 (1.10–1.12), 256·768·768 1.02–1.05 (1.07–1.09), 1024³ 0.97–1.03 (1.03–1.07); 512³ (1 MiB of B, which
+/// stays in L2 anyway) 0.97–1.01 (0.98–1.01), so it shares.
+struct BlockedPlan {
+    own_b: bool,
+    /// Tasks that can run at once, each with its own buffer, when `own_b`.
+    slots: usize,
+}
+
+impl BlockedPlan {
+    fn new(m: usize, n: usize, k: usize, parallel: bool) -> Self {
+        let threads = if parallel { par::threads().clamp(1, BufferSlots::MAX) } else { 1 };
+        let enough_bands = n.div_ceil(NB) >= BLOCKED_TASKS_PER_THREAD * threads || threads == 1;
+        // Taller products would need more row groups, each packing B again: sharing it costs less there.
+        let own_b = enough_bands && k * round_up(n, 16) > SHARED_B_MAX_FLOATS && m <= OWN_B_MAX_ROWS;
+        BlockedPlan { own_b, slots: threads }
+    }
+
+    /// Rows per task: MC when op(B) is shared; when each task packs its own, as many as keep the rows' slab of A
+    /// (and of C) in L2 while the task's band passes over it, since every further group packs the band again.
+    fn group_rows(&self, m: usize) -> usize {
+        if self.own_b { round_up(m.div_ceil(m.div_ceil(OWN_B_GROUP_MAX_ROWS)), MC) } else { MC }
+    }
+
+    /// Floats of workspace for op(B): the shared copy (rounded up for every tile width), or the buffers.
+    fn b_len(&self, n: usize, k: usize) -> usize {
+        if self.own_b { self.slots * KC * NB } else { k * round_up(n, 16) }
+    }
+}
+
+/// Hands out the op(B) buffers of [`blocked`]: one per task running at once, so a thread keeps reusing a buffer
+/// its cache already holds. Which buffer a task gets never changes what it computes.
+struct BufferSlots(AtomicU64);
+
+impl BufferSlots {
+    const MAX: usize = 64;
+
+    fn new(count: usize) -> Self {
+        BufferSlots(AtomicU64::new(if count >= Self::MAX { u64::MAX } else { (1 << count) - 1 }))
+    }
+
+    fn acquire(&self) -> usize {
+        loop {
+            let free = self.0.load(Ordering::Acquire);
+            if free == 0 {
+                // Only when more tasks run at once than there are slots, which the pools never allow.
+                core::hint::spin_loop();
+                continue;
+            }
+            let slot = free.trailing_zeros();
+            if self.0.compare_exchange_weak(free, free & !(1 << slot), Ordering::AcqRel, Ordering::Relaxed).is_ok() {
+                return slot as usize;
+            }
+        }
+    }
+
+    fn release(&self, slot: usize) {
+        self.0.fetch_or(1 << slot, Ordering::Release);
     }
 }
 

@@ -147,3 +147,21 @@ pub unsafe fn pack_b_panel<const NR: usize>(
         }
     }
 }
+
+/// Packs `width` columns of an untransposed B (`width` a multiple of NR, all inside B) starting at column `j0`,
+/// depth `p0..p0+kc`, as `width / NR` consecutive slivers in [`pack_b_panel`]'s layout. Reads each row's piece
+/// once, front to back, where sliver-by-sliver packing reads NR floats of every row per pass (with a row stride
+/// that is a multiple of 4 KiB, those rows share a few L1 sets and the next pass finds them evicted).
+///
+/// # Safety
+/// `b` must cover rows `p0..p0+kc` (row stride `ldb`) up to column `j0 + width`; `dst` valid for `width·kc` writes.
+#[inline(never)]
+pub unsafe fn pack_b_band<const NR: usize>(dst: *mut f32, b: *const f32, ldb: usize, j0: usize, width: usize, p0: usize, kc: usize) {
+    debug_assert!(width % NR == 0);
+    for p in 0..kc {
+        let src = b.add((p0 + p) * ldb + j0);
+        for q in 0..width / NR {
+            core::ptr::copy_nonoverlapping(src.add(q * NR), dst.add(q * NR * kc + p * NR), NR);
+        }
+    }
+}

@@ -3,8 +3,8 @@
 //! Register tile MR×NR here is the 6×8 one the fused attention kernels drive directly; the blocked SGEMM runs
 //! whichever of 6×8, 4×8 and 2×16 the load-time probe picked (see super::select for why it differs by engine).
 //! Cache tiles, shared by all shapes: a KC×NR sliver of packed B (8 or 16 KiB) stays in L1 while the kernel
-//! sweeps MC rows of packed A (MC×KC×4 = 48 KiB, L2); a KC×NC block of packed B (up to 4 MiB) stays in L2/L3
-//! while all row blocks use it. KC is the only one that changes results (outputs are summed slab by slab).
+//! sweeps MC rows of packed A (MC×KC×4 = 48 KiB, L2); a task's KC×NB piece of packed B (64 KiB) stays in L2
+//! while all its row blocks use it. KC is the only one that changes results (outputs are summed slab by slab).
 
 /// Rows of the 6×8 register tile.
 pub const MR: usize = 6;
@@ -12,12 +12,23 @@ pub const MR: usize = 6;
 pub const NR: usize = 8;
 /// Depth of one packed block: the reduction is cut into KC-long pieces.
 pub const KC: usize = 256;
-/// Rows of A per parallel task (a multiple of every tile's rows: 2, 4, 6).
+/// Rows of A swept while one piece of packed B stays in cache (a multiple of every tile's rows: 2, 4, 6).
 pub const MC: usize = 48;
-/// Columns of B packed at once.
-pub const NC: usize = 4096;
 /// Columns of C per parallel task (a multiple of every tile's columns: 8, 16).
 pub const NB: usize = 64;
+/// Column bands per thread below which the packed path shares one packed copy of B among its tasks instead of
+/// each task packing its own band (see `BlockedPlan` in super): with fewer, a slow task leaves the other
+/// threads idle at the end.
+pub const BLOCKED_TASKS_PER_THREAD: usize = 4;
+/// Largest op(B), in floats, the packed path packs once for all tasks regardless (1 MiB: it stays in L2).
+pub const SHARED_B_MAX_FLOATS: usize = 1 << 18;
+/// Most rows one task of the packed path covers when it packs its own band of B: a KC-deep slab of that many
+/// rows of A is 512 KiB, half the L2 of the smallest we have met (Zen 5). 2048 rows in one task ran 5–16%
+/// slower on 1 thread than sharing B (Xeon, L2 2 MiB).
+pub const OWN_B_GROUP_MAX_ROWS: usize = 512;
+/// Tallest product whose tasks pack their own bands of B (two groups of rows at most): with four groups, each
+/// packing B again, 2048–4096 rows ran 2–4% slower on 1 thread than one shared copy.
+pub const OWN_B_MAX_ROWS: usize = 2 * OWN_B_GROUP_MAX_ROWS;
 
 /// Below this many rows a product is treated as a batch of matrix-vector products (no packing: each
 /// element of B is used fewer than MR times, so copying B would cost more than it saves).
@@ -40,4 +51,4 @@ pub const ROWS_TASKS_PER_THREAD: usize = 2;
 /// Column bands per thread in the matrix-vector path (one band when running on one thread).
 pub const GEMV_TASKS_PER_THREAD: usize = 4;
 
-const _: () = assert!(NR % 4 == 0 && MC % MR == 0 && NB % NR == 0 && NC % NB == 0);
+const _: () = assert!(NR % 4 == 0 && MC % MR == 0 && NB % NR == 0);
