@@ -291,70 +291,81 @@ unsafe fn blocked<const TMR: usize, const NV: usize, const TNR: usize>(
     let (a, b, c, ws_ptr) = (SendConstPtr(a), SendConstPtr(b), SendPtr(c), SendPtr(ws));
     let plan = BlockedPlan::new(m, n, k, parallel);
     // All of op(A) is packed first (every column band reads all of it): slab s starts at mp·p0, panel i of it at
-    // i·TMR·kc. So is all of op(B) when it is shared (same layout, np columns wide); otherwise each task packs its
-    // own band of it, a slab at a time, into a buffer of its thread's (see BlockedPlan).
+    // i·TMR·kc. So is op(B), NC columns at a time, when it is shared (same layout, np columns wide); otherwise each
+    // task packs its own band of it, a slab at a time, into a buffer of its thread's (see BlockedPlan).
     let mp = round_up(m, TMR);
-    let np = round_up(n, TNR);
     let a_panels = mp / TMR;
-    let b_panels = if plan.own_b { 0 } else { np / TNR };
     let slabs = k.div_ceil(KC);
     let (ap, bp) = (ws_ptr, SendPtr(ws_ptr.get().add(mp * k)));
-    run(slabs * (a_panels + b_panels), &|t| {
-        let (s, panel) = (t / (a_panels + b_panels), t % (a_panels + b_panels));
-        let (p0, kc) = (s * KC, KC.min(k - s * KC));
-        if panel < a_panels {
-            pack::pack_a_panel::<TMR>(ap.get().add(mp * p0 + panel * TMR * kc), a.get(), lda, trans_a, m, panel * TMR, p0, kc);
-        } else {
-            let panel = panel - a_panels;
-            pack::pack_b_panel::<TNR>(bp.get().add(np * p0 + panel * TNR * kc), b.get(), ldb, trans_b, n, panel * TNR, p0, kc);
-        }
-    });
-
     let slots = BufferSlots::new(if plan.own_b { plan.slots } else { 0 });
     let group_rows = plan.group_rows(m);
     let row_tasks = m.div_ceil(group_rows);
-    let bands = n.div_ceil(NB);
-    run(row_tasks * bands, &|t| {
-        let (it, band) = (t / bands, t % bands);
-        let (i_lo, i_hi) = (it * group_rows, ((it + 1) * group_rows).min(m));
-        let (j_lo, j_hi) = (band * NB, ((band + 1) * NB).min(n));
-        let slot = if plan.own_b { slots.acquire() } else { 0 };
-        let own = bp.get().add(slot * KC * NB);
-        for s in 0..slabs {
-            let (p0, kc) = (s * KC, KC.min(k - s * KC));
-            let beta_slab = if s == 0 { beta } else { 1.0 };
-            // The band's slivers, one after another: q·TNR·kc from `piece`.
-            let piece = if plan.own_b {
-                if !trans_b && (j_hi - j_lo) % TNR == 0 {
-                    pack::pack_b_band::<TNR>(own, b.get(), ldb, j_lo, j_hi - j_lo, p0, kc);
-                } else {
-                    for (q, j) in (j_lo..j_hi).step_by(TNR).enumerate() {
-                        pack::pack_b_panel::<TNR>(own.add(q * TNR * kc), b.get(), ldb, trans_b, n, j, p0, kc);
-                    }
-                }
-                own
+    let block = if plan.own_b { n } else { NC };
+    let mut j0 = 0;
+    while j0 < n {
+        let nc = block.min(n - j0);
+        let np = round_up(nc, TNR);
+        let a_jobs = if j0 == 0 { slabs * a_panels } else { 0 };
+        let b_panels = if plan.own_b { 0 } else { np / TNR };
+        run(a_jobs + slabs * b_panels, &|t| {
+            if t < a_jobs {
+                let (s, panel) = (t / a_panels, t % a_panels);
+                let (p0, kc) = (s * KC, KC.min(k - s * KC));
+                pack::pack_a_panel::<TMR>(ap.get().add(mp * p0 + panel * TMR * kc), a.get(), lda, trans_a, m, panel * TMR, p0, kc);
             } else {
-                bp.get().add(np * p0 + j_lo * kc)
-            };
-            // MC rows at a time: their A slivers (MC×KC) stay in cache while every B sliver passes over them.
-            for ib in (i_lo..i_hi).step_by(MC) {
-                let ib_hi = (ib + MC).min(i_hi);
-                for (q, j) in (j_lo..j_hi).step_by(TNR).enumerate() {
-                    let nr = TNR.min(j_hi - j);
-                    let b_sliver = piece.add(q * TNR * kc);
-                    for i in (ib..ib_hi).step_by(TMR) {
-                        let mr = TMR.min(ib_hi - i);
-                        let a_sliver = ap.get().add(mp * p0 + (i / TMR) * TMR * kc);
-                        let c_tile = c.get().add(i * ldc + j);
-                        kernel::sgemm_ukernel_packed::<TMR, NV>(kc, alpha, a_sliver, b_sliver, beta_slab, c_tile, ldc, mr, nr);
+                let t = t - a_jobs;
+                let (s, panel) = (t / b_panels, t % b_panels);
+                let (p0, kc) = (s * KC, KC.min(k - s * KC));
+                let dst = bp.get().add(np * p0 + panel * TNR * kc);
+                pack::pack_b_panel::<TNR>(dst, b.get(), ldb, trans_b, n, j0 + panel * TNR, p0, kc);
+            }
+        });
+
+        // Columns below are relative to the block: jj_lo..jj_hi of C's j0.. (B's packed copy is block-relative).
+        let bands = nc.div_ceil(NB);
+        run(row_tasks * bands, &|t| {
+            let (it, band) = (t / bands, t % bands);
+            let (i_lo, i_hi) = (it * group_rows, ((it + 1) * group_rows).min(m));
+            let (jj_lo, jj_hi) = (band * NB, ((band + 1) * NB).min(nc));
+            let slot = if plan.own_b { slots.acquire() } else { 0 };
+            let own = bp.get().add(slot * KC * NB);
+            for s in 0..slabs {
+                let (p0, kc) = (s * KC, KC.min(k - s * KC));
+                let beta_slab = if s == 0 { beta } else { 1.0 };
+                // The band's slivers, one after another: q·TNR·kc from `piece`.
+                let piece = if plan.own_b {
+                    if !trans_b && (jj_hi - jj_lo) % TNR == 0 {
+                        pack::pack_b_band::<TNR>(own, b.get(), ldb, j0 + jj_lo, jj_hi - jj_lo, p0, kc);
+                    } else {
+                        for (q, jj) in (jj_lo..jj_hi).step_by(TNR).enumerate() {
+                            pack::pack_b_panel::<TNR>(own.add(q * TNR * kc), b.get(), ldb, trans_b, n, j0 + jj, p0, kc);
+                        }
+                    }
+                    own
+                } else {
+                    bp.get().add(np * p0 + jj_lo * kc)
+                };
+                // MC rows at a time: their A slivers (MC×KC) stay in cache while every B sliver passes over them.
+                for ib in (i_lo..i_hi).step_by(MC) {
+                    let ib_hi = (ib + MC).min(i_hi);
+                    for (q, jj) in (jj_lo..jj_hi).step_by(TNR).enumerate() {
+                        let nr = TNR.min(jj_hi - jj);
+                        let b_sliver = piece.add(q * TNR * kc);
+                        for i in (ib..ib_hi).step_by(TMR) {
+                            let mr = TMR.min(ib_hi - i);
+                            let a_sliver = ap.get().add(mp * p0 + (i / TMR) * TMR * kc);
+                            let c_tile = c.get().add(i * ldc + j0 + jj);
+                            kernel::sgemm_ukernel_packed::<TMR, NV>(kc, alpha, a_sliver, b_sliver, beta_slab, c_tile, ldc, mr, nr);
+                        }
                     }
                 }
             }
-        }
-        if plan.own_b {
-            slots.release(slot);
-        }
-    });
+            if plan.own_b {
+                slots.release(slot);
+            }
+        });
+        j0 += nc;
+    }
 }
 
 /// Whether [`blocked`] packs op(B) once for all tasks or lets each task pack its own columns.
@@ -388,9 +399,10 @@ impl BlockedPlan {
         if self.own_b { round_up(m.div_ceil(m.div_ceil(OWN_B_GROUP_MAX_ROWS)), MC) } else { MC }
     }
 
-    /// Floats of workspace for op(B): the shared copy (rounded up for every tile width), or the buffers.
+    /// Floats of workspace for op(B): the shared copy of NC columns at most (rounded up for every tile width), or
+    /// the buffers.
     fn b_len(&self, n: usize, k: usize) -> usize {
-        if self.own_b { self.slots * KC * NB } else { k * round_up(n, 16) }
+        if self.own_b { self.slots * KC * NB } else { k * round_up(n.min(NC), 16) }
     }
 }
 

@@ -14,6 +14,8 @@ pub const NR: usize = 8;
 pub const KC: usize = 256;
 /// Rows of A swept while one piece of packed B stays in cache (a multiple of every tile's rows: 2, 4, 6).
 pub const MC: usize = 48;
+/// Columns of B packed at once when one packed copy is shared by all tasks (bounds the workspace).
+pub const NC: usize = 4096;
 /// Columns of C per parallel task (a multiple of every tile's columns: 8, 16).
 pub const NB: usize = 64;
 /// Column bands per thread below which the packed path shares one packed copy of B among its tasks instead of
@@ -51,4 +53,4 @@ pub const ROWS_TASKS_PER_THREAD: usize = 2;
 /// Column bands per thread in the matrix-vector path (one band when running on one thread).
 pub const GEMV_TASKS_PER_THREAD: usize = 4;
 
-const _: () = assert!(NR % 4 == 0 && MC % MR == 0 && NB % NR == 0);
+const _: () = assert!(NR % 4 == 0 && MC % MR == 0 && NB % NR == 0 && NC % NB == 0);
