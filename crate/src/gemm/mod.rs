@@ -387,7 +387,7 @@ struct BlockedPlan {
 impl BlockedPlan {
     fn new(m: usize, n: usize, k: usize, parallel: bool) -> Self {
         let threads = if parallel { par::threads().clamp(1, BufferSlots::MAX) } else { 1 };
-        let enough_bands = n.div_ceil(NB) >= BLOCKED_TASKS_PER_THREAD * threads || threads == 1;
+        let enough_bands = n.div_ceil(NB) >= OWN_B_MIN_BANDS_PER_THREAD * threads || threads == 1;
         // Taller products would need more row groups, each packing B again: sharing it costs less there.
         let own_b = enough_bands && k * round_up(n, 16) > SHARED_B_MAX_FLOATS && m <= OWN_B_MAX_ROWS;
         BlockedPlan { own_b, slots: threads }

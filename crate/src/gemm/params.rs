@@ -21,7 +21,7 @@ pub const NB: usize = 64;
 /// Column bands per thread below which the packed path shares one packed copy of B among its tasks instead of
 /// each task packing its own band (see `BlockedPlan` in super): with fewer, a slow task leaves the other
 /// threads idle at the end.
-pub const BLOCKED_TASKS_PER_THREAD: usize = 4;
+pub const OWN_B_MIN_BANDS_PER_THREAD: usize = 4;
 /// Largest op(B), in floats, the packed path packs once for all tasks regardless (1 MiB: it stays in L2).
 pub const SHARED_B_MAX_FLOATS: usize = 1 << 18;
 /// Most rows one task of the packed path covers when it packs its own band of B: a KC-deep slab of that many
