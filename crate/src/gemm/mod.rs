@@ -375,8 +375,8 @@ unsafe fn blocked<const TMR: usize, const NV: usize, const TNR: usize>(
 /// round, or a tall product. Own (tasks are NB-wide column bands over up to 512 rows, each packing its band a
 /// slab at a time into a KC×NB buffer of its thread's): op(B) goes from memory straight into the cache of the
 /// core that uses it, and packing runs inside the tasks instead of as a pass every thread waits for. Same
-/// process, Xeon, own ÷ shared, 1 thread (2 threads): 256·768·3072 1.00–1.06 (1.06–1.13), 256·3072·768
-/// 1.01–1.07 (1.10–1.12), 256·768·768 1.02–1.05 (1.07–1.09), 1024³ 0.97–1.03 (1.03–1.07); 512³ (1 MiB of B, which
+/// process, Xeon, own ÷ shared, 1 thread (2 threads): 256·768·3072 0.99–1.06 (1.10–1.15), 256·3072·768
+/// 1.01–1.07 (1.10–1.14), 256·768·768 1.02–1.05 (1.07–1.09), 1024³ 0.97–1.03 (1.03–1.07); 512³ (1 MiB of B, which
 /// stays in L2 anyway) 0.97–1.01 (0.98–1.01), so it shares.
 struct BlockedPlan {
     own_b: bool,
