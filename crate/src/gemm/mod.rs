@@ -421,7 +421,7 @@ impl BufferSlots {
         loop {
             let free = self.0.load(Ordering::Acquire);
             if free == 0 {
-                // Only when more tasks run at once than there are slots, which the pools never allow.
+                // Only with more threads than slots (over 64): wait for a task to finish with its buffer.
                 core::hint::spin_loop();
                 continue;
             }
