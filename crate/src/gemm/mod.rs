@@ -255,13 +255,14 @@ unsafe fn sgemm_impl(
 
     let (a, b, c, ws_ptr) = (a.get(), b.get(), c.get(), ws_ptr.get());
     match kernel {
-        Kernel::K6x8 => blocked::<6, 2, 8>(parallel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ws_ptr),
-        Kernel::K4x8 => blocked::<4, 2, 8>(parallel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ws_ptr),
-        Kernel::K2x16 => blocked::<2, 4, 16>(parallel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ws_ptr),
+        Kernel::K6x8 => blocked::<6, 2, 8>(parallel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ws_ptr, &run),
+        Kernel::K4x8 => blocked::<4, 2, 8>(parallel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ws_ptr, &run),
+        Kernel::K2x16 => blocked::<2, 4, 16>(parallel, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ws_ptr, &run),
     }
 }
 
-/// The packed path with a TMR×TNR register tile (TNR = 4·NV columns); `ws` holds [`workspace_len`] floats.
+/// The packed path with a TMR×TNR register tile (TNR = 4·NV columns); `ws` holds [`workspace_len`] floats; `run`
+/// spreads a loop's tasks over threads when `parallel` (sgemm_impl's).
 #[allow(clippy::too_many_arguments)]
 unsafe fn blocked<const TMR: usize, const NV: usize, const TNR: usize>(
     parallel: bool,
@@ -279,15 +280,9 @@ unsafe fn blocked<const TMR: usize, const NV: usize, const TNR: usize>(
     c: *mut f32,
     ldc: usize,
     ws: *mut f32,
+    run: &dyn Fn(usize, &(dyn Fn(usize) + Sync)),
 ) {
     const { assert!(TNR == 4 * NV && MC % TMR == 0 && NB % TNR == 0) };
-    let run = |tasks: usize, f: &(dyn Fn(usize) + Sync)| {
-        if parallel {
-            par::for_each(tasks, f)
-        } else {
-            (0..tasks).for_each(f)
-        }
-    };
     let (a, b, c, ws_ptr) = (SendConstPtr(a), SendConstPtr(b), SendPtr(c), SendPtr(ws));
     let plan = BlockedPlan::new(m, n, k, parallel);
     // All of op(A) is packed first (every column band reads all of it): slab s starts at mp·p0, panel i of it at
