@@ -9,9 +9,8 @@
 //! caller adding up the slabs in order as the packed path does; 4 interleaved lanes, a fixed tree, then the
 //! tail, for B transposed), so results do not depend on the thread count.
 
-use super::kernel::{epilogue_row, epilogue_scalar};
+use super::kernel::epilogue_scalar;
 use crate::simd::{mul_add_lane, F32x4};
-use core::mem::MaybeUninit;
 
 /// Columns handled per register block when B is not transposed: 2 accumulators. V8 issues a loop body's
 /// loads before its arithmetic, so the PB·W/4 vectors of B, W/4 sums and PB broadcasts of A are all live at
@@ -19,38 +18,26 @@ use core::mem::MaybeUninit;
 const W: usize = 8;
 /// Rows of B consumed per sweep when B is not transposed: PB row streams read side by side.
 const PB: usize = 4;
-/// Running sums kept per sweep (16 KiB, L1): long enough row pieces for the prefetcher, short enough to stay.
-const CB: usize = 4096;
+/// Columns per sweep when B is not transposed: each of the PB rows is read in runs this long (256 KiB), and
+/// the running sums (as many) stay in L2. From memory the run length is what counts: 1·768·50257 (the LM head
+/// in the peers' layout) ran 1.45–1.6× faster with 64 Ki columns than with the 4 Ki that kept the sums in L1,
+/// and 32 Ki 0.93× of 64 Ki (Zen 5, same process).
+pub const CB: usize = 1 << 16;
 
-/// `c[j] ← α·Σ_p a[p·inc_a]·B[p, j] + β·c[j]` for `j` in `j0..j1` (B untransposed, row stride `ldb`).
+/// `sums[j] += Σ_p a[p·inc_a]·B[p, j]` for `j` in `j0..j1` (B untransposed, row stride `ldb`), the terms
+/// added in order p = 0, 1, 2, ... (so, from zeroed sums, the same chain as the packed kernels form).
 ///
-/// The columns are cut into CB-wide blocks; in each, B is swept PB rows at a time along the whole block (PB
-/// contiguous 16 KiB runs side by side), with the running sums in a stack buffer. Each sum still adds its
-/// terms in order p = 0, 1, 2, ..., so the result does not depend on PB, CB or the column split.
+/// B is swept PB rows at a time along up to CB columns: PB long sequential runs side by side, the sums of the
+/// run loaded and stored once per PB rows.
 ///
 /// # Safety
-/// `a` valid for `kk` strided reads, `b` covers `kk` rows of stride `ldb` up to column `j1`, `c` up to `j1`.
+/// `a` valid for `kk` strided reads, `b` covers `kk` rows of stride `ldb` up to column `j1`, `sums` valid for
+/// reads and writes at `j0..j1`.
 #[inline(never)] // see the note on `sgemm_ukernel_packed`
-#[allow(clippy::too_many_arguments)]
-pub unsafe fn gemv_row_bn(
-    kk: usize,
-    alpha: f32,
-    a: *const f32,
-    inc_a: usize,
-    b: *const f32,
-    ldb: usize,
-    beta: f32,
-    c: *mut f32,
-    j0: usize,
-    j1: usize,
-) {
-    // Uninitialised: only the `width` sums in use are zeroed (the kv-cache calls this with tiny widths).
-    let mut sums = MaybeUninit::<[f32; CB]>::uninit();
-    let acc = sums.as_mut_ptr() as *mut f32;
+pub unsafe fn gemv_row_bn(kk: usize, a: *const f32, inc_a: usize, b: *const f32, ldb: usize, sums: *mut f32, j0: usize, j1: usize) {
     let mut c0 = j0;
     while c0 < j1 {
-        let width = CB.min(j1 - c0);
-        core::ptr::write_bytes(acc, 0, width);
+        let c1 = j1.min(c0 + CB);
         let mut p0 = 0;
         while p0 < kk {
             let pb = PB.min(kk - p0);
@@ -58,12 +45,12 @@ pub unsafe fn gemv_row_bn(
             for q in 0..pb {
                 av[q] = *a.add((p0 + q) * inc_a);
             }
-            let rows = b.add(p0 * ldb + c0);
-            let mut j = 0;
-            while j + W <= width {
+            let rows = b.add(p0 * ldb);
+            let mut j = c0;
+            while j + W <= c1 {
                 let mut r = [F32x4::zero(); W / 4];
                 for v in 0..W / 4 {
-                    r[v] = F32x4::load(acc.add(j + 4 * v));
+                    r[v] = F32x4::load(sums.add(j + 4 * v));
                 }
                 for q in 0..pb {
                     let s = F32x4::splat(av[q]);
@@ -73,30 +60,29 @@ pub unsafe fn gemv_row_bn(
                     }
                 }
                 for v in 0..W / 4 {
-                    r[v].store(acc.add(j + 4 * v));
+                    r[v].store(sums.add(j + 4 * v));
                 }
                 j += W;
             }
-            while j + 4 <= width {
-                let mut r = F32x4::load(acc.add(j));
+            while j + 4 <= c1 {
+                let mut r = F32x4::load(sums.add(j));
                 for q in 0..pb {
                     r = r.mul_add(F32x4::splat(av[q]), F32x4::load(rows.add(q * ldb + j)));
                 }
-                r.store(acc.add(j));
+                r.store(sums.add(j));
                 j += 4;
             }
-            while j < width {
-                let mut x = *acc.add(j);
+            while j < c1 {
+                let mut x = *sums.add(j);
                 for q in 0..pb {
                     x = mul_add_lane(x, av[q], *rows.add(q * ldb + j));
                 }
-                *acc.add(j) = x;
+                *sums.add(j) = x;
                 j += 1;
             }
             p0 += pb;
         }
-        epilogue_row(acc, alpha, beta, c.add(c0), width);
-        c0 += width;
+        c0 = c1;
     }
 }
 

@@ -92,8 +92,8 @@ pub fn workspace_len(m: usize, n: usize, k: usize, trans_a: bool, trans_b: bool)
         return 0;
     }
     match path(m, k, trans_b) {
-        // Each slab's sums, when slabs are spread over threads (see rows_bn).
-        Path::Rows => if worth_parallel(m, n, k) { k.div_ceil(KC) * m * n } else { 0 },
+        // Each slab's sums when slabs are spread over threads, else one row's running sums (see rows_bn).
+        Path::Rows => if worth_parallel(m, n, k) { k.div_ceil(KC) * m * n } else { n },
         // Room for op(A) when A is stored transposed.
         Path::Dot => if trans_a { m * k } else { 0 },
         // Packed op(A) for every tile shape (rows rounded to 12 = lcm of 2, 4, 6), then the op(B) buffers.
@@ -475,7 +475,8 @@ impl ColumnBands {
 /// through the α/β epilogue, each later slab's α·sum is added in order. So a row of a 1–3-row product equals
 /// the same row of any taller product bit for bit, and the result does not depend on who computed a slab.
 ///
-/// On one thread each slab is added into C as it is done. With more, the slabs themselves are the tasks (cut
+/// On one thread each slab's sums are formed in the workspace (n floats) and added into C as each is done.
+/// With more, the slabs themselves are the tasks (cut
 /// into column bands only when there are too few of them to go round): a task reads KC consecutive rows of
 /// B, one contiguous region when B is dense, where column bands alone gave each thread short pieces of every
 /// row (two threads ran ~1.35× one on 1·768·3072). Tasks leave their slab's sums in the workspace
@@ -511,7 +512,9 @@ unsafe fn rows_bn(
             for s in 0..slabs {
                 let (p0, kc) = slab(s);
                 let beta_slab = if s == 0 { beta } else { 1.0 };
-                gemv::gemv_row_bn(kc, alpha, a.add(i * row_step + p0 * inc), inc, b.add(p0 * ldb), ldb, beta_slab, c.add(i * ldc), 0, n);
+                core::ptr::write_bytes(ws, 0, n);
+                gemv::gemv_row_bn(kc, a.add(i * row_step + p0 * inc), inc, b.add(p0 * ldb), ldb, ws, 0, n);
+                kernel::epilogue_row(ws, alpha, beta_slab, c.add(i * ldc), n);
             }
         }
         return;
@@ -525,7 +528,8 @@ unsafe fn rows_bn(
         let ((p0, kc), (j0, j1)) = (slab(s), bands.range(band));
         for i in 0..m {
             let a_row = a.get().add(i * row_step + p0 * inc);
-            gemv::gemv_row_bn(kc, 1.0, a_row, inc, b.get().add(p0 * ldb), ldb, 0.0, sums(s, i), j0, j1);
+            core::ptr::write_bytes(sums(s, i).add(j0), 0, j1 - j0);
+            gemv::gemv_row_bn(kc, a_row, inc, b.get().add(p0 * ldb), ldb, sums(s, i), j0, j1);
         }
     });
     // Adding up is slabs·m·n additions: below the pool's threshold (up to the LM head's 3·50257) the caller

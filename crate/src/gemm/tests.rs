@@ -225,6 +225,23 @@ fn untransposed_b_rows_equal_packed_rows_with_alpha_beta_and_threads() {
 }
 
 #[test]
+fn untransposed_b_rows_wider_than_one_sweep_equal_packed_rows() {
+    // Wider than the CB columns of one sweep (the LM head in the K×N layout): the cut at CB never shows.
+    let (m, n, k) = (4, super::gemv::CB + 37, 260);
+    let (a, b) = (fill(21, m * k), fill(22, k * n));
+    let mut ws = Workspace::new();
+    let mut tall = vec![0.0f32; m * n];
+    unsafe { sgemm(&mut ws, false, false, m, n, k, 0.5, a.as_ptr(), k, b.as_ptr(), n, 0.0, tall.as_mut_ptr(), n) };
+    let mut one = vec![0.0f32; n];
+    for i in 0..m {
+        unsafe { sgemm(&mut ws, false, false, 1, n, k, 0.5, a[i * k..].as_ptr(), k, b.as_ptr(), n, 0.0, one.as_mut_ptr(), n) };
+        assert_eq!(first_bit_difference(&one, &tall[i * n..(i + 1) * n]), None, "row {i}");
+    }
+    let want: f64 = (0..k).map(|p| a[(m - 1) * k + p] as f64 * b[p * n + n - 1] as f64).sum::<f64>() * 0.5;
+    assert!((one[n - 1] as f64 - want).abs() < 1e-3, "last column {} vs {want}", one[n - 1]);
+}
+
+#[test]
 fn transposed_gemv_does_not_depend_on_streams_or_rows() {
     // gemv_bt's stream count S and row count ROWS only change which outputs share a pass over K.
     type Gemv = unsafe fn(usize, f32, *const f32, usize, *const f32, usize, f32, *mut f32, usize, usize, usize);
