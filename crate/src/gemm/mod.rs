@@ -549,7 +549,8 @@ unsafe fn rows_bn(
 
 /// The dot-product form (B transposed) for `rows` rows of op(A) and columns `j0..j1`: up to 3 rows in one
 /// pass over B; more in passes of two rows (the fastest width: 2 rows × 4 rows of B, no broadcasts, ~95% of
-/// the SIMD128 peak against ~80% for the packed 4×8 tile), plus one of three when `rows` is odd, over column
+/// the SIMD128 peak, as fast as the packed 4×8 tile on long reductions and no packing), plus one of three when
+/// `rows` is odd, over column
 /// chunks small enough that B stays in L2 between the passes. Every output is one gemv_bt reduction, whose
 /// order depends neither on the rows beside it nor on the columns, so the cut never changes results.
 ///

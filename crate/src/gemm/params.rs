@@ -38,7 +38,9 @@ pub const SMALL_M: usize = 4;
 /// Shortest reduction for which a B-transposed product with `SMALL_M` rows or more takes the dot-product
 /// path instead of packing: each output ends with a horizontal sum and its epilogue, which short rows do not
 /// amortise (Zen 5, 256 rows × 768 columns, dot ÷ packed: K = 64 0.73×, 128 0.92×, 192 1.04×, 256 1.10×,
-/// 384 1.13×, 768 1.20×; 4–8 rows at K = 64 roughly even).
+/// 384 1.13×, 768 1.20×; 4–8 rows at K = 64 roughly even). Since the packed kernel's loop is unrolled (1.15–1.2×
+/// faster) the two are closer: packed ÷ dot on 1 thread K = 192 1.16×, 384 1.07×, 512 1.03×, 768 0.99×, but on 2
+/// threads 0.93–0.98× and at 8–64 rows 0.76–0.95× (Zen 5, same process), so the threshold stays.
 pub const DOT_MIN_K: usize = 192;
 /// Rows of op(A) per task in the B-transposed (dot-product) path; products up to this tall are one row block.
 pub const SMALL_M_BT: usize = 8;
