@@ -24,8 +24,8 @@ const PB: usize = 4;
 /// and 32 Ki 0.93× of 64 Ki (Zen 5, same process).
 pub const CB: usize = 1 << 16;
 
-/// `sums[j] += Σ_p a[p·inc_a]·B[p, j]` for `j` in `j0..j1` (B untransposed, row stride `ldb`), the terms
-/// added in order p = 0, 1, 2, ... (so, from zeroed sums, the same chain as the packed kernels form).
+/// `sums[j] ← Σ_p a[p·inc_a]·B[p, j]` for `j` in `j0..j1` (B untransposed, row stride `ldb`), the terms added
+/// to zero in order p = 0, 1, 2, ... (the chain the packed kernels form; the caller applies α and β).
 ///
 /// B is swept PB rows at a time along up to CB columns: PB long sequential runs side by side, the sums of the
 /// run loaded and stored once per PB rows.
@@ -38,6 +38,7 @@ pub unsafe fn gemv_row_bn(kk: usize, a: *const f32, inc_a: usize, b: *const f32,
     let mut c0 = j0;
     while c0 < j1 {
         let c1 = j1.min(c0 + CB);
+        core::ptr::write_bytes(sums.add(c0), 0, c1 - c0);
         let mut p0 = 0;
         while p0 < kk {
             let pb = PB.min(kk - p0);

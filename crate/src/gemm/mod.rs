@@ -7,8 +7,8 @@
 //! walks the slabs in order (LOOP 3), MC rows at a time, its B slivers (LOOP 2, KC×NR in L1) and the rows' A
 //! slivers (LOOP 1, MC×KC in L2), calling the MR×NR micro-kernel, whose shape is picked at load time
 //! ([`select`]). Fewer than `SMALL_M` rows, and products with B transposed (weights stored out×in, the model's
-//! layout) and K ≥ `DOT_MIN_K`, take the matrix-vector path: its dot-product form runs closer to the SIMD peak
-//! than packed tiles.
+//! layout) and K ≥ `DOT_MIN_K`, take the matrix-vector path: its dot-product form runs at the packed tiles'
+//! speed or better there without packing anything.
 //!
 //! Determinism: every element of C is produced by the same sequence of operations whatever the thread count
 //! and the tile shape (slabs are visited in order, tasks never split the reduction, every shape reduces an
@@ -476,9 +476,8 @@ impl ColumnBands {
 /// the same row of any taller product bit for bit, and the result does not depend on who computed a slab.
 ///
 /// On one thread each slab's sums are formed in the workspace (n floats) and added into C as each is done.
-/// With more, the slabs themselves are the tasks (cut
-/// into column bands only when there are too few of them to go round): a task reads KC consecutive rows of
-/// B, one contiguous region when B is dense, where column bands alone gave each thread short pieces of every
+/// With more, the slabs themselves are the tasks (cut into column bands only when there are too few of them
+/// to go round): a task reads KC consecutive rows of B, one contiguous region when B is dense, where column bands alone gave each thread short pieces of every
 /// row (two threads ran ~1.35× one on 1·768·3072). Tasks leave their slab's sums in the workspace
 /// (`slabs·m·n` floats) and a second pass adds them into C slab by slab, through the packed path's epilogue.
 ///
@@ -512,7 +511,6 @@ unsafe fn rows_bn(
             for s in 0..slabs {
                 let (p0, kc) = slab(s);
                 let beta_slab = if s == 0 { beta } else { 1.0 };
-                core::ptr::write_bytes(ws, 0, n);
                 gemv::gemv_row_bn(kc, a.add(i * row_step + p0 * inc), inc, b.add(p0 * ldb), ldb, ws, 0, n);
                 kernel::epilogue_row(ws, alpha, beta_slab, c.add(i * ldc), n);
             }
@@ -528,7 +526,6 @@ unsafe fn rows_bn(
         let ((p0, kc), (j0, j1)) = (slab(s), bands.range(band));
         for i in 0..m {
             let a_row = a.get().add(i * row_step + p0 * inc);
-            core::ptr::write_bytes(sums(s, i).add(j0), 0, j1 - j0);
             gemv::gemv_row_bn(kc, a_row, inc, b.get().add(p0 * ldb), ldb, sums(s, i), j0, j1);
         }
     });
