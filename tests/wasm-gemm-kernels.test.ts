@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initWasm, WasmCore, type ArtifactName } from '../src/index.js';
-import { GEMM_KERNEL_NAMES, GEMM_KERNELS, probeGemmKernels, type GemmKernelName } from '../src/wasm/gemm-kernels.js';
+import { clockStep, GEMM_KERNEL_NAMES, GEMM_KERNELS, probeGemmKernels, type GemmKernelName } from '../src/wasm/gemm-kernels.js';
 import { bitsEqual, expectWithinBound, gemmReference64, seeded } from './helpers/tolerance.js';
 
 // Edges of every tile shape (6×8, 4×8, 2×16), of KC = 256 slabs, MC = 48 rows and NB = 64 columns per task;
@@ -164,6 +164,64 @@ describe('the load-time probe', () => {
     };
     probeGemmKernels(fake, { now: () => clock, budgetMs: 20 });
     expect(clock).toBeLessThan(25);
+  });
+
+  it("measures the clock's step", () => {
+    let reads = 0;
+    // A 0.1 ms clock (a page that is not cross-origin isolated, in Chromium) read ~1000 times per step.
+    expect(clockStep(() => Math.floor(reads++ / 1000) * 0.1)).toBeCloseTo(0.1, 9);
+    let fine = 0;
+    expect(clockStep(() => (fine += 0.0005))).toBeCloseTo(0.0005, 9);
+    expect(clockStep(() => 7)).toBe(0); // a clock that never moves ends the wait
+  });
+
+  it('with a 0.1 ms clock, times only samples long enough to mean something and still finds the fastest', () => {
+    // Real time advances by the kernels' work; the page sees it rounded down to 0.1 ms. Every shape is 10×
+    // slower for its first 8 calls (the baseline tier). Samples under a few steps read 0 or 0.1 ms: taken as
+    // rates, they were 10^8–10^9 GFLOP/s and decided the shape at random.
+    for (const [fastest, perRound] of [
+      ['4x8', { 0: 0.002, 1: 0.001, 2: 0.0015 }],
+      ['2x16', { 0: 0.002, 1: 0.0015, 2: 0.001 }],
+    ] as const) {
+      let real = 0;
+      const calls: Record<number, number> = {};
+      const fake = {
+        wgpt_gemm_kernel_probe(kernel: number, rounds: number) {
+          calls[kernel] = (calls[kernel] ?? 0) + 1;
+          real += (perRound as Record<number, number>)[kernel] * rounds * (calls[kernel] <= 8 ? 10 : 1);
+          return 1;
+        },
+        wgpt_gemm_kernel_probe_flops: () => 1e6,
+      };
+      const now = () => Math.floor(real / 0.1) * 0.1;
+      const { best, gflops } = probeGemmKernels(fake, { now, clockStepMs: 0.1, budgetMs: 1000 });
+      expect(best).toBe(fastest);
+      for (const name of GEMM_KERNEL_NAMES) {
+        const truth = 1e6 / (perRound as Record<number, number>)[GEMM_KERNELS[name]] / 1e6;
+        expect(gflops[name]! / truth, name).toBeGreaterThan(0.9);
+        expect(gflops[name]! / truth, name).toBeLessThan(1.1);
+      }
+    }
+  });
+
+  it('treats rates within the coarse clock\'s error as a tie, which goes to the default', () => {
+    let real = 0;
+    const calls: Record<number, number> = {};
+    const perRound = { 0: 0.00092, 1: 0.001, 2: 0.0011 } as Record<number, number>; // 6×8 8% faster
+    const fake = {
+      wgpt_gemm_kernel_probe(kernel: number, rounds: number) {
+        calls[kernel] = (calls[kernel] ?? 0) + 1;
+        real += perRound[kernel] * rounds * (calls[kernel] <= 8 ? 10 : 1);
+        return 1;
+      },
+      wgpt_gemm_kernel_probe_flops: () => 1e6,
+    };
+    const now = () => Math.floor(real / 0.1) * 0.1;
+    expect(probeGemmKernels(fake, { now, clockStepMs: 0.1, budgetMs: 1000 }).best).toBe('4x8');
+    // With a fine clock the same 8% decides.
+    real = 0;
+    for (const k of Object.keys(calls)) delete calls[Number(k)];
+    expect(probeGemmKernels(fake, { now: () => real, clockStepMs: 0, budgetMs: 1000 }).best).toBe('6x8');
   });
 
   it('rejects an unknown shape by name', async () => {

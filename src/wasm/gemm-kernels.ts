@@ -28,6 +28,30 @@ export interface ProbeOptions {
   budgetMs?: number;
   /** Clock (tests inject one). */
   now?: () => number;
+  /** The clock's step in ms; measured from `now` when absent (tests inject one). */
+  clockStepMs?: number;
+}
+
+/**
+ * The clock's step: the largest gap between consecutive distinct readings over three steps. Pages that are not
+ * cross-origin isolated get a coarsened `performance.now()` (0.1 ms in Chromium, 1 ms in some browsers; 5 µs
+ * when isolated, ~µs in Node), and a sample shorter than a few steps times nothing: in Chromium such samples read 0
+ * or one step, the probe took them as rates of 10^8–10^9 GFLOP/s and picked a shape at random (6×8 in one page,
+ * half the speed of 4×8 on x64).
+ */
+export function clockStep(now: () => number): number {
+  let step = 0;
+  let last = now();
+  // Bounded, so a clock that never moves (a test's fake) ends the wait: a million readings are ~20–50 ms.
+  for (let seen = 0, i = 0; seen < 3 && i < 1_000_000; i++) {
+    const t = now();
+    if (t !== last) {
+      step = Math.max(step, t - last);
+      last = t;
+      seen++;
+    }
+  }
+  return step;
 }
 
 /**
@@ -44,9 +68,14 @@ export interface ProbeOptions {
  */
 export function probeGemmKernels(exports: ProbeExports, options: ProbeOptions = {}): { best: GemmKernelName; gflops: GemmKernelProbe } {
   const { budgetMs = 150, now = () => performance.now() } = options;
-  // ~0.25 ms per sample once optimised: long against timer granularity in Node and isolated pages
-  // (≤ 0.1 ms), short enough that a pass of all shapes stays under a millisecond.
-  const targetSampleMs = 0.25;
+  const step = options.clockStepMs ?? clockStep(now);
+  // A sample means something once it spans 20 clock steps (±1 step at each end: ±10%); samples grow to ~0.25 ms
+  // once optimised where the clock is fine (Node, isolated pages: a pass of all shapes stays under a
+  // millisecond), to 2 ms with a 0.1 ms clock; with a 1 ms clock the budget runs out first and the default stands.
+  const minSampleMs = 20 * step;
+  const targetSampleMs = Math.max(0.25, minSampleMs);
+  // Rates closer than this are a tie, which goes to the shape listed first in PREFERENCE.
+  const tie = 1.03 + (2 * step) / targetSampleMs;
   const bestMs = new Map<GemmKernelName, number>();
   const rounds = new Map<GemmKernelName, number>();
   for (const name of GEMM_KERNEL_NAMES) rounds.set(name, 16);
@@ -56,7 +85,7 @@ export function probeGemmKernels(exports: ProbeExports, options: ProbeOptions = 
   let calm = 0;
   let sink = 0;
   const jumped = (name: GemmKernelName) => {
-    const first = early.get(name)!;
+    const first = early.get(name) ?? [];
     return first.length === 3 && bestMs.get(name)! * 2 <= [...first].sort((x, y) => x - y)[1];
   };
   for (let pass = 0; !(calm >= 3 && GEMM_KERNEL_NAMES.every(jumped)) && now() - start < budgetMs; pass++) {
@@ -67,7 +96,11 @@ export function probeGemmKernels(exports: ProbeExports, options: ProbeOptions = 
       sink += exports.wgpt_gemm_kernel_probe(GEMM_KERNELS[name], r);
       const ms = Math.max(now() - t0, 1e-9);
       // Grow the sample until it is long enough to time; per-round time is what is compared.
-      if (ms < targetSampleMs && r < 1 << 16) rounds.set(name, r * 2);
+      if (ms < targetSampleMs && r < 1 << 20) rounds.set(name, r * 2);
+      if (ms < minSampleMs) {
+        improved = true; // too short to be evidence of anything
+        continue;
+      }
       const perRound = ms / r;
       const first = early.get(name) ?? [];
       if (first.length < 3) early.set(name, [...first, perRound]);
@@ -80,12 +113,14 @@ export function probeGemmKernels(exports: ProbeExports, options: ProbeOptions = 
   if (!Number.isFinite(sink)) throw new Error('GEMM kernel probe produced a non-finite value');
   const gflops: GemmKernelProbe = {};
   for (const name of GEMM_KERNEL_NAMES) {
-    gflops[name] = exports.wgpt_gemm_kernel_probe_flops(GEMM_KERNELS[name]) / bestMs.get(name)! / 1e6;
+    const ms = bestMs.get(name);
+    if (ms !== undefined) gflops[name] = exports.wgpt_gemm_kernel_probe_flops(GEMM_KERNELS[name]) / ms / 1e6;
   }
   // Shapes are compared only once all were seen leaving the baseline tier (see above); otherwise (budget spent
   // on a busy machine, or code optimised from the start) the default stands. Near-ties go to the shape listed
-  // first in PREFERENCE: within 3% the probe cannot tell them apart, and in whole products 4×8 edges out 2×16.
+  // first in PREFERENCE: within 3% (more with a coarse clock) the probe cannot tell them apart, and in whole
+  // products 4×8 edges out 2×16.
   let best = PREFERENCE[0];
-  if (GEMM_KERNEL_NAMES.every(jumped)) for (const name of PREFERENCE) if (gflops[name]! > gflops[best]! * 1.03) best = name;
+  if (GEMM_KERNEL_NAMES.every(jumped)) for (const name of PREFERENCE) if (gflops[name]! > gflops[best]! * tie) best = name;
   return { best, gflops };
 }
