@@ -136,19 +136,38 @@ describe('the load-time probe', () => {
   });
 
   it('once every shape has left the baseline tier, picks the fastest even if it is not the default', () => {
-    // Every shape is optimised from its 3rd call (the first two are its baseline-tier samples); 2×16 is fastest.
+    // Every shape is optimised from its 5th call (an untimed first call, then three baseline-tier samples); 2×16
+    // is fastest.
     let clock = 0;
     const calls: Record<number, number> = {};
     const fake = {
       wgpt_gemm_kernel_probe(kernel: number, rounds: number) {
         calls[kernel] = (calls[kernel] ?? 0) + 1;
-        const optimised = calls[kernel] > 2;
+        const optimised = calls[kernel] > 4;
         clock += (optimised ? (kernel === 2 ? 0.001 : 0.0015) : 0.004) * rounds;
         return 1;
       },
       wgpt_gemm_kernel_probe_flops: () => 1e6,
     };
     expect(probeGemmKernels(fake, { now: () => clock, budgetMs: 100 }).best).toBe('2x16');
+  });
+
+  it("is not fooled by a first call that compiles the kernel, nor by passes the page's thread was paused in", () => {
+    // As in Chromium: the first call of each kernel compiles it (70× slower), every 4th sample is slowed 30×, and
+    // no shape leaves the baseline tier within the budget, where 6×8 happens to be fastest. Taken as a jump, the
+    // slow samples made a page pick 6×8 on baseline-tier rates.
+    let clock = 0;
+    const calls: Record<number, number> = {};
+    const baseline = { 0: 0.0018, 1: 0.0022, 2: 0.0021 } as Record<number, number>;
+    const fake = {
+      wgpt_gemm_kernel_probe(kernel: number, rounds: number) {
+        const n = (calls[kernel] = (calls[kernel] ?? 0) + 1);
+        clock += baseline[kernel] * rounds * (n === 1 ? 70 : n % 4 === 3 ? 30 : 1);
+        return 1;
+      },
+      wgpt_gemm_kernel_probe_flops: () => 1e6,
+    };
+    expect(probeGemmKernels(fake, { now: () => clock, clockStepMs: 0, budgetMs: 150 }).best).toBe('4x8');
   });
 
   it('stops at its time budget', () => {
