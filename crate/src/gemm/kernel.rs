@@ -65,7 +65,10 @@ pub unsafe fn sgemm_ukernel_6x8_strided(
     mr: usize,
     nr: usize,
 ) {
-    six_rows_in_halves(mr, |r0, rows| ukernel::<HALF, { NR / 4 }>(kc, alpha, a.add(r0), lda, 1, b, ldb, beta, c.add(r0 * rs_c), rs_c, rows, nr))
+    ukernel::<FIRST, { NR / 4 }>(kc, alpha, a, lda, 1, b, ldb, beta, c, rs_c, mr.min(FIRST), nr);
+    if mr > FIRST {
+        ukernel::<SECOND, { NR / 4 }>(kc, alpha, a.add(FIRST), lda, 1, b, ldb, beta, c.add(FIRST * rs_c), rs_c, mr - FIRST, nr);
+    }
 }
 
 /// The same register tile with A given as MR rows of a row-major matrix (row stride `rs_a`, depth
@@ -89,25 +92,19 @@ pub unsafe fn sgemm_ukernel_6x8_rows(
     mr: usize,
     nr: usize,
 ) {
-    six_rows_in_halves(mr, |r0, rows| {
-        ukernel::<HALF, { NR / 4 }>(kc, alpha, a.add(r0 * rs_a), 1, rs_a, b, ldb, beta, c.add(r0 * rs_c), rs_c, rows, nr)
-    })
-}
-
-/// Rows of each pass the 6×8 entry points make: a 6×8 tile held at once (12 accumulators, 2 vectors of B, a
-/// broadcast and a product) is one register more than V8's x64 back end allocates, and spilled ran at half the
-/// speed of 3×8 (25 against 40 GFLOP/s in `../shared/peers`' probe, Zen 5). Two 3×8 passes read the B sliver twice
-/// from L1 instead; each output is still the same chain over the depth, so the results are unchanged bit for bit.
-const HALF: usize = MR / 2;
-
-/// Calls `pass(first_row, rows)` for rows 0..3 and 3..mr of a tile of `mr ≤ 6` rows (the second only if any).
-#[inline(always)]
-fn six_rows_in_halves(mr: usize, mut pass: impl FnMut(usize, usize)) {
-    pass(0, mr.min(HALF));
-    if mr > HALF {
-        pass(HALF, mr - HALF);
+    ukernel::<FIRST, { NR / 4 }>(kc, alpha, a, 1, rs_a, b, ldb, beta, c, rs_c, mr.min(FIRST), nr);
+    if mr > FIRST {
+        ukernel::<SECOND, { NR / 4 }>(kc, alpha, a.add(FIRST * rs_a), 1, rs_a, b, ldb, beta, c.add(FIRST * rs_c), rs_c, mr - FIRST, nr);
     }
 }
+
+/// Rows of the first of the two passes the 6×8 entry points make, the other 2 in the second: a 6×8 tile held at
+/// once (12 accumulators, 2 vectors of B, a broadcast and a product) is one register more than V8's x64 back end
+/// allocates, and spilled ran at half the speed of 4×8 (25 against 49 GFLOP/s in `../shared/peers`' probe, Zen 5;
+/// 3×8 40.8, 2×8 37.2, so 4 + 2 rows take ~8% less time than 3 + 3). The passes read the B sliver twice from L1;
+/// each output is still the same chain over the depth, so the results are unchanged bit for bit.
+const FIRST: usize = 4;
+const SECOND: usize = MR - FIRST;
 
 /// The TMR×(4·NV) register tile over A read as `a[p·lda + r·rs_a]` and B as `b[p·ldb + j]`.
 #[inline(always)]
