@@ -60,6 +60,25 @@ describe('every SGEMM tile shape gives bitwise identical products on both artifa
   });
 });
 
+/**
+ * A fake core for the probe: call `n` (from 1) of kernel `k` takes `perRound(k, n)` ms per round. The probe reads
+ * the elapsed time rounded down to `step` ms (a coarse browser clock) or exactly (step 0).
+ */
+function fakeCore(perRound: (kernel: number, call: number) => number, step = 0) {
+  let real = 0;
+  const calls: number[] = [];
+  const exports = {
+    wgpt_gemm_kernel_probe(kernel: number, rounds: number) {
+      calls[kernel] = (calls[kernel] ?? 0) + 1;
+      real += perRound(kernel, calls[kernel]) * rounds;
+      return 1;
+    },
+    wgpt_gemm_kernel_probe_flops: () => 1e6,
+  };
+  const now = () => (step > 0 ? Math.floor(real / step) * step : real);
+  return { calls, elapsed: () => real, probe: (budgetMs: number) => probeGemmKernels(exports, { now, clockStepMs: step, budgetMs }) };
+}
+
 describe('the load-time probe', () => {
   it('times every shape, picks the fastest and reports it', async () => {
     const core = await initWasm({ artifact: 'simd' });
@@ -77,60 +96,32 @@ describe('the load-time probe', () => {
   });
 
   it('keeps timing until the rates settle, then takes the best per-round time of each shape', () => {
-    // A fake core whose 4×8 kernel is fastest; every shape runs 10× slower for its first four calls (the
-    // engine's baseline tier), so a probe that stopped early would see the wrong rates.
-    let clock = 0;
-    const calls: Record<number, number> = {};
-    const perRound = { 0: 0.002, 1: 0.001, 2: 0.0015 } as Record<number, number>;
-    const fake = {
-      wgpt_gemm_kernel_probe(kernel: number, rounds: number) {
-        calls[kernel] = (calls[kernel] ?? 0) + 1;
-        clock += perRound[kernel] * rounds * (calls[kernel] <= 4 ? 10 : 1);
-        return 1;
-      },
-      wgpt_gemm_kernel_probe_flops: () => 1e6,
-    };
-    const { best, gflops } = probeGemmKernels(fake, { now: () => clock, budgetMs: 1000 });
+    // 4×8 fastest; every shape runs 10× slower for its first four calls (the engine's baseline tier), so a
+    // probe that stopped early would see the wrong rates.
+    const core = fakeCore((k, n) => [0.002, 0.001, 0.0015][k] * (n <= 4 ? 10 : 1));
+    const { best, gflops } = core.probe(1000);
     expect(best).toBe('4x8');
     expect(gflops['6x8']).toBeCloseTo(1e6 / 0.002 / 1e6, 6);
     expect(gflops['4x8']).toBeCloseTo(1e6 / 0.001 / 1e6, 6);
     expect(gflops['2x16']).toBeCloseTo(1e6 / 0.0015 / 1e6, 6);
-    expect(calls[GEMM_KERNELS['4x8']]).toBeGreaterThanOrEqual(7);
-    expect(clock).toBeLessThan(1000);
+    expect(core.calls[GEMM_KERNELS['4x8']]).toBeGreaterThanOrEqual(7);
+    expect(core.elapsed()).toBeLessThan(1000);
   });
 
   it('without a baseline-tier jump, runs to its budget and keeps the default (rates there mean nothing)', () => {
-    let clock = 0;
-    const perRound = { 0: 0.002, 1: 0.003, 2: 0.0025 } as Record<number, number>;
-    const fake = {
-      wgpt_gemm_kernel_probe(kernel: number, rounds: number) {
-        clock += perRound[kernel] * rounds;
-        return 1;
-      },
-      wgpt_gemm_kernel_probe_flops: () => 1e6,
-    };
-    const { best, gflops } = probeGemmKernels(fake, { now: () => clock, budgetMs: 30 });
+    const core = fakeCore((k) => [0.002, 0.003, 0.0025][k]);
+    const { best, gflops } = core.probe(30);
     expect(best).toBe('4x8');
     expect(gflops['6x8']).toBeCloseTo(1e6 / 0.002 / 1e6, 6);
-    expect(clock).toBeGreaterThanOrEqual(30);
-    expect(clock).toBeLessThan(33);
+    expect(core.elapsed()).toBeGreaterThanOrEqual(30);
+    expect(core.elapsed()).toBeLessThan(33);
   });
 
   it('when only some shapes leave the baseline tier in time, keeps the default', () => {
     // 6×8 is optimised from its 2nd call, the others never: its optimised rate beats their baseline ones, which
     // says nothing about which shape is faster once all are optimised.
-    let clock = 0;
-    const calls: Record<number, number> = {};
-    const fake = {
-      wgpt_gemm_kernel_probe(kernel: number, rounds: number) {
-        calls[kernel] = (calls[kernel] ?? 0) + 1;
-        const perRound = kernel === 0 && calls[kernel] > 1 ? 0.001 : 0.004;
-        clock += perRound * rounds;
-        return 1;
-      },
-      wgpt_gemm_kernel_probe_flops: () => 1e6,
-    };
-    const { best, gflops } = probeGemmKernels(fake, { now: () => clock, budgetMs: 30 });
+    const core = fakeCore((k, n) => (k === 0 && n > 1 ? 0.001 : 0.004));
+    const { best, gflops } = core.probe(30);
     expect(gflops['6x8']).toBeGreaterThan(3 * gflops['4x8']!);
     expect(best).toBe('4x8');
   });
@@ -138,51 +129,24 @@ describe('the load-time probe', () => {
   it('once every shape has left the baseline tier, picks the fastest even if it is not the default', () => {
     // Every shape is optimised from its 5th call (an untimed first call, then three baseline-tier samples); 2×16
     // is fastest.
-    let clock = 0;
-    const calls: Record<number, number> = {};
-    const fake = {
-      wgpt_gemm_kernel_probe(kernel: number, rounds: number) {
-        calls[kernel] = (calls[kernel] ?? 0) + 1;
-        const optimised = calls[kernel] > 4;
-        clock += (optimised ? (kernel === 2 ? 0.001 : 0.0015) : 0.004) * rounds;
-        return 1;
-      },
-      wgpt_gemm_kernel_probe_flops: () => 1e6,
-    };
-    expect(probeGemmKernels(fake, { now: () => clock, budgetMs: 100 }).best).toBe('2x16');
+    const core = fakeCore((k, n) => (n > 4 ? (k === 2 ? 0.001 : 0.0015) : 0.004));
+    expect(core.probe(100).best).toBe('2x16');
   });
 
   it("is not fooled by a first call that compiles the kernel, nor by passes the page's thread was paused in", () => {
     // As in Chromium: the first call of each kernel compiles it (70× slower), every 4th sample is slowed 30×, and
     // no shape leaves the baseline tier within the budget, where 6×8 happens to be fastest. Taken as a jump, the
     // slow samples made a page pick 6×8 on baseline-tier rates.
-    let clock = 0;
-    const calls: Record<number, number> = {};
-    const baseline = { 0: 0.0018, 1: 0.0022, 2: 0.0021 } as Record<number, number>;
-    const fake = {
-      wgpt_gemm_kernel_probe(kernel: number, rounds: number) {
-        const n = (calls[kernel] = (calls[kernel] ?? 0) + 1);
-        clock += baseline[kernel] * rounds * (n === 1 ? 70 : n % 4 === 3 ? 30 : 1);
-        return 1;
-      },
-      wgpt_gemm_kernel_probe_flops: () => 1e6,
-    };
-    expect(probeGemmKernels(fake, { now: () => clock, clockStepMs: 0, budgetMs: 150 }).best).toBe('4x8');
+    const core = fakeCore((k, n) => [0.0018, 0.0022, 0.0021][k] * (n === 1 ? 70 : n % 4 === 3 ? 30 : 1));
+    expect(core.probe(150).best).toBe('4x8');
   });
 
   it('stops at its time budget', () => {
-    let clock = 0;
+    // Never settles: every call runs its rounds 5% faster than the one before.
     let n = 0;
-    const fake = {
-      // Never settles: every call runs its rounds 5% faster than the one before.
-      wgpt_gemm_kernel_probe(_kernel: number, rounds: number) {
-        clock += rounds * 0.02 * 0.95 ** n++;
-        return 0;
-      },
-      wgpt_gemm_kernel_probe_flops: () => 1000,
-    };
-    probeGemmKernels(fake, { now: () => clock, budgetMs: 20 });
-    expect(clock).toBeLessThan(25);
+    const core = fakeCore(() => 0.02 * 0.95 ** n++);
+    core.probe(20);
+    expect(core.elapsed()).toBeLessThan(25);
   });
 
   it("measures the clock's step", () => {
@@ -195,52 +159,28 @@ describe('the load-time probe', () => {
   });
 
   it('with a 0.1 ms clock, times only samples long enough to mean something and still finds the fastest', () => {
-    // Real time advances by the kernels' work; the page sees it rounded down to 0.1 ms. Every shape is 10×
-    // slower for its first 8 calls (the baseline tier). Samples under a few steps read 0 or 0.1 ms: taken as
-    // rates, they were 10^8–10^9 GFLOP/s and decided the shape at random.
+    // The page sees time rounded down to 0.1 ms; every shape is 10× slower for its first 8 calls (the baseline
+    // tier). Samples under a few steps read 0 or 0.1 ms: taken as rates, they were 10^8–10^9 GFLOP/s and decided
+    // the shape at random.
     for (const [fastest, perRound] of [
-      ['4x8', { 0: 0.002, 1: 0.001, 2: 0.0015 }],
-      ['2x16', { 0: 0.002, 1: 0.0015, 2: 0.001 }],
+      ['4x8', [0.002, 0.001, 0.0015]],
+      ['2x16', [0.002, 0.0015, 0.001]],
     ] as const) {
-      let real = 0;
-      const calls: Record<number, number> = {};
-      const fake = {
-        wgpt_gemm_kernel_probe(kernel: number, rounds: number) {
-          calls[kernel] = (calls[kernel] ?? 0) + 1;
-          real += (perRound as Record<number, number>)[kernel] * rounds * (calls[kernel] <= 8 ? 10 : 1);
-          return 1;
-        },
-        wgpt_gemm_kernel_probe_flops: () => 1e6,
-      };
-      const now = () => Math.floor(real / 0.1) * 0.1;
-      const { best, gflops } = probeGemmKernels(fake, { now, clockStepMs: 0.1, budgetMs: 1000 });
+      const { best, gflops } = fakeCore((k, n) => perRound[k] * (n <= 8 ? 10 : 1), 0.1).probe(1000);
       expect(best).toBe(fastest);
       for (const name of GEMM_KERNEL_NAMES) {
-        const truth = 1e6 / (perRound as Record<number, number>)[GEMM_KERNELS[name]] / 1e6;
+        const truth = 1e6 / perRound[GEMM_KERNELS[name]] / 1e6;
         expect(gflops[name]! / truth, name).toBeGreaterThan(0.9);
         expect(gflops[name]! / truth, name).toBeLessThan(1.1);
       }
     }
   });
 
-  it('treats rates within the coarse clock\'s error as a tie, which goes to the default', () => {
-    let real = 0;
-    const calls: Record<number, number> = {};
-    const perRound = { 0: 0.00092, 1: 0.001, 2: 0.0011 } as Record<number, number>; // 6×8 8% faster
-    const fake = {
-      wgpt_gemm_kernel_probe(kernel: number, rounds: number) {
-        calls[kernel] = (calls[kernel] ?? 0) + 1;
-        real += perRound[kernel] * rounds * (calls[kernel] <= 8 ? 10 : 1);
-        return 1;
-      },
-      wgpt_gemm_kernel_probe_flops: () => 1e6,
-    };
-    const now = () => Math.floor(real / 0.1) * 0.1;
-    expect(probeGemmKernels(fake, { now, clockStepMs: 0.1, budgetMs: 1000 }).best).toBe('4x8');
+  it("treats rates within the coarse clock's error as a tie, which goes to the default", () => {
+    const sixByEightFaster = (k: number, n: number) => [0.00092, 0.001, 0.0011][k] * (n <= 8 ? 10 : 1); // by 8%
+    expect(fakeCore(sixByEightFaster, 0.1).probe(1000).best).toBe('4x8');
     // With a fine clock the same 8% decides.
-    real = 0;
-    for (const k of Object.keys(calls)) delete calls[Number(k)];
-    expect(probeGemmKernels(fake, { now: () => real, clockStepMs: 0, budgetMs: 1000 }).best).toBe('6x8');
+    expect(fakeCore(sixByEightFaster).probe(1000).best).toBe('6x8');
   });
 
   it('rejects an unknown shape by name', async () => {
