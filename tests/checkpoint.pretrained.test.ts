@@ -30,12 +30,13 @@ const bitsEqual = (a: Float32Array, b: Float32Array) =>
   a.length === b.length && new Uint32Array(a.buffer, a.byteOffset, a.length).every((v, i) => v === new Uint32Array(b.buffer, b.byteOffset, b.length)[i]);
 
 /** Serves `root` over HTTP, logging request paths; `chunked` drops Content-Length (progress total unknown);
- * `status` answers the given paths with that HTTP status instead. */
-async function serve(root: string, opts: { chunked?: boolean; status?: Record<string, number> } = {}) {
+ * `status` answers the given paths with that HTTP status instead; `delayMs` answers them that much later. */
+async function serve(root: string, opts: { chunked?: boolean; status?: Record<string, number>; delayMs?: Record<string, number> } = {}) {
   const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push(path);
+    if (opts.delayMs?.[path] !== undefined) await new Promise((r) => setTimeout(r, opts.delayMs![path]));
     if (opts.status?.[path] !== undefined) return void res.writeHead(opts.status[path]).end();
     let body: Buffer;
     try {
@@ -157,10 +158,12 @@ describe('GPT.fromPretrained and Hub-layout checkpoints', () => {
     await expect(GPT.fromPretrained(join(root, 'nope'))).rejects.toThrow(new FormatError(`${join(root, 'nope')}: no such directory`));
     await expect(GPT.fromPretrained('openai-community/gpt2')).rejects.toThrow(new FormatError(
       'openai-community/gpt2: no such directory (for the Hub model, pass its URL: https://huggingface.co/openai-community/gpt2/resolve/main)'));
-    const server = await serve(root, { status: { '/tiny-gpt2/tokenizer.json': 500 } });
+    const server = await serve(root, { status: { '/tiny-gpt2/tokenizer.json': 500 }, delayMs: { '/slow/config.json': 100 } });
     try {
       await expect(GPT.fromPretrained(`${server.url}/missing`)).rejects.toThrow(FormatError);
       await expect(GPT.fromPretrained(`${server.url}/missing`)).rejects.toThrow(/missing\/config.json: not found \(HTTP 404\)/);
+      // Named even when its 404 comes last (fetched together with the weights, it sometimes lost the race).
+      await expect(GPT.fromPretrained(`${server.url}/slow`)).rejects.toThrow(/slow\/config.json: not found \(HTTP 404\)/);
       const err = await GPT.fromPretrained(`${server.url}/tiny-gpt2`).catch((e) => e);
       expect(err).toBeInstanceOf(WasmGptError);
       expect(err.message).toMatch(/tiny-gpt2\/tokenizer.json failed: HTTP 500/);

@@ -102,7 +102,7 @@ export async function readPretrainedFiles(source: string | URL, options: Pretrai
   const files = new Map<string, Uint8Array>();
   // One failed file fails the load: stop the others rather than finish a download nobody will use.
   const stop = new AbortController();
-  await Promise.all([...REQUIRED, ...OPTIONAL].map(async (name) => {
+  const fetchFile = async (name: string) => {
     try {
       const bytes = await download(new URL(name, base), name, !REQUIRED.includes(name), progress, stop.signal);
       if (bytes !== undefined) files.set(name, bytes);
@@ -110,7 +110,11 @@ export async function readPretrainedFiles(source: string | URL, options: Pretrai
       stop.abort();
       throw e;
     }
-  }));
+  };
+  // config.json alone first: a wrong URL then fails naming it, whichever 404 the network returns first (fetched
+  // together, the weights' sometimes came first), and before any weights move.
+  await fetchFile(REQUIRED[0]);
+  await Promise.all([...REQUIRED.slice(1), ...OPTIONAL].map(fetchFile));
   if (root !== undefined) await writeCacheEntry(root, entryName, base.href, files);
   return { files, source: base.href };
 }
