@@ -40,50 +40,56 @@ pub unsafe fn gemv_row_bn(kk: usize, a: *const f32, inc_a: usize, b: *const f32,
         let c1 = j1.min(c0 + CB);
         core::ptr::write_bytes(sums.add(c0), 0, c1 - c0);
         let mut p0 = 0;
+        while p0 + PB <= kk {
+            sweep_rows::<PB>(a.add(p0 * inc_a), inc_a, b.add(p0 * ldb), ldb, sums, c0, c1);
+            p0 += PB;
+        }
         while p0 < kk {
-            let pb = PB.min(kk - p0);
-            let mut av = [0.0f32; PB];
-            for q in 0..pb {
-                av[q] = *a.add((p0 + q) * inc_a);
-            }
-            let rows = b.add(p0 * ldb);
-            let mut j = c0;
-            while j + W <= c1 {
-                let mut r = [F32x4::zero(); W / 4];
-                for v in 0..W / 4 {
-                    r[v] = F32x4::load(sums.add(j + 4 * v));
-                }
-                for q in 0..pb {
-                    let s = F32x4::splat(av[q]);
-                    let row = rows.add(q * ldb + j);
-                    for v in 0..W / 4 {
-                        r[v] = r[v].mul_add(s, F32x4::load(row.add(4 * v)));
-                    }
-                }
-                for v in 0..W / 4 {
-                    r[v].store(sums.add(j + 4 * v));
-                }
-                j += W;
-            }
-            while j + 4 <= c1 {
-                let mut r = F32x4::load(sums.add(j));
-                for q in 0..pb {
-                    r = r.mul_add(F32x4::splat(av[q]), F32x4::load(rows.add(q * ldb + j)));
-                }
-                r.store(sums.add(j));
-                j += 4;
-            }
-            while j < c1 {
-                let mut x = *sums.add(j);
-                for q in 0..pb {
-                    x = mul_add_lane(x, av[q], *rows.add(q * ldb + j));
-                }
-                *sums.add(j) = x;
-                j += 1;
-            }
-            p0 += pb;
+            sweep_rows::<1>(a.add(p0 * inc_a), inc_a, b.add(p0 * ldb), ldb, sums, c0, c1);
+            p0 += 1;
         }
         c0 = c1;
+    }
+}
+
+/// `sums[j] += a[q·inc_a]·B[q, j]` for q = 0..P in order, j in `c0..c1`. P is a constant so that the row loop
+/// unrolls with no exit tests: with P a run-time count (≤ PB) V8 kept a compare and branch per row in the
+/// column loop and the kernel ran at ~0.8× the dot-product form's speed from L3.
+#[inline(always)]
+unsafe fn sweep_rows<const P: usize>(a: *const f32, inc_a: usize, rows: *const f32, ldb: usize, sums: *mut f32, c0: usize, c1: usize) {
+    let av: [F32x4; P] = core::array::from_fn(|q| F32x4::splat(*a.add(q * inc_a)));
+    let row: [*const f32; P] = core::array::from_fn(|q| rows.add(q * ldb));
+    let mut j = c0;
+    while j + W <= c1 {
+        let mut r = [F32x4::zero(); W / 4];
+        for v in 0..W / 4 {
+            r[v] = F32x4::load(sums.add(j + 4 * v));
+        }
+        for q in 0..P {
+            for v in 0..W / 4 {
+                r[v] = r[v].mul_add(av[q], F32x4::load(row[q].add(j + 4 * v)));
+            }
+        }
+        for v in 0..W / 4 {
+            r[v].store(sums.add(j + 4 * v));
+        }
+        j += W;
+    }
+    while j + 4 <= c1 {
+        let mut r = F32x4::load(sums.add(j));
+        for q in 0..P {
+            r = r.mul_add(av[q], F32x4::load(row[q].add(j)));
+        }
+        r.store(sums.add(j));
+        j += 4;
+    }
+    while j < c1 {
+        let mut x = *sums.add(j);
+        for q in 0..P {
+            x = mul_add_lane(x, *a.add(q * inc_a), *row[q].add(j));
+        }
+        *sums.add(j) = x;
+        j += 1;
     }
 }
 
